@@ -1,0 +1,29 @@
+import express, { type Express } from 'express';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { notFound, renderError } from './http/errors.js';
+import { healthRoutes, type HealthState } from './http/health.js';
+import { requestContext } from './http/request-context.js';
+
+export interface AppDependencies {
+  config: Config;
+  knex: Knex;
+  logger: Logger;
+  health?: HealthState;
+}
+
+/**
+ * The HTTP application: middleware and routers, no listening. The SCIM
+ * (`/scim/v2`), SSO (`/sso`, `/auth`) and admin (`/api/v1`) adapters mount here.
+ */
+export function createApp({ knex, logger, health = { shuttingDown: false } }: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestContext(logger));
+  app.use(healthRoutes(knex, health));
+  app.use(notFound);
+  app.use(renderError);
+  return app;
+}

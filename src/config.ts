@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Roster's configuration, read once from the environment and validated.
+ * This module is the only reader of `process.env` in `src/`.
+ */
+export interface Config {
+  port: number;
+  publicUrl: string;
+  /** PostgreSQL connection string; absent means the embedded database. */
+  databaseUrl: string | undefined;
+  /** Folder of the embedded database (used only without `databaseUrl`). */
+  embeddedDbDir: string;
+  databasePoolMax: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const httpUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL without query or fragment')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
+
+/** Each variable, its schema and its default: the README's configuration table mirrors this. */
+const variables = {
+  PORT: integer(0, 65535).default(8080),
+  PUBLIC_URL: httpUrl.optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  EMBEDDED_DB_DIR: z.string().min(1).default('data/pglite'),
+  DATABASE_POOL_MAX: integer(1, 200).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+};
+
+type VariableName = keyof typeof variables;
+
+function read<K extends VariableName>(env: NodeJS.ProcessEnv, name: K): z.output<(typeof variables)[K]> {
+  const raw = env[name];
+  const result = variables[name].safeParse(raw === '' ? undefined : raw);
+  if (!result.success) {
+    throw new ConfigError(name, result.error.issues.map((issue) => issue.message).join('; '));
+  }
+  return result.data as z.output<(typeof variables)[K]>;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = read(env, 'PORT');
+  return {
+    port,
+    publicUrl: read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
+    databaseUrl: read(env, 'DATABASE_URL'),
+    embeddedDbDir: path.resolve(read(env, 'EMBEDDED_DB_DIR')),
+    databasePoolMax: read(env, 'DATABASE_POOL_MAX'),
+    logLevel: read(env, 'LOG_LEVEL'),
+    shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS'),
+  };
+}

@@ -1,0 +1,61 @@
+import { ConflictError, DomainError, InvalidInputError, UnavailableError } from '../errors.js';
+
+/**
+ * PostgreSQL error codes translated in one place (Appendix A of the PostgreSQL manual).
+ * Repos name their constraints; services catch the domain errors this produces.
+ */
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+
+/** Messages for unique constraints whose violation a user can cause. */
+const uniqueMessages: Record<string, { code: string; message: string }> = {
+  members_user_name_unique: { code: 'user_name_taken', message: 'A member with this userName already exists in the Organization' },
+  members_account_unique: { code: 'already_member', message: 'This account is already a member of the Organization' },
+  workspaces_name_unique: { code: 'workspace_name_taken', message: 'A Workspace with this name already exists' },
+  accounts_email_unique: { code: 'email_taken', message: 'An account with this email already exists' },
+};
+
+export function isRetryable(error: unknown): boolean {
+  const code = (error as PgError | undefined)?.code;
+  return code === '40001' || code === '40P01';
+}
+
+export function isConnectionFailure(error: unknown): boolean {
+  const code = (error as PgError | undefined)?.code;
+  if (code && connectionCodes.has(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection/.test(message);
+}
+
+/** Turns a database error into a domain error when it means one; returns other errors unchanged. */
+export function translateDbError(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  const pg = error as PgError;
+  switch (pg?.code) {
+    case '23505': {
+      const known = pg.constraint ? uniqueMessages[pg.constraint] : undefined;
+      return new ConflictError(known?.code ?? 'already_exists', known?.message ?? 'The value is already in use', {
+        constraint: pg.constraint,
+      });
+    }
+    case '23503':
+      return new InvalidInputError('invalid_reference', 'The change refers to something that does not exist', {
+        constraint: pg.constraint,
+      });
+    case '23514':
+      return new ConflictError('constraint_violated', 'The change breaks a rule of the Organization', {
+        constraint: pg.constraint,
+      });
+    case '22001':
+      return new InvalidInputError('value_too_long', 'A value is longer than allowed');
+    case '22P02':
+      return new InvalidInputError('invalid_value', 'A value has the wrong format');
+  }
+  if (isConnectionFailure(error)) return new UnavailableError('The database is unreachable; try again shortly');
+  return error;
+}

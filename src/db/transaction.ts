@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+import { isRetryable, translateDbError } from './pg-errors.js';
+
+/** A knex transaction: the first argument of every domain service. */
+export type Tx = Knex.Transaction;
+
+const maxAttempts = 3;
+
+/**
+ * Runs `work` as one unit of work. Inside an outer transaction it joins it, so
+ * services can call each other; at the top it opens a transaction, commits when
+ * `work` resolves and rolls back when it throws. Serialization failures and
+ * deadlocks are retried; database errors come out as domain errors.
+ */
+export async function inTransaction<T>(db: Knex, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return work(db as Tx);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      if (attempt < maxAttempts && isRetryable(error)) continue;
+      throw translateDbError(error);
+    }
+  }
+}

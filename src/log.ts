@@ -1,0 +1,66 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino, type Logger } from 'pino';
+
+/**
+ * One way to log: structured JSON through pino. Every line written while a
+ * request is being served carries that request's id, because services log
+ * through `log()`, which finds the request's child logger in async context.
+ */
+
+/** Header, cookie and body paths that may hold a credential or an assertion; never written. */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'token',
+  'key',
+  'secret',
+  'password',
+  'SAMLResponse',
+  'SAMLRequest',
+  '*.token',
+  '*.key',
+  '*.secret',
+  '*.password',
+  '*.SAMLResponse',
+  '*.SAMLRequest',
+];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'roster' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination as pino.DestinationStream | undefined,
+  );
+}
+
+interface OperationContext {
+  requestId: string;
+  log: Logger;
+}
+
+const context = new AsyncLocalStorage<OperationContext>();
+let rootLogger: Logger = createLogger('silent');
+
+export function setRootLogger(logger: Logger): void {
+  rootLogger = logger;
+}
+
+export function runWithContext<T>(requestId: string, log: Logger, fn: () => T): T {
+  return context.run({ requestId, log }, fn);
+}
+
+/** The logger of the current request (with its id), or the root logger outside one. */
+export function log(): Logger {
+  return context.getStore()?.log ?? rootLogger;
+}
+
+export function currentRequestId(): string | null {
+  return context.getStore()?.requestId ?? null;
+}

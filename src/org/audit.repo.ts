@@ -1,0 +1,57 @@
+import type { Tx } from '../db/transaction.js';
+import { newId } from '../db/ids.js';
+import type { AuditEvent } from './types.js';
+
+export interface AuditEventRow {
+  id: string;
+  organization_id: string;
+  actor_type: AuditEvent['actorType'];
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  data: Record<string, unknown>;
+  request_id: string | null;
+  created_at: Date;
+}
+
+export function rowToAuditEvent(row: AuditEventRow): AuditEvent {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    data: row.data,
+    requestId: row.request_id,
+    createdAt: new Date(row.created_at),
+  };
+}
+
+export async function insertAuditEvents(tx: Tx, events: Array<Omit<AuditEventRow, 'id' | 'created_at'>>): Promise<void> {
+  if (events.length === 0) return;
+  await tx('audit_events').insert(events.map((event) => ({ ...event, id: newId(), data: JSON.stringify(event.data) })));
+}
+
+export interface AuditQuery {
+  organizationId: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  limit?: number;
+}
+
+export async function selectAuditEvents(tx: Tx, query: AuditQuery): Promise<AuditEvent[]> {
+  const q = tx<AuditEventRow>('audit_events').where('organization_id', query.organizationId);
+  if (query.action) q.andWhere('action', query.action);
+  if (query.targetType) q.andWhere('target_type', query.targetType);
+  if (query.targetId) q.andWhere('target_id', query.targetId);
+  const rows = await q.orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(query.limit ?? 1000);
+  return rows.map(rowToAuditEvent);
+}
+
+export async function deleteAuditEventsOf(tx: Tx, organizationId: string): Promise<void> {
+  await tx('audit_events').where('organization_id', organizationId).delete();
+}

@@ -1,0 +1,154 @@
+import type { Tx } from '../db/transaction.js';
+import type { ApiKey, ScimToken } from './types.js';
+
+/** Sessions, API keys and SCIM tokens: what lets someone in, and what revocation turns off. */
+
+interface ScimTokenRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  prefix: string;
+  token_hash: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+function rowToScimToken(row: ScimTokenRow): ScimToken {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: new Date(row.created_at),
+    lastUsedAt: row.last_used_at ? new Date(row.last_used_at) : null,
+    revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
+  };
+}
+
+interface ApiKeyRow {
+  id: string;
+  organization_id: string;
+  member_id: string | null;
+  workspace_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+}
+
+function rowToApiKey(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    memberId: row.member_id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: new Date(row.created_at),
+    lastUsedAt: row.last_used_at ? new Date(row.last_used_at) : null,
+    revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
+    revokedReason: row.revoked_reason,
+  };
+}
+
+export async function insertScimToken(
+  tx: Tx,
+  token: { id: string; organizationId: string; name: string; prefix: string; hash: string },
+): Promise<ScimToken> {
+  const [row] = (await tx('scim_tokens')
+    .insert({ id: token.id, organization_id: token.organizationId, name: token.name, prefix: token.prefix, token_hash: token.hash })
+    .returning('*')) as ScimTokenRow[];
+  return rowToScimToken(row!);
+}
+
+export async function countActiveScimTokens(tx: Tx, organizationId: string): Promise<number> {
+  const row = await tx('scim_tokens')
+    .where({ organization_id: organizationId })
+    .whereNull('revoked_at')
+    .select(tx.raw('count(*)::int AS count'))
+    .first();
+  return (row as { count: number }).count;
+}
+
+export async function selectScimTokens(tx: Tx, organizationId: string): Promise<ScimToken[]> {
+  const rows = await tx<ScimTokenRow>('scim_tokens').where({ organization_id: organizationId }).orderBy('created_at');
+  return rows.map(rowToScimToken);
+}
+
+export async function selectScimTokenByHash(tx: Tx, hash: string): Promise<(ScimToken & { hash: string }) | undefined> {
+  const row = await tx<ScimTokenRow>('scim_tokens').where({ token_hash: hash }).first();
+  return row && { ...rowToScimToken(row), hash: row.token_hash };
+}
+
+export async function markScimTokenRevoked(tx: Tx, organizationId: string, id: string): Promise<ScimToken | undefined> {
+  const [row] = (await tx('scim_tokens')
+    .where({ organization_id: organizationId, id })
+    .update({ revoked_at: tx.raw('coalesce(revoked_at, now())') })
+    .returning('*')) as ScimTokenRow[];
+  return row && rowToScimToken(row);
+}
+
+export async function touchScimToken(tx: Tx, id: string): Promise<void> {
+  await tx('scim_tokens').where({ id }).update({ last_used_at: tx.fn.now() });
+}
+
+export async function insertApiKey(
+  tx: Tx,
+  key: { id: string; organizationId: string; memberId: string; workspaceId: string; name: string; prefix: string; hash: string },
+): Promise<ApiKey> {
+  const [row] = (await tx('api_keys')
+    .insert({
+      id: key.id,
+      organization_id: key.organizationId,
+      member_id: key.memberId,
+      workspace_id: key.workspaceId,
+      name: key.name,
+      prefix: key.prefix,
+      key_hash: key.hash,
+    })
+    .returning('*')) as ApiKeyRow[];
+  return rowToApiKey(row!);
+}
+
+export async function selectApiKeys(tx: Tx, organizationId: string, memberId?: string): Promise<ApiKey[]> {
+  const q = tx<ApiKeyRow>('api_keys').where({ organization_id: organizationId });
+  if (memberId) q.andWhere({ member_id: memberId });
+  return (await q.orderBy('created_at')).map(rowToApiKey);
+}
+
+export async function selectApiKeyByHash(tx: Tx, hash: string): Promise<(ApiKey & { hash: string }) | undefined> {
+  const row = await tx<ApiKeyRow>('api_keys').where({ key_hash: hash }).first();
+  return row && { ...rowToApiKey(row), hash: row.key_hash };
+}
+
+export async function markApiKeyRevoked(tx: Tx, organizationId: string, id: string, reason: string): Promise<ApiKey | undefined> {
+  const [row] = (await tx('api_keys')
+    .where({ organization_id: organizationId, id })
+    .update({ revoked_at: tx.raw('coalesce(revoked_at, now())'), revoked_reason: tx.raw('coalesce(revoked_reason, ?)', [reason]) })
+    .returning('*')) as ApiKeyRow[];
+  return row && rowToApiKey(row);
+}
+
+export async function touchApiKey(tx: Tx, id: string): Promise<void> {
+  await tx('api_keys').where({ id }).update({ last_used_at: tx.fn.now() });
+}
+
+/** Revokes every live API key of the member; returns how many. */
+export async function revokeApiKeysOf(tx: Tx, organizationId: string, memberId: string, reason: string): Promise<number> {
+  return tx('api_keys')
+    .where({ organization_id: organizationId, member_id: memberId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: tx.fn.now(), revoked_reason: reason });
+}
+
+/** Revokes every live session of the member; returns how many. */
+export async function revokeSessionsOf(tx: Tx, organizationId: string, memberId: string, reason: string): Promise<number> {
+  return tx('sessions')
+    .where({ organization_id: organizationId, member_id: memberId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: tx.fn.now(), revoked_reason: reason });
+}

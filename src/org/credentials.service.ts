@@ -1,0 +1,111 @@
+import { isId, newId } from '../db/ids.js';
+import type { Tx } from '../db/transaction.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { recordEvent } from './audit.service.js';
+import {
+  countActiveScimTokens,
+  insertApiKey,
+  insertScimToken,
+  markApiKeyRevoked,
+  markScimTokenRevoked,
+  selectApiKeyByHash,
+  selectApiKeys,
+  selectScimTokenByHash,
+  selectScimTokens,
+  touchApiKey,
+  touchScimToken,
+} from './credentials.repo.js';
+import { selectMember } from './members.repo.js';
+import { lockOrganization } from './organizations.repo.js';
+import { generateSecret, hashesMatch, hashSecret } from './secrets.js';
+import type { Actor, ApiKey, Member, ScimToken } from './types.js';
+import { requireText } from './validation.js';
+import { effectiveAccess } from './workspaces.service.js';
+
+/** Two active SCIM tokens let an IdP rotate its credential without downtime. */
+export const maxActiveScimTokens = 2;
+
+export async function createScimToken(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  name = 'SCIM token',
+): Promise<{ token: string; scimToken: ScimToken }> {
+  const tokenName = requireText('name', name, 100);
+  // The Organization's lock makes the count and the insert one step under concurrency.
+  if (!isId(organizationId) || !(await lockOrganization(tx, organizationId))) throw new NotFoundError('organization', organizationId);
+  if ((await countActiveScimTokens(tx, organizationId)) >= maxActiveScimTokens) {
+    throw new ConflictError('scim_token_limit', `An Organization can have at most ${maxActiveScimTokens} active SCIM tokens; revoke one first`);
+  }
+  const secret = generateSecret('scim');
+  const scimToken = await insertScimToken(tx, { id: newId(), organizationId, name: tokenName, prefix: secret.prefix, hash: secret.hash });
+  await recordEvent(tx, organizationId, actor, { action: 'scim_token.created', target: { type: 'scim_token', id: scimToken.id }, data: { name: tokenName } });
+  return { token: secret.secret, scimToken };
+}
+
+export function listScimTokens(tx: Tx, organizationId: string): Promise<ScimToken[]> {
+  return selectScimTokens(tx, organizationId);
+}
+
+export async function revokeScimToken(tx: Tx, actor: Actor, organizationId: string, tokenId: string): Promise<ScimToken> {
+  const token = isId(tokenId) ? await markScimTokenRevoked(tx, organizationId, tokenId) : undefined;
+  if (!token) throw new NotFoundError('scim_token', tokenId);
+  await recordEvent(tx, organizationId, actor, { action: 'scim_token.revoked', target: { type: 'scim_token', id: tokenId } });
+  return token;
+}
+
+/** The live token a bearer secret stands for, or null; records its use. */
+export async function authenticateScimToken(tx: Tx, secret: string): Promise<ScimToken | null> {
+  const hash = hashSecret(secret);
+  const token = await selectScimTokenByHash(tx, hash);
+  if (!token || !hashesMatch(token.hash, hash) || token.revokedAt) return null;
+  await touchScimToken(tx, token.id);
+  const { hash: _stored, ...rest } = token;
+  return rest;
+}
+
+/** A member's key for one Workspace they can reach; shown once. */
+export async function createApiKey(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  memberId: string,
+  workspaceId: string,
+  name: string,
+): Promise<{ key: string; apiKey: ApiKey }> {
+  const keyName = requireText('name', name, 100);
+  const access = await effectiveAccess(tx, organizationId, memberId);
+  if (!access.some((entry) => entry.workspaceId === workspaceId)) {
+    throw new ForbiddenError('no_workspace_access', 'The member has no access to this Workspace, so cannot hold a key for it', { workspaceId });
+  }
+  const secret = generateSecret('key');
+  const apiKey = await insertApiKey(tx, { id: newId(), organizationId, memberId, workspaceId, name: keyName, prefix: secret.prefix, hash: secret.hash });
+  await recordEvent(tx, organizationId, actor, { action: 'api_key.created', target: { type: 'api_key', id: apiKey.id }, data: { memberId, workspaceId, name: keyName } });
+  return { key: secret.secret, apiKey };
+}
+
+export function listApiKeys(tx: Tx, organizationId: string, memberId?: string): Promise<ApiKey[]> {
+  return selectApiKeys(tx, organizationId, memberId);
+}
+
+export async function revokeApiKey(tx: Tx, actor: Actor, organizationId: string, keyId: string): Promise<ApiKey> {
+  const key = isId(keyId) ? await markApiKeyRevoked(tx, organizationId, keyId, 'revoked') : undefined;
+  if (!key) throw new NotFoundError('api_key', keyId);
+  await recordEvent(tx, organizationId, actor, { action: 'api_key.revoked', target: { type: 'api_key', id: keyId } });
+  return key;
+}
+
+/**
+ * The key and its member, when the key is live and its member active. Checked on
+ * every use, so removal and suspension stop a key on the very next request.
+ */
+export async function authenticateApiKey(tx: Tx, secret: string): Promise<{ apiKey: ApiKey; member: Member } | null> {
+  const hash = hashSecret(secret);
+  const stored = await selectApiKeyByHash(tx, hash);
+  if (!stored || !hashesMatch(stored.hash, hash) || stored.revokedAt || !stored.memberId) return null;
+  const member = await selectMember(tx, stored.organizationId, stored.memberId);
+  if (!member || member.status !== 'active') return null;
+  await touchApiKey(tx, stored.id);
+  const { hash: _stored, ...apiKey } = stored;
+  return { apiKey, member };
+}

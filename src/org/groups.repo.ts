@@ -1,0 +1,142 @@
+import type { Tx } from '../db/transaction.js';
+import type { Group, GroupGrant, WorkspaceRole } from './types.js';
+
+interface GroupRow {
+  id: string;
+  organization_id: string;
+  display_name: string;
+  external_id: string | null;
+  managed_by: 'none' | 'scim';
+  created_by_member_id: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function rowToGroup(row: GroupRow): Group {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    displayName: row.display_name,
+    externalId: row.external_id,
+    managedBy: row.managed_by,
+    createdByMemberId: row.created_by_member_id,
+    version: row.version,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export async function insertGroup(
+  tx: Tx,
+  group: { id: string; organizationId: string; displayName: string; externalId: string | null; managedBy: 'none' | 'scim'; createdByMemberId: string | null },
+): Promise<Group> {
+  const [row] = (await tx('groups')
+    .insert({
+      id: group.id,
+      organization_id: group.organizationId,
+      display_name: group.displayName,
+      external_id: group.externalId,
+      managed_by: group.managedBy,
+      created_by_member_id: group.createdByMemberId,
+    })
+    .returning('*')) as GroupRow[];
+  return rowToGroup(row!);
+}
+
+export async function selectGroup(tx: Tx, organizationId: string, id: string): Promise<Group | undefined> {
+  const row = await tx<GroupRow>('groups').where({ organization_id: organizationId, id }).first();
+  return row && rowToGroup(row);
+}
+
+/** Locks the group row: membership changes of one group apply one after another. */
+export async function lockGroup(tx: Tx, organizationId: string, id: string): Promise<Group | undefined> {
+  const row = await tx<GroupRow>('groups').where({ organization_id: organizationId, id }).forUpdate().first();
+  return row && rowToGroup(row);
+}
+
+export async function updateGroupFields(
+  tx: Tx,
+  organizationId: string,
+  id: string,
+  fields: { displayName?: string; externalId?: string | null },
+): Promise<Group | undefined> {
+  const columns: Record<string, unknown> = {};
+  if (fields.displayName !== undefined) columns.display_name = fields.displayName;
+  if (fields.externalId !== undefined) columns.external_id = fields.externalId;
+  return bumpGroup(tx, organizationId, id, columns);
+}
+
+/** Moves the group to its next version (its membership or fields changed). */
+export async function bumpGroup(tx: Tx, organizationId: string, id: string, columns: Record<string, unknown> = {}): Promise<Group | undefined> {
+  const [row] = (await tx('groups')
+    .where({ organization_id: organizationId, id })
+    .update({ ...columns, version: tx.raw('version + 1'), updated_at: tx.fn.now() })
+    .returning('*')) as GroupRow[];
+  return row && rowToGroup(row);
+}
+
+export async function deleteGroupRow(tx: Tx, organizationId: string, id: string): Promise<void> {
+  await tx('groups').where({ organization_id: organizationId, id }).delete();
+}
+
+/**
+ * Adds members in one statement; members already in the group are skipped.
+ * Time grows with the members in the request, not with the group's size.
+ */
+export async function insertGroupMembers(tx: Tx, organizationId: string, groupId: string, memberIds: string[]): Promise<string[]> {
+  if (memberIds.length === 0) return [];
+  const rows = (await tx('group_members')
+    .insert(memberIds.map((memberId) => ({ group_id: groupId, member_id: memberId, organization_id: organizationId })))
+    .onConflict(['group_id', 'member_id'])
+    .ignore()
+    .returning('member_id')) as Array<{ member_id: string }>;
+  return rows.map((row) => row.member_id);
+}
+
+export async function deleteGroupMembers(tx: Tx, groupId: string, memberIds: string[]): Promise<string[]> {
+  if (memberIds.length === 0) return [];
+  const rows = (await tx('group_members')
+    .where('group_id', groupId)
+    .whereIn('member_id', memberIds)
+    .delete()
+    .returning('member_id')) as Array<{ member_id: string }>;
+  return rows.map((row) => row.member_id);
+}
+
+export async function deleteAllGroupMembersExcept(tx: Tx, groupId: string, keep: string[]): Promise<string[]> {
+  const q = tx('group_members').where('group_id', groupId);
+  if (keep.length > 0) q.whereNotIn('member_id', keep);
+  const rows = (await q.delete().returning('member_id')) as Array<{ member_id: string }>;
+  return rows.map((row) => row.member_id);
+}
+
+export async function selectGroupMemberIds(tx: Tx, groupId: string): Promise<string[]> {
+  const rows = (await tx('group_members').where('group_id', groupId).orderBy('member_id').select('member_id')) as Array<{ member_id: string }>;
+  return rows.map((row) => row.member_id);
+}
+
+export async function selectGroupIdsOfMember(tx: Tx, memberId: string): Promise<string[]> {
+  const rows = (await tx('group_members').where('member_id', memberId).orderBy('group_id').select('group_id')) as Array<{ group_id: string }>;
+  return rows.map((row) => row.group_id);
+}
+
+export async function upsertGroupGrant(tx: Tx, organizationId: string, grant: GroupGrant): Promise<void> {
+  await tx('group_workspace_grants')
+    .insert({ group_id: grant.groupId, workspace_id: grant.workspaceId, organization_id: organizationId, role: grant.role })
+    .onConflict(['group_id', 'workspace_id'])
+    .merge({ role: grant.role });
+}
+
+export async function deleteGroupGrant(tx: Tx, groupId: string, workspaceId: string): Promise<boolean> {
+  return (await tx('group_workspace_grants').where({ group_id: groupId, workspace_id: workspaceId }).delete()) > 0;
+}
+
+export async function selectGroupGrants(tx: Tx, groupId: string): Promise<GroupGrant[]> {
+  const rows = (await tx('group_workspace_grants').where('group_id', groupId).orderBy('workspace_id')) as Array<{
+    group_id: string;
+    workspace_id: string;
+    role: WorkspaceRole;
+  }>;
+  return rows.map((row) => ({ groupId: row.group_id, workspaceId: row.workspace_id, role: row.role }));
+}

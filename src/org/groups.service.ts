@@ -1,0 +1,203 @@
+import { isId, newId } from '../db/ids.js';
+import type { Tx } from '../db/transaction.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { recordEvent } from './audit.service.js';
+import {
+  bumpGroup,
+  deleteAllGroupMembersExcept,
+  deleteGroupGrant,
+  deleteGroupMembers,
+  deleteGroupRow,
+  insertGroup,
+  insertGroupMembers,
+  lockGroup,
+  selectGroup,
+  selectGroupGrants,
+  selectGroupMemberIds,
+  upsertGroupGrant,
+} from './groups.repo.js';
+import { selectExistingMemberIds } from './members.repo.js';
+import { selectOrganization } from './organizations.repo.js';
+import type { Actor, Group, GroupGrant, WorkspaceRole } from './types.js';
+import { requireText, requireWorkspaceRole } from './validation.js';
+import { getWorkspace } from './workspaces.service.js';
+
+/**
+ * Groups: SCIM-pushed or admin-made sets of members. A group's Workspace grants
+ * are held by each of its members for as long as they are in it. Membership
+ * changes run as SQL deltas: their cost follows the request, not the group.
+ */
+
+export interface NewGroup {
+  displayName: string;
+  externalId?: string | null;
+  managedBy?: 'none' | 'scim';
+  memberIds?: string[];
+}
+
+export async function getGroup(tx: Tx, organizationId: string, groupId: string): Promise<Group> {
+  const group = isId(groupId) ? await selectGroup(tx, organizationId, groupId) : undefined;
+  if (!group) throw new NotFoundError('group', groupId);
+  return group;
+}
+
+async function lockExistingGroup(tx: Tx, organizationId: string, groupId: string): Promise<Group> {
+  const group = isId(groupId) ? await lockGroup(tx, organizationId, groupId) : undefined;
+  if (!group) throw new NotFoundError('group', groupId);
+  return group;
+}
+
+/** A SCIM-pushed group's name and members belong to the IdP; admins may still set its grants. */
+function assertMayEdit(group: Group, actor: Actor): void {
+  if (group.managedBy === 'scim' && actor.type !== 'scim_token') {
+    throw new ConflictError(
+      'externally_managed',
+      `Group "${group.displayName}" is managed by SCIM provisioning from your identity provider; change its name and members there.`,
+      { managedBy: 'scim' },
+    );
+  }
+}
+
+/** Checks that every id names a member of this Organization; unknown ids are refused, together. */
+async function requireMembers(tx: Tx, organizationId: string, memberIds: string[]): Promise<string[]> {
+  const unique = [...new Set(memberIds)];
+  const malformed = unique.filter((id) => !isId(id));
+  const existing = await selectExistingMemberIds(tx, organizationId, unique.filter(isId));
+  const missing = [...malformed, ...unique.filter((id) => isId(id) && !existing.has(id))];
+  if (missing.length > 0) {
+    throw new InvalidInputError('unknown_members', `No member with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} in this Organization`, {
+      memberIds: missing,
+    });
+  }
+  return unique;
+}
+
+export async function createGroup(tx: Tx, actor: Actor, organizationId: string, input: NewGroup): Promise<Group> {
+  const displayName = requireText('displayName', input.displayName, 256);
+  if (!isId(organizationId) || !(await selectOrganization(tx, organizationId))) throw new NotFoundError('organization', organizationId);
+  const memberIds = await requireMembers(tx, organizationId, input.memberIds ?? []);
+  const group = await insertGroup(tx, {
+    id: newId(),
+    organizationId,
+    displayName,
+    externalId: input.externalId ?? null,
+    managedBy: input.managedBy ?? (actor.type === 'scim_token' ? 'scim' : 'none'),
+    createdByMemberId: actor.type === 'member' ? actor.id : null,
+  });
+  await insertGroupMembers(tx, organizationId, group.id, memberIds);
+  await recordEvent(tx, organizationId, actor, {
+    action: 'group.created',
+    target: { type: 'group', id: group.id },
+    data: { displayName, managedBy: group.managedBy, memberIds },
+  });
+  return group;
+}
+
+export async function updateGroup(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  groupId: string,
+  fields: { displayName?: string; externalId?: string | null },
+): Promise<Group> {
+  const group = await lockExistingGroup(tx, organizationId, groupId);
+  assertMayEdit(group, actor);
+  const displayName = fields.displayName === undefined ? undefined : requireText('displayName', fields.displayName, 256);
+  const changes: Record<string, unknown> = {};
+  if (displayName !== undefined && displayName !== group.displayName) changes.display_name = displayName;
+  if (fields.externalId !== undefined && fields.externalId !== group.externalId) changes.external_id = fields.externalId;
+  if (Object.keys(changes).length === 0) return group;
+  const updated = (await bumpGroup(tx, organizationId, groupId, changes))!;
+  await recordEvent(tx, organizationId, actor, {
+    action: 'group.updated',
+    target: { type: 'group', id: groupId },
+    data: { ...(displayName !== undefined ? { from: group.displayName, to: displayName } : {}), fields: Object.keys(changes) },
+  });
+  return updated;
+}
+
+export async function deleteGroup(tx: Tx, actor: Actor, organizationId: string, groupId: string): Promise<void> {
+  const group = await lockExistingGroup(tx, organizationId, groupId);
+  assertMayEdit(group, actor);
+  await deleteGroupRow(tx, organizationId, groupId);
+  await recordEvent(tx, organizationId, actor, { action: 'group.deleted', target: { type: 'group', id: groupId }, data: { displayName: group.displayName } });
+}
+
+/** Adds members; those already in the group are skipped, never duplicated. Returns the ids added. */
+export async function addGroupMembers(tx: Tx, actor: Actor, organizationId: string, groupId: string, memberIds: string[]): Promise<string[]> {
+  const group = await lockExistingGroup(tx, organizationId, groupId);
+  assertMayEdit(group, actor);
+  const ids = await requireMembers(tx, organizationId, memberIds);
+  const added = await insertGroupMembers(tx, organizationId, groupId, ids);
+  if (added.length > 0) {
+    await bumpGroup(tx, organizationId, groupId);
+    await recordEvent(tx, organizationId, actor, { action: 'group.members_added', target: { type: 'group', id: groupId }, data: { memberIds: added } });
+  }
+  return added;
+}
+
+/** Removes members; ids that are not in the group are ignored. Returns the ids removed. */
+export async function removeGroupMembers(tx: Tx, actor: Actor, organizationId: string, groupId: string, memberIds: string[]): Promise<string[]> {
+  const group = await lockExistingGroup(tx, organizationId, groupId);
+  assertMayEdit(group, actor);
+  const removed = await deleteGroupMembers(tx, groupId, [...new Set(memberIds.filter(isId))]);
+  if (removed.length > 0) {
+    await bumpGroup(tx, organizationId, groupId);
+    await recordEvent(tx, organizationId, actor, { action: 'group.members_removed', target: { type: 'group', id: groupId }, data: { memberIds: removed } });
+  }
+  return removed;
+}
+
+/** Makes the group's members exactly `memberIds`. */
+export async function replaceGroupMembers(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  groupId: string,
+  memberIds: string[],
+): Promise<{ added: string[]; removed: string[] }> {
+  const group = await lockExistingGroup(tx, organizationId, groupId);
+  assertMayEdit(group, actor);
+  const ids = await requireMembers(tx, organizationId, memberIds);
+  const removed = await deleteAllGroupMembersExcept(tx, groupId, ids);
+  const added = await insertGroupMembers(tx, organizationId, groupId, ids);
+  if (added.length > 0 || removed.length > 0) {
+    await bumpGroup(tx, organizationId, groupId);
+    await recordEvent(tx, organizationId, actor, { action: 'group.members_replaced', target: { type: 'group', id: groupId }, data: { added, removed } });
+  }
+  return { added, removed };
+}
+
+export async function listGroupMemberIds(tx: Tx, organizationId: string, groupId: string): Promise<string[]> {
+  await getGroup(tx, organizationId, groupId);
+  return selectGroupMemberIds(tx, groupId);
+}
+
+/** Grants the group a role in a Workspace; every member of the group holds it from now on. */
+export async function grantGroupRole(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  groupId: string,
+  workspaceId: string,
+  role: WorkspaceRole,
+): Promise<GroupGrant> {
+  const workspaceRole = requireWorkspaceRole(role);
+  await lockExistingGroup(tx, organizationId, groupId);
+  await getWorkspace(tx, organizationId, workspaceId);
+  const grant = { groupId, workspaceId, role: workspaceRole };
+  await upsertGroupGrant(tx, organizationId, grant);
+  await recordEvent(tx, organizationId, actor, { action: 'group.role_granted', target: { type: 'group', id: groupId }, data: { workspaceId, role: workspaceRole } });
+  return grant;
+}
+
+export async function revokeGroupRole(tx: Tx, actor: Actor, organizationId: string, groupId: string, workspaceId: string): Promise<void> {
+  await lockExistingGroup(tx, organizationId, groupId);
+  if (!isId(workspaceId) || !(await deleteGroupGrant(tx, groupId, workspaceId))) throw new NotFoundError('group_grant', workspaceId);
+  await recordEvent(tx, organizationId, actor, { action: 'group.role_revoked', target: { type: 'group', id: groupId }, data: { workspaceId } });
+}
+
+export async function listGroupGrants(tx: Tx, organizationId: string, groupId: string): Promise<GroupGrant[]> {
+  await getGroup(tx, organizationId, groupId);
+  return selectGroupGrants(tx, groupId);
+}

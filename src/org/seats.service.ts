@@ -1,0 +1,102 @@
+import { isId } from '../db/ids.js';
+import type { Tx } from '../db/transaction.js';
+import { ConflictError, InvalidInputError, NoSeatsAvailableError, NotFoundError } from '../errors.js';
+import { recordEvent } from './audit.service.js';
+import { bumpMember, lockMember, selectMember } from './members.repo.js';
+import { selectOrganization } from './organizations.repo.js';
+import {
+  deleteSeatAssignment,
+  insertSeatAssignment,
+  lockSeatPool,
+  selectSeatPools,
+  selectSeatsOf,
+  upsertSeatPool,
+} from './seats.repo.js';
+import type { Actor, Member, SeatPool } from './types.js';
+import { requireProduct, requireSeatLimit } from './validation.js';
+
+/**
+ * Seats: one pool per product, assigned ≤ limit always (invariant 2). An
+ * assignment locks the pool row and checks the count before inserting; the
+ * pool's CHECK constraint backs the rule in the database itself.
+ */
+
+export async function setSeatLimit(tx: Tx, actor: Actor, organizationId: string, product: string, limit: number): Promise<SeatPool> {
+  const name = requireProduct(product);
+  const newLimit = requireSeatLimit(limit);
+  if (!isId(organizationId) || !(await selectOrganization(tx, organizationId))) throw new NotFoundError('organization', organizationId);
+  const current = await lockSeatPool(tx, organizationId, name);
+  if (current && newLimit < current.assigned) {
+    throw new ConflictError(
+      'seat_limit_below_assigned',
+      `${current.assigned} ${name} seats are assigned; release ${current.assigned - newLimit} before lowering the limit to ${newLimit}.`,
+      { product: name, limit: newLimit, assigned: current.assigned },
+    );
+  }
+  if (current?.limit === newLimit) return current;
+  const pool = await upsertSeatPool(tx, organizationId, name, newLimit);
+  await recordEvent(tx, organizationId, actor, {
+    action: 'seat_pool.limit_set',
+    target: { type: 'seat_pool', id: name },
+    data: { from: current?.limit ?? null, to: newLimit },
+  });
+  return pool;
+}
+
+export function listSeatPools(tx: Tx, organizationId: string): Promise<SeatPool[]> {
+  return selectSeatPools(tx, organizationId);
+}
+
+export function seatsOf(tx: Tx, organizationId: string, memberId: string): Promise<string[]> {
+  return selectSeatsOf(tx, organizationId, memberId);
+}
+
+/** Takes one seat of each product for a member the caller holds locked; all or nothing. Returns the products newly taken. */
+export async function takeSeats(tx: Tx, organizationId: string, memberId: string, products: string[]): Promise<string[]> {
+  const taken: string[] = [];
+  for (const product of [...new Set(products.map(requireProduct))].sort()) {
+    const pool = await lockSeatPool(tx, organizationId, product);
+    if (!pool) {
+      throw new InvalidInputError('unknown_product', `The Organization has no seat pool for product "${product}"`, { product });
+    }
+    if (!(await insertSeatAssignmentIfFree(tx, pool, memberId))) continue;
+    taken.push(product);
+  }
+  return taken;
+}
+
+async function insertSeatAssignmentIfFree(tx: Tx, pool: SeatPool, memberId: string): Promise<boolean> {
+  const held = await selectSeatsOf(tx, pool.organizationId, memberId);
+  if (held.includes(pool.product)) return false;
+  if (pool.assigned >= pool.limit) throw new NoSeatsAvailableError(pool.product, pool.limit, pool.assigned);
+  return insertSeatAssignment(tx, pool.organizationId, pool.product, memberId);
+}
+
+async function lockSeatHolder(tx: Tx, organizationId: string, memberId: string): Promise<Member> {
+  const member = isId(memberId) ? await lockMember(tx, organizationId, memberId) : undefined;
+  if (!member) throw new NotFoundError('member', memberId);
+  return member;
+}
+
+/** Gives the member a seat of the product; no-op when they hold one. */
+export async function assignSeat(tx: Tx, actor: Actor, organizationId: string, memberId: string, product: string): Promise<Member> {
+  const member = await lockSeatHolder(tx, organizationId, memberId);
+  if (member.status !== 'active') {
+    throw new ConflictError('member_suspended', `${member.userName} is suspended; reactivate them before assigning a seat`);
+  }
+  const taken = await takeSeats(tx, organizationId, memberId, [product]);
+  if (taken.length === 0) return member;
+  await bumpMember(tx, organizationId, memberId);
+  await recordEvent(tx, organizationId, actor, { action: 'seat.assigned', target: { type: 'member', id: memberId }, data: { product: taken[0] } });
+  return (await selectMember(tx, organizationId, memberId))!;
+}
+
+/** Frees the member's seat of the product; no-op when they hold none. */
+export async function releaseSeat(tx: Tx, actor: Actor, organizationId: string, memberId: string, product: string): Promise<Member> {
+  const name = requireProduct(product);
+  const member = await lockSeatHolder(tx, organizationId, memberId);
+  if (!(await deleteSeatAssignment(tx, organizationId, name, memberId))) return member;
+  await bumpMember(tx, organizationId, memberId);
+  await recordEvent(tx, organizationId, actor, { action: 'seat.released', target: { type: 'member', id: memberId }, data: { product: name } });
+  return (await selectMember(tx, organizationId, memberId))!;
+}

@@ -1,0 +1,199 @@
+/** The nouns of ARCHITECTURE.md as the domain layer sees them. No HTTP, no SCIM JSON. */
+
+export const organizationRoles = ['admin', 'billing', 'member'] as const;
+export type OrganizationRole = (typeof organizationRoles)[number];
+
+export const workspaceRoles = ['admin', 'contributor'] as const;
+export type WorkspaceRole = (typeof workspaceRoles)[number];
+
+export type MemberStatus = 'active' | 'suspended';
+/** Who owns the member's name and email: nobody (Roster), SCIM provisioning, or SAML sign-in. */
+export type ManagedBy = 'none' | 'scim' | 'sso';
+/** How the member joined. `bootstrap` is an Organization's first Admin. */
+export type MemberSource = 'bootstrap' | 'invitation' | 'scim' | 'sso' | 'domain';
+
+/** Who makes a change; written on every audit event. */
+export type Actor =
+  | { type: 'member'; id: string }
+  | { type: 'scim_token'; id: string }
+  | { type: 'sso'; id?: string }
+  | { type: 'system'; id?: string };
+
+export interface Organization {
+  id: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  emailVerifiedAt: Date | null;
+  givenName: string | null;
+  familyName: string | null;
+  displayName: string | null;
+}
+
+export interface Email {
+  value: string;
+  type?: string | null;
+  primary?: boolean;
+  display?: string | null;
+}
+
+/** A SCIM multi-valued attribute entry kept as given (phoneNumbers, ims, photos, entitlements, roles, x509Certificates, addresses). */
+export type MultiValue = Record<string, unknown>;
+
+export interface PersonName {
+  formatted: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  middleName: string | null;
+  honorificPrefix: string | null;
+  honorificSuffix: string | null;
+}
+
+export interface Manager {
+  id: string;
+  displayName: string | null;
+}
+
+export interface EnterpriseFields {
+  employeeNumber: string | null;
+  costCenter: string | null;
+  organization: string | null;
+  division: string | null;
+  department: string | null;
+  manager: Manager | null;
+}
+
+/** Everything about a member that an IdP or an admin can set (RFC 7643 §4.1 and §4.3). */
+export interface MemberProfile {
+  userName: string;
+  externalId: string | null;
+  name: PersonName;
+  displayName: string | null;
+  nickName: string | null;
+  profileUrl: string | null;
+  title: string | null;
+  userType: string | null;
+  preferredLanguage: string | null;
+  locale: string | null;
+  timezone: string | null;
+  emails: Email[];
+  phoneNumbers: MultiValue[];
+  ims: MultiValue[];
+  photos: MultiValue[];
+  addresses: MultiValue[];
+  entitlements: MultiValue[];
+  roles: MultiValue[];
+  x509Certificates: MultiValue[];
+  enterprise: EnterpriseFields;
+}
+
+/** A change to a profile: absent fields stay, `null` clears. Nested objects are merged field by field. */
+export type ProfileChanges = Partial<Omit<MemberProfile, 'name' | 'enterprise'>> & {
+  name?: Partial<PersonName>;
+  enterprise?: Partial<EnterpriseFields>;
+};
+
+export interface Member extends MemberProfile {
+  id: string;
+  organizationId: string;
+  accountId: string | null;
+  role: OrganizationRole;
+  status: MemberStatus;
+  managedBy: ManagedBy;
+  source: MemberSource;
+  /** Grows by one on every change of the member; SCIM's `meta.version`. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SeatPool {
+  organizationId: string;
+  product: string;
+  limit: number;
+  assigned: number;
+  available: number;
+}
+
+export interface Workspace {
+  id: string;
+  organizationId: string;
+  name: string;
+  isDefault: boolean;
+  createdByMemberId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WorkspaceMembership {
+  workspaceId: string;
+  memberId: string;
+  role: WorkspaceRole;
+}
+
+/** A member's access to one Workspace: the strongest of their direct role and their groups' grants. */
+export interface EffectiveAccess {
+  workspaceId: string;
+  role: WorkspaceRole;
+  direct: WorkspaceRole | null;
+  viaGroups: Array<{ groupId: string; role: WorkspaceRole }>;
+}
+
+export interface Group {
+  id: string;
+  organizationId: string;
+  displayName: string;
+  externalId: string | null;
+  managedBy: 'none' | 'scim';
+  createdByMemberId: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface GroupGrant {
+  groupId: string;
+  workspaceId: string;
+  role: WorkspaceRole;
+}
+
+export interface ScimToken {
+  id: string;
+  organizationId: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface ApiKey {
+  id: string;
+  organizationId: string;
+  memberId: string | null;
+  workspaceId: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+}
+
+export interface AuditEvent {
+  id: string;
+  organizationId: string;
+  actorType: Actor['type'];
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  data: Record<string, unknown>;
+  requestId: string | null;
+  createdAt: Date;
+}
