@@ -23,3 +23,8 @@ export async function inTransaction<T>(db: Knex, work: (tx: Tx) => Promise<T>): 
     }
   }
 }
+
+// A note for repos: on the embedded database a bare `.delete()` resolves to a
+// driver result rather than a row count (knex-pglite reports the command as
+// "DEL"). Repos that need to know what a delete removed use `.returning(...)`,
+// which reads the same on both databases.

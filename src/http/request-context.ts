@@ -22,7 +22,8 @@ export function requestContext(logger: Logger): RequestHandler[] {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customAttributeKeys: { reqId: 'requestId' },
+    // The id on every line: the access log's and those written through req.log / log().
+    customProps: (req: IncomingMessage) => ({ requestId: (req as IncomingMessage & { id?: unknown }).id }),
     serializers: {
       req: (req: { method: string; url: string; remoteAddress?: string }) => ({
         method: req.method,
@@ -32,7 +33,7 @@ export function requestContext(logger: Logger): RequestHandler[] {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    autoLogging: { ignore: (req) => ['/healthz', '/readyz'].includes((req.url ?? '').split('?')[0]!) },
   });
   const bindContext: RequestHandler = (req, _res, next) => {
     runWithContext(String(req.id), req.log, next);

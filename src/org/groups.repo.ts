@@ -129,7 +129,7 @@ export async function upsertGroupGrant(tx: Tx, organizationId: string, grant: Gr
 }
 
 export async function deleteGroupGrant(tx: Tx, groupId: string, workspaceId: string): Promise<boolean> {
-  return (await tx('group_workspace_grants').where({ group_id: groupId, workspace_id: workspaceId }).delete()) > 0;
+  return (await tx('group_workspace_grants').where({ group_id: groupId, workspace_id: workspaceId }).delete().returning('group_id')).length > 0;
 }
 
 export async function selectGroupGrants(tx: Tx, groupId: string): Promise<GroupGrant[]> {

@@ -42,5 +42,5 @@ export async function updateOrganizationName(tx: Tx, id: string, name: string): 
 
 /** Deletes the Organization; foreign keys cascade to everything in it. */
 export async function deleteOrganizationRow(tx: Tx, id: string): Promise<boolean> {
-  return (await tx('organizations').where({ id }).delete()) > 0;
+  return (await tx('organizations').where({ id }).delete().returning('id')).length > 0;
 }

@@ -48,7 +48,7 @@ export async function insertSeatAssignment(tx: Tx, organizationId: string, produ
 }
 
 export async function deleteSeatAssignment(tx: Tx, organizationId: string, product: string, memberId: string): Promise<boolean> {
-  return (await tx('seat_assignments').where({ organization_id: organizationId, product, member_id: memberId }).delete()) > 0;
+  return (await tx('seat_assignments').where({ organization_id: organizationId, product, member_id: memberId }).delete().returning('member_id')).length > 0;
 }
 
 /** Frees every seat of the member; returns the products freed. */

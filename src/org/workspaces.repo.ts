@@ -85,7 +85,7 @@ export async function upsertWorkspaceMember(
 }
 
 export async function deleteWorkspaceMember(tx: Tx, workspaceId: string, memberId: string): Promise<boolean> {
-  return (await tx('workspace_members').where({ workspace_id: workspaceId, member_id: memberId }).delete()) > 0;
+  return (await tx('workspace_members').where({ workspace_id: workspaceId, member_id: memberId }).delete().returning('member_id')).length > 0;
 }
 
 export async function selectWorkspaceMembers(tx: Tx, organizationId: string, workspaceId: string): Promise<WorkspaceMembership[]> {
