@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { notFound, renderError } from './http/errors.js';
 import { healthRoutes, type HealthState } from './http/health.js';
 import { requestContext } from './http/request-context.js';
+import { scimRouter } from './scim/router.js';
 
 export interface AppDependencies {
   config: Config;
@@ -17,12 +18,13 @@ export interface AppDependencies {
  * The HTTP application: middleware and routers, no listening. The SCIM
  * (`/scim/v2`), SSO (`/sso`, `/auth`) and admin (`/api/v1`) adapters mount here.
  */
-export function createApp({ knex, logger, health = { shuttingDown: false } }: AppDependencies): Express {
+export function createApp({ config, knex, logger, health = { shuttingDown: false } }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestContext(logger));
   app.use(healthRoutes(knex, health));
+  app.use('/scim/v2', scimRouter(config, knex));
   app.use(notFound);
   app.use(renderError);
   return app;

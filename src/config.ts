@@ -15,6 +15,8 @@ export interface Config {
   databasePoolMax: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   shutdownTimeoutMs: number;
+  /** SCIM requests allowed per token per minute; 0 turns the limit off. */
+  scimRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +58,7 @@ const variables = {
   DATABASE_POOL_MAX: integer(1, 200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  SCIM_RATE_LIMIT: integer(0, 10_000_000).default(6_000),
 };
 
 type VariableName = keyof typeof variables;
@@ -79,5 +82,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolMax: read(env, 'DATABASE_POOL_MAX'),
     logLevel: read(env, 'LOG_LEVEL'),
     shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS'),
+    scimRateLimit: read(env, 'SCIM_RATE_LIMIT'),
   };
 }

@@ -13,7 +13,9 @@ export type ErrorKind =
   /** The caller may not do this. */
   | 'forbidden'
   /** A dependency (the database) is unreachable; retrying later may help. */
-  | 'unavailable';
+  | 'unavailable'
+  /** The caller sent more requests than its credential allows; retry after `details.retryAfterSeconds`. */
+  | 'rate_limited';
 
 export class DomainError extends Error {
   constructor(
@@ -62,6 +64,13 @@ export class UnavailableError extends DomainError {
   constructor(message: string) {
     super('unavailable', 'service_unavailable', message);
     this.name = 'UnavailableError';
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(retryAfterSeconds: number, limit: number) {
+    super('rate_limited', 'rate_limited', `Too many requests: the limit is ${limit} per minute for this credential`, { retryAfterSeconds, limit });
+    this.name = 'RateLimitedError';
   }
 }
 

@@ -10,6 +10,7 @@ export const statusOfKind: Record<ErrorKind, number> = {
   invalid: 400,
   forbidden: 403,
   unavailable: 503,
+  rate_limited: 429,
 };
 
 /** Seconds a client should wait before retrying when the database is unreachable. */
@@ -25,6 +26,7 @@ export const renderError: ErrorRequestHandler = (rawError, _req, res, _next) => 
   if (error instanceof DomainError) {
     const status = statusOfKind[error.kind];
     if (status === 503) res.setHeader('Retry-After', String(retryAfterSeconds));
+    if (status === 429) res.setHeader('Retry-After', String(error.details?.retryAfterSeconds ?? 1));
     res.status(status).json({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
     return;
   }

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Tx } from '../db/transaction.js';
 import type { ApiKey, ScimToken } from './types.js';
 
@@ -151,4 +152,48 @@ export async function revokeSessionsOf(tx: Tx, organizationId: string, memberId:
     .where({ organization_id: organizationId, member_id: memberId })
     .whereNull('revoked_at')
     .update({ revoked_at: tx.fn.now(), revoked_reason: reason });
+}
+
+export interface ScimTokenUse {
+  token: ScimToken & { hash: string };
+  /** Requests counted in the current window, this one included; null when not counted. */
+  hits: number | null;
+  windowEndsAt: Date | null;
+}
+
+/**
+ * Finds a live token by hash and, when `windowSeconds` is given, counts the
+ * request in the token's current window — one statement per request.
+ */
+export async function selectScimTokenForRequest(tx: Knex, hash: string, windowSeconds: number | null): Promise<ScimTokenUse | undefined> {
+  const counted = windowSeconds !== null;
+  const result = await tx.raw(
+    counted
+      ? `WITH token AS (SELECT * FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL),
+              hit AS (
+                INSERT INTO scim_rate_limits AS r (token_id, window_start, hits)
+                SELECT id, to_timestamp(floor(extract(epoch FROM now()) / ?) * ?), 1 FROM token
+                ON CONFLICT (token_id, window_start) DO UPDATE SET hits = r.hits + 1
+                RETURNING hits, window_start)
+         SELECT token.*, hit.hits, hit.window_start FROM token LEFT JOIN hit ON TRUE`
+      : 'SELECT *, NULL::int AS hits, NULL::timestamptz AS window_start FROM scim_tokens WHERE token_hash = ? AND revoked_at IS NULL',
+    counted ? [hash, windowSeconds, windowSeconds] : [hash],
+  );
+  const row = result.rows[0] as (ScimTokenRow & { hits: number | null; window_start: Date | null }) | undefined;
+  if (!row) return undefined;
+  return {
+    token: { ...rowToScimToken(row), hash: row.token_hash },
+    hits: row.hits,
+    windowEndsAt: row.window_start && counted ? new Date(new Date(row.window_start).getTime() + windowSeconds * 1000) : null,
+  };
+}
+
+/** Forgets the token's finished windows; called once per window, when its first request is counted. */
+export async function deleteOldRateWindows(tx: Knex, tokenId: string): Promise<void> {
+  await tx.raw('DELETE FROM scim_rate_limits WHERE token_id = ? AND window_start < now() - interval \'1 hour\'', [tokenId]);
+}
+
+/** Records the token's use at most once a minute, so busy IdPs do not all write one hot row. */
+export async function touchScimTokenIfStale(tx: Knex, id: string): Promise<void> {
+  await tx.raw("UPDATE scim_tokens SET last_used_at = now() WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')", [id]);
 }

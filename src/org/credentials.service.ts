@@ -1,6 +1,7 @@
+import type { Knex } from 'knex';
 import { isId, newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
 import {
   countActiveScimTokens,
@@ -14,6 +15,9 @@ import {
   selectScimTokens,
   touchApiKey,
   touchScimToken,
+  touchScimTokenIfStale,
+  selectScimTokenForRequest,
+  deleteOldRateWindows,
 } from './credentials.repo.js';
 import { selectMember } from './members.repo.js';
 import { lockOrganization } from './organizations.repo.js';
@@ -109,3 +113,21 @@ export async function authenticateApiKey(tx: Tx, secret: string): Promise<{ apiK
   const { hash: _stored, ...apiKey } = stored;
   return { apiKey, member };
 }
+
+/** The SCIM token a request carries, counted against its per-minute limit (0: no limit). */
+export async function authorizeScimRequest(db: Knex, secret: string, limitPerMinute: number): Promise<ScimToken | null> {
+  const hash = hashSecret(secret);
+  const use = await selectScimTokenForRequest(db, hash, limitPerMinute > 0 ? rateWindowSeconds : null);
+  // The index found the row by hash; the comparison itself is constant-time.
+  if (!use || !hashesMatch(use.token.hash, hash)) return null;
+  if (use.hits === 1) await deleteOldRateWindows(db, use.token.id);
+  if (use.hits !== null && use.hits > limitPerMinute) {
+    const retryAfter = Math.max(1, Math.ceil(((use.windowEndsAt?.getTime() ?? Date.now()) - Date.now()) / 1000));
+    throw new RateLimitedError(retryAfter, limitPerMinute);
+  }
+  if (!use.token.lastUsedAt || Date.now() - use.token.lastUsedAt.getTime() > 60_000) await touchScimTokenIfStale(db, use.token.id);
+  const { hash: _stored, ...token } = use.token;
+  return token;
+}
+
+const rateWindowSeconds = 60;

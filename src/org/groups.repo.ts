@@ -86,29 +86,25 @@ export async function deleteGroupRow(tx: Tx, organizationId: string, id: string)
  */
 export async function insertGroupMembers(tx: Tx, organizationId: string, groupId: string, memberIds: string[]): Promise<string[]> {
   if (memberIds.length === 0) return [];
-  const rows = (await tx('group_members')
-    .insert(memberIds.map((memberId) => ({ group_id: groupId, member_id: memberId, organization_id: organizationId })))
-    .onConflict(['group_id', 'member_id'])
-    .ignore()
-    .returning('member_id')) as Array<{ member_id: string }>;
-  return rows.map((row) => row.member_id);
+  // One array parameter, whatever the number of members: no statement grows past the protocol's bind limit.
+  const result = await tx.raw(
+    `INSERT INTO group_members (group_id, member_id, organization_id)
+     SELECT ?, id, ? FROM unnest(?::uuid[]) AS id
+     ON CONFLICT (group_id, member_id) DO NOTHING RETURNING member_id`,
+    [groupId, organizationId, memberIds],
+  );
+  return (result.rows as Array<{ member_id: string }>).map((row) => row.member_id);
 }
 
 export async function deleteGroupMembers(tx: Tx, groupId: string, memberIds: string[]): Promise<string[]> {
   if (memberIds.length === 0) return [];
-  const rows = (await tx('group_members')
-    .where('group_id', groupId)
-    .whereIn('member_id', memberIds)
-    .delete()
-    .returning('member_id')) as Array<{ member_id: string }>;
-  return rows.map((row) => row.member_id);
+  const result = await tx.raw('DELETE FROM group_members WHERE group_id = ? AND member_id = ANY(?::uuid[]) RETURNING member_id', [groupId, memberIds]);
+  return (result.rows as Array<{ member_id: string }>).map((row) => row.member_id);
 }
 
 export async function deleteAllGroupMembersExcept(tx: Tx, groupId: string, keep: string[]): Promise<string[]> {
-  const q = tx('group_members').where('group_id', groupId);
-  if (keep.length > 0) q.whereNotIn('member_id', keep);
-  const rows = (await q.delete().returning('member_id')) as Array<{ member_id: string }>;
-  return rows.map((row) => row.member_id);
+  const result = await tx.raw('DELETE FROM group_members WHERE group_id = ? AND NOT (member_id = ANY(?::uuid[])) RETURNING member_id', [groupId, keep]);
+  return (result.rows as Array<{ member_id: string }>).map((row) => row.member_id);
 }
 
 export async function selectGroupMemberIds(tx: Tx, groupId: string): Promise<string[]> {

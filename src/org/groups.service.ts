@@ -201,3 +201,70 @@ export async function listGroupGrants(tx: Tx, organizationId: string, groupId: s
   await getGroup(tx, organizationId, groupId);
   return selectGroupGrants(tx, groupId);
 }
+
+/** One step of a group change, in the order the IdP sent it (RFC 7644 §3.5.2: operations apply in sequence). */
+export type GroupStep =
+  | { rename: string }
+  | { externalId: string | null }
+  | { addMembers: string[] }
+  | { removeMembers: string[] }
+  /** Makes the members exactly these; an empty list empties the group. */
+  | { replaceMembers: string[] };
+
+/**
+ * Applies a SCIM PUT or PATCH to a group under one lock, as SQL deltas whose
+ * cost follows the request, and writes one new version and one audit event.
+ * Adding a member already in the group or removing one who is not is a no-op.
+ */
+export async function changeGroup(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  groupId: string,
+  steps: GroupStep[],
+  options: { ifVersion?: number } = {},
+): Promise<Group> {
+  const group = await lockExistingGroup(tx, organizationId, groupId);
+  if (options.ifVersion !== undefined && options.ifVersion !== group.version) {
+    throw new ConflictError('version_mismatch', `The group has changed since version ${options.ifVersion} (now ${group.version})`, {
+      expected: options.ifVersion,
+      actual: group.version,
+    });
+  }
+  assertMayEdit(group, actor);
+  const columns: Record<string, unknown> = {};
+  const added = new Set<string>();
+  const removed = new Set<string>();
+  const noteAdded = (ids: string[]) => ids.forEach((id) => (removed.has(id) ? removed.delete(id) : added.add(id)));
+  const noteRemoved = (ids: string[]) => ids.forEach((id) => (added.has(id) ? added.delete(id) : removed.add(id)));
+  for (const step of steps) {
+    if ('rename' in step) {
+      const displayName = requireText('displayName', step.rename, 256);
+      if (displayName !== (columns.display_name ?? group.displayName)) columns.display_name = displayName;
+    } else if ('externalId' in step) {
+      columns.external_id = step.externalId;
+    } else if ('addMembers' in step) {
+      noteAdded(await insertGroupMembers(tx, organizationId, groupId, await requireMembers(tx, organizationId, step.addMembers)));
+    } else if ('removeMembers' in step) {
+      noteRemoved(await deleteGroupMembers(tx, groupId, [...new Set(step.removeMembers.filter(isId))]));
+    } else {
+      const ids = await requireMembers(tx, organizationId, step.replaceMembers);
+      noteRemoved(await deleteAllGroupMembersExcept(tx, groupId, ids));
+      noteAdded(await insertGroupMembers(tx, organizationId, groupId, ids));
+    }
+  }
+  if (columns.external_id === group.externalId) delete columns.external_id;
+  if (Object.keys(columns).length === 0 && added.size === 0 && removed.size === 0) return group;
+  const updated = (await bumpGroup(tx, organizationId, groupId, columns))!;
+  await recordEvent(tx, organizationId, actor, {
+    action: 'group.updated',
+    target: { type: 'group', id: groupId },
+    data: {
+      ...(columns.display_name !== undefined ? { displayName: { from: group.displayName, to: columns.display_name } } : {}),
+      ...(columns.external_id !== undefined ? { externalIdChanged: true } : {}),
+      ...(added.size > 0 ? { membersAdded: [...added] } : {}),
+      ...(removed.size > 0 ? { membersRemoved: [...removed] } : {}),
+    },
+  });
+  return updated;
+}

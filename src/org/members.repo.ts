@@ -12,7 +12,7 @@ import type {
   ProfileChanges,
 } from './types.js';
 
-interface MemberRow {
+export interface MemberRow {
   id: string;
   organization_id: string;
   account_id: string | null;
@@ -56,7 +56,7 @@ interface MemberRow {
   emails: Array<{ value: string; type: string | null; primary: boolean; display: string | null }> | null;
 }
 
-function rowToMember(row: MemberRow): Member {
+export function rowToMember(row: MemberRow): Member {
   return {
     id: row.id,
     organizationId: row.organization_id,
@@ -178,7 +178,7 @@ function profileColumns(changes: ProfileChanges): Record<string, unknown> {
 }
 
 /** Members with their emails in one statement: no second round trip per member. */
-function selectMembers(tx: Tx): Knex.QueryBuilder {
+export function selectMembers(tx: Tx): Knex.QueryBuilder {
   return tx('members as m').select(
     'm.*',
     tx.raw(`(SELECT json_agg(json_build_object('value', e.value, 'type', e.type, 'primary', e."primary", 'display', e.display) ORDER BY e.position)
@@ -241,8 +241,14 @@ export async function selectMemberByAccount(tx: Tx, organizationId: string, acco
 }
 
 /** Applies a profile change and counts it as a new version of the member. */
-export async function updateMemberProfile(tx: Tx, organizationId: string, id: string, changes: ProfileChanges): Promise<void> {
-  await bumpMember(tx, organizationId, id, profileColumns(changes));
+export async function updateMemberProfile(
+  tx: Tx,
+  organizationId: string,
+  id: string,
+  changes: ProfileChanges,
+  otherColumns: { role?: OrganizationRole; status?: MemberStatus } = {},
+): Promise<void> {
+  await bumpMember(tx, organizationId, id, { ...profileColumns(changes), ...otherColumns });
   if (changes.emails !== undefined) await replaceEmails(tx, organizationId, id, changes.emails ?? []);
 }
 
@@ -285,11 +291,8 @@ export async function deleteMemberRow(tx: Tx, organizationId: string, id: string
 /** Ids among `ids` that name members of this Organization. */
 export async function selectExistingMemberIds(tx: Tx, organizationId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = (await tx('members')
-    .where('organization_id', organizationId)
-    .whereIn('id', ids)
-    .select('id')) as Array<{ id: string }>;
-  return new Set(rows.map((row) => row.id));
+  const result = await tx.raw('SELECT id FROM members WHERE organization_id = ? AND id = ANY(?::uuid[])', [organizationId, ids]);
+  return new Set((result.rows as Array<{ id: string }>).map((row) => row.id));
 }
 
 export async function selectMembersOf(tx: Tx, organizationId: string, limit = 1000): Promise<Member[]> {

@@ -1,0 +1,260 @@
+import type { Knex } from 'knex';
+import { rowToMember, type MemberRow } from './members.repo.js';
+import { compileCondition, sortExpression, type Catalogue, type CollectionSpec, type FieldSpec, type Sql } from './query-sql.js';
+import type { PageQuery } from './search.js';
+import type { Group, Member } from './types.js';
+
+/**
+ * Lists and single reads of members and groups as a directory serves them:
+ * filtered, sorted, counted and paged in SQL, with only the related data asked for.
+ */
+
+/** A member with what a directory shows beside the profile: seats and groups. */
+export interface MemberEntry extends Member {
+  seats: string[];
+  /** Absent when not asked for. */
+  groups?: Array<{ id: string; displayName: string }>;
+}
+
+export interface GroupEntry extends Group {
+  /** Absent when not asked for. */
+  members?: Array<{ id: string; display: string }>;
+}
+
+export interface MemberParts {
+  emails: boolean;
+  seats: boolean;
+  groups: boolean;
+}
+
+const jsonCollection = (column: string, alias: string, extra: string[] = []): CollectionSpec => ({
+  from: `jsonb_array_elements(m.${column}) AS ${alias}(v)`,
+  on: 'TRUE',
+  fields: {
+    ...Object.fromEntries(['value', 'type', 'display', ...extra].map((field): [string, FieldSpec] => [field, { sql: `(${alias}.v->>'${field}')`, type: 'citext' }])),
+    primary: { sql: `((${alias}.v->>'primary')::boolean)`, type: 'boolean' },
+  },
+});
+
+export const memberCatalogue: Catalogue = {
+  fields: {
+    id: { sql: 'm.id', type: 'id' },
+    userName: { sql: 'm.user_name', type: 'citext' },
+    externalId: { sql: 'm.external_id', type: 'text' },
+    displayName: { sql: 'm.display_name', type: 'citext' },
+    nickName: { sql: 'm.nick_name', type: 'citext' },
+    profileUrl: { sql: 'm.profile_url', type: 'citext' },
+    title: { sql: 'm.title', type: 'citext' },
+    userType: { sql: 'm.user_type', type: 'citext' },
+    preferredLanguage: { sql: 'm.preferred_language', type: 'citext' },
+    locale: { sql: 'm.locale', type: 'citext' },
+    timezone: { sql: 'm.timezone', type: 'citext' },
+    'name.formatted': { sql: 'm.name_formatted', type: 'citext' },
+    'name.givenName': { sql: 'm.given_name', type: 'citext' },
+    'name.familyName': { sql: 'm.family_name', type: 'citext' },
+    'name.middleName': { sql: 'm.middle_name', type: 'citext' },
+    'name.honorificPrefix': { sql: 'm.honorific_prefix', type: 'citext' },
+    'name.honorificSuffix': { sql: 'm.honorific_suffix', type: 'citext' },
+    active: { sql: "(m.status = 'active')", type: 'boolean' },
+    role: { sql: 'm.role', type: 'citext' },
+    createdAt: { sql: 'm.created_at', type: 'timestamp' },
+    updatedAt: { sql: 'm.updated_at', type: 'timestamp' },
+    version: { sql: 'm.version', type: 'number' },
+    'enterprise.employeeNumber': { sql: 'm.employee_number', type: 'citext' },
+    'enterprise.costCenter': { sql: 'm.cost_center', type: 'citext' },
+    'enterprise.organization': { sql: 'm.enterprise_organization', type: 'citext' },
+    'enterprise.division': { sql: 'm.division', type: 'citext' },
+    'enterprise.department': { sql: 'm.department', type: 'citext' },
+    'enterprise.manager.id': { sql: 'm.manager_id', type: 'text' },
+    'enterprise.manager.displayName': { sql: 'm.manager_display_name', type: 'citext' },
+    // Sorting by emails orders by the primary (else first) address.
+    primaryEmail: {
+      sql: '(SELECT e.value FROM member_emails e WHERE e.member_id = m.id ORDER BY e."primary" DESC, e.position LIMIT 1)',
+      type: 'citext',
+    },
+  },
+  collections: {
+    emails: {
+      from: 'member_emails e',
+      on: 'e.member_id = m.id',
+      fields: {
+        value: { sql: 'e.value', type: 'citext' },
+        type: { sql: 'e.type', type: 'citext' },
+        primary: { sql: 'e."primary"', type: 'boolean' },
+        display: { sql: 'e.display', type: 'citext' },
+      },
+    },
+    phoneNumbers: jsonCollection('phone_numbers', 'p'),
+    ims: jsonCollection('ims', 'i'),
+    photos: jsonCollection('photos', 'ph'),
+    addresses: jsonCollection('addresses', 'a', ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country']),
+    entitlements: jsonCollection('entitlements', 'en'),
+    roles: jsonCollection('scim_roles', 'r'),
+    x509Certificates: jsonCollection('x509_certificates', 'x'),
+    seats: { from: 'seat_assignments sa', on: 'sa.member_id = m.id', fields: { value: { sql: 'sa.product', type: 'text' } } },
+    groups: {
+      from: 'group_members gm JOIN groups gg ON gg.id = gm.group_id',
+      on: 'gm.member_id = m.id',
+      fields: { value: { sql: 'gm.group_id', type: 'id' }, display: { sql: 'gg.display_name', type: 'citext' } },
+    },
+  },
+};
+
+export const groupCatalogue: Catalogue = {
+  fields: {
+    id: { sql: 'g.id', type: 'id' },
+    displayName: { sql: 'g.display_name', type: 'citext' },
+    externalId: { sql: 'g.external_id', type: 'text' },
+    createdAt: { sql: 'g.created_at', type: 'timestamp' },
+    updatedAt: { sql: 'g.updated_at', type: 'timestamp' },
+    version: { sql: 'g.version', type: 'number' },
+  },
+  collections: {
+    members: {
+      from: 'group_members gm JOIN members mm ON mm.id = gm.member_id',
+      on: 'gm.group_id = g.id',
+      fields: {
+        value: { sql: 'gm.member_id', type: 'id' },
+        display: { sql: 'COALESCE(mm.display_name, mm.user_name)', type: 'citext' },
+      },
+    },
+  },
+};
+
+const emailsColumn = `(SELECT json_agg(json_build_object('value', e.value, 'type', e.type, 'primary', e."primary", 'display', e.display) ORDER BY e.position)
+  FROM member_emails e WHERE e.member_id = m.id) AS emails`;
+const seatsColumn = '(SELECT array_agg(sa.product ORDER BY sa.product) FROM seat_assignments sa WHERE sa.member_id = m.id) AS seats';
+const groupsColumn = `(SELECT json_agg(json_build_object('id', g.id, 'displayName', g.display_name) ORDER BY g.display_name, g.id)
+  FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.member_id = m.id) AS groups`;
+
+interface MemberEntryRow extends MemberRow {
+  seats: string[] | null;
+  groups: Array<{ id: string; displayName: string }> | null;
+}
+
+function rowToMemberEntry(row: MemberEntryRow, parts: MemberParts): MemberEntry {
+  return {
+    ...rowToMember(row),
+    seats: row.seats ?? [],
+    ...(parts.groups ? { groups: row.groups ?? [] } : {}),
+  };
+}
+
+function memberColumns(parts: MemberParts): string {
+  return ['m.*', parts.emails ? emailsColumn : 'NULL AS emails', parts.seats ? seatsColumn : 'NULL AS seats', parts.groups ? groupsColumn : 'NULL AS groups'].join(', ');
+}
+
+interface Scope {
+  sql: string;
+  bindings: unknown[];
+}
+
+function scope(table: 'm' | 'g', organizationId: string, query: PageQuery, catalogue: Catalogue): Scope {
+  const where: Sql[] = [{ sql: `${table}.organization_id = ?`, bindings: [organizationId] }];
+  if (query.where) where.push(compileCondition(query.where, catalogue));
+  return { sql: where.map((part) => part.sql).join(' AND '), bindings: where.flatMap((part) => part.bindings) };
+}
+
+/**
+ * A page of a filtered, sorted list. The page's keys are chosen first in an
+ * inner query (only ids and sort keys pass the OFFSET), and the wide columns are
+ * computed for the page's rows alone.
+ */
+async function selectPage<Row>(
+  tx: Knex,
+  table: 'members' | 'groups',
+  alias: 'm' | 'g',
+  columns: string,
+  organizationId: string,
+  query: PageQuery,
+  catalogue: Catalogue,
+): Promise<Row[]> {
+  const filter = scope(alias, organizationId, query, catalogue);
+  const sortKey = query.sort ? sortExpression(catalogue, query.sort.field) : undefined;
+  const direction = query.sort?.descending ? 'DESC NULLS LAST' : 'ASC NULLS LAST';
+  const keyset = query.afterId ? { sql: ` AND ${alias}.id > ?`, bindings: [query.afterId] } : { sql: '', bindings: [] };
+  const inner = `SELECT ${alias}.id${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM ${table} ${alias}
+    WHERE ${filter.sql}${keyset.sql}
+    ORDER BY ${sortKey ? `sort_key ${direction}, ` : ''}${alias}.id LIMIT ? OFFSET ?`;
+  const sql = `SELECT ${columns} FROM (${inner}) page JOIN ${table} ${alias} ON ${alias}.id = page.id
+    ORDER BY ${sortKey ? `page.sort_key ${direction}, ` : ''}${alias}.id`;
+  const result = await tx.raw(sql, [...filter.bindings, ...keyset.bindings, query.limit, query.offset] as Knex.RawBinding[]);
+  return result.rows as Row[];
+}
+
+async function countMatching(tx: Knex, table: 'members' | 'groups', alias: 'm' | 'g', organizationId: string, query: PageQuery, catalogue: Catalogue): Promise<number> {
+  const filter = scope(alias, organizationId, query, catalogue);
+  const result = await tx.raw(`SELECT count(*)::int AS total FROM ${table} ${alias} WHERE ${filter.sql}`, filter.bindings as Knex.RawBinding[]);
+  return (result.rows[0] as { total: number }).total;
+}
+
+export async function selectMemberEntries(tx: Knex, organizationId: string, query: PageQuery, parts: MemberParts): Promise<MemberEntry[]> {
+  const rows = await selectPage<MemberEntryRow>(tx, 'members', 'm', memberColumns(parts), organizationId, query, memberCatalogue);
+  return rows.map((row) => rowToMemberEntry(row, parts));
+}
+
+export function countMembers(tx: Knex, organizationId: string, query: PageQuery): Promise<number> {
+  return countMatching(tx, 'members', 'm', organizationId, query, memberCatalogue);
+}
+
+export async function selectMemberEntry(tx: Knex, organizationId: string, id: string, parts: MemberParts): Promise<MemberEntry | undefined> {
+  const result = await tx.raw(`SELECT ${memberColumns(parts)} FROM members m WHERE m.organization_id = ? AND m.id = ?`, [organizationId, id]);
+  const row = result.rows[0] as MemberEntryRow | undefined;
+  return row && rowToMemberEntry(row, parts);
+}
+
+interface GroupRow {
+  id: string;
+  organization_id: string;
+  display_name: string;
+  external_id: string | null;
+  managed_by: 'none' | 'scim';
+  created_by_member_id: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function rowToGroupEntry(row: GroupRow): GroupEntry {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    displayName: row.display_name,
+    externalId: row.external_id,
+    managedBy: row.managed_by,
+    createdByMemberId: row.created_by_member_id,
+    version: row.version,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export async function selectGroupEntries(tx: Knex, organizationId: string, query: PageQuery): Promise<GroupEntry[]> {
+  const rows = await selectPage<GroupRow>(tx, 'groups', 'g', 'g.*', organizationId, query, groupCatalogue);
+  return rows.map(rowToGroupEntry);
+}
+
+export function countGroups(tx: Knex, organizationId: string, query: PageQuery): Promise<number> {
+  return countMatching(tx, 'groups', 'g', organizationId, query, groupCatalogue);
+}
+
+export async function selectGroupEntry(tx: Knex, organizationId: string, id: string): Promise<GroupEntry | undefined> {
+  const row = (await tx('groups as g').where({ 'g.organization_id': organizationId, 'g.id': id }).first()) as GroupRow | undefined;
+  return row && rowToGroupEntry(row);
+}
+
+/** The members of the given groups, with the name a directory shows for each; one statement for the whole page. */
+export async function selectMembersOfGroups(tx: Knex, groupIds: string[]): Promise<Map<string, Array<{ id: string; display: string }>>> {
+  const byGroup = new Map<string, Array<{ id: string; display: string }>>(groupIds.map((id) => [id, []]));
+  if (groupIds.length === 0) return byGroup;
+  const result = await tx.raw(
+    `SELECT gm.group_id, gm.member_id, COALESCE(m.display_name, m.user_name) AS display
+       FROM group_members gm JOIN members m ON m.id = gm.member_id
+      WHERE gm.group_id = ANY(?::uuid[]) ORDER BY gm.group_id, gm.member_id`,
+    [groupIds],
+  );
+  for (const row of result.rows as Array<{ group_id: string; member_id: string; display: string }>) {
+    byGroup.get(row.group_id)?.push({ id: row.member_id, display: row.display });
+  }
+  return byGroup;
+}

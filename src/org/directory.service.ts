@@ -1,0 +1,62 @@
+import type { Knex } from 'knex';
+import { isId } from '../db/ids.js';
+import { NotFoundError } from '../errors.js';
+import {
+  countGroups,
+  countMembers,
+  selectGroupEntries,
+  selectGroupEntry,
+  selectMemberEntries,
+  selectMemberEntry,
+  selectMembersOfGroups,
+  type GroupEntry,
+  type MemberEntry,
+  type MemberParts,
+} from './directory.repo.js';
+import type { PageQuery } from './search.js';
+
+export type { GroupEntry, MemberEntry, MemberParts } from './directory.repo.js';
+
+/** Reads of the Organization's directory: who is in it and which groups exist, as lists or one by one. */
+
+export interface Page<T> {
+  total: number;
+  entries: T[];
+}
+
+export async function listMembers(tx: Knex, organizationId: string, query: PageQuery, parts: MemberParts): Promise<Page<MemberEntry>> {
+  const entries = query.limit > 0 ? await selectMemberEntries(tx, organizationId, query, parts) : [];
+  // A page that is neither full nor past the start tells the total without counting.
+  const total =
+    !query.afterId && entries.length < query.limit && (entries.length > 0 || query.offset === 0)
+      ? query.offset + entries.length
+      : await countMembers(tx, organizationId, { ...query, afterId: undefined });
+  return { total, entries };
+}
+
+export async function getMemberEntry(tx: Knex, organizationId: string, memberId: string, parts: MemberParts): Promise<MemberEntry> {
+  const entry = isId(memberId) ? await selectMemberEntry(tx, organizationId, memberId, parts) : undefined;
+  if (!entry) throw new NotFoundError('member', memberId);
+  return entry;
+}
+
+export async function listGroups(tx: Knex, organizationId: string, query: PageQuery, withMembers: boolean): Promise<Page<GroupEntry>> {
+  const entries = query.limit > 0 ? await selectGroupEntries(tx, organizationId, query) : [];
+  const total =
+    !query.afterId && entries.length < query.limit && (entries.length > 0 || query.offset === 0)
+      ? query.offset + entries.length
+      : await countGroups(tx, organizationId, { ...query, afterId: undefined });
+  // Members are read only when they are to be returned, and for the page's groups only.
+  if (withMembers) {
+    const members = await selectMembersOfGroups(tx, entries.map((entry) => entry.id));
+    for (const entry of entries) entry.members = members.get(entry.id) ?? [];
+  }
+  return { total, entries };
+}
+
+export async function getGroupEntry(tx: Knex, organizationId: string, groupId: string, withMembers: boolean): Promise<GroupEntry> {
+  const entry = isId(groupId) ? await selectGroupEntry(tx, organizationId, groupId) : undefined;
+  if (!entry) throw new NotFoundError('group', groupId);
+  if (withMembers) entry.members = (await selectMembersOfGroups(tx, [entry.id])).get(entry.id) ?? [];
+  return entry;
+}

@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express';
+import { ScimError } from './errors.js';
+import { etagOf } from './users.mapper.js';
+
+type Json = Record<string, unknown>;
+
+/** Small helpers every SCIM route shares: the media type, ETags and preconditions (RFC 7644 §3.14). */
+
+export const scimMediaType = 'application/scim+json';
+
+export function sendResource(res: Response, status: number, body: Json, version?: number): void {
+  if (version !== undefined) res.setHeader('ETag', etagOf(version));
+  res.status(status).type(scimMediaType).send(JSON.stringify(body));
+}
+
+function versionsIn(header: string): Array<number | '*'> {
+  return header.split(',').map((tag) => {
+    const trimmed = tag.trim();
+    if (trimmed === '*') return '*';
+    const match = /^(?:W\/)?"(\d+)"$/.exec(trimmed);
+    return match ? Number(match[1]) : -1;
+  });
+}
+
+/** The version an `If-Match` header asks for; a tag that can never match fails at once with 412. */
+export function ifMatchVersion(req: Request): number | undefined {
+  const header = req.headers['if-match'];
+  if (!header) return undefined;
+  const versions = versionsIn(header);
+  if (versions.includes('*')) return undefined;
+  const numbers = versions.filter((version): version is number => version !== '*' && version >= 0);
+  if (numbers.length === 0) throw new ScimError(412, undefined, 'If-Match names no version of this resource');
+  // Several tags: the change applies if the resource is at any of them; Roster checks the first.
+  return numbers[0];
+}
+
+/** `If-None-Match` on a read: true when the client's copy is current (answer 304). */
+export function notModified(req: Request, version: number): boolean {
+  const header = req.headers['if-none-match'];
+  if (!header) return false;
+  return versionsIn(header).some((tag) => tag === '*' || tag === version);
+}
+
+export function baseUrlOf(publicUrl: string): string {
+  return `${publicUrl}/scim/v2`;
+}

@@ -1,0 +1,34 @@
+import express, { Router } from 'express';
+import type { Knex } from 'knex';
+import type { Config } from '../config.js';
+import { scimAuthentication } from './auth.js';
+import { bulkRoutes } from './bulk.routes.js';
+import { discoveryRoutes } from './discovery.routes.js';
+import { renderScimError, ScimError } from './errors.js';
+import { groupsRoutes } from './groups.routes.js';
+import { baseUrlOf } from './http.js';
+import { declareScimSchemas, limits } from './schemas.js';
+import { rootSearchRoutes } from './search.routes.js';
+import { usersRoutes } from './users.routes.js';
+
+/**
+ * The SCIM 2.0 service provider at `{PUBLIC_URL}/scim/v2`. Roster owns the
+ * routes and keeps scimmy beneath them for schemas, body validation and
+ * discovery (README: "SCIM: why Roster owns the routes").
+ */
+export function scimRouter(config: Config, db: Knex): Router {
+  declareScimSchemas();
+  const baseUrl = baseUrlOf(config.publicUrl);
+  const router = Router();
+  // RFC 7644 §3.1: bodies are application/scim+json; plain JSON is accepted as IdPs send it too.
+  router.use(express.json({ type: ['application/scim+json', 'application/json'], limit: limits.maxPayloadSize, strict: true }));
+  router.use(scimAuthentication(db, config.scimRateLimit));
+  router.use(discoveryRoutes(baseUrl));
+  router.use('/Users', usersRoutes(db, config.publicUrl));
+  router.use('/Groups', groupsRoutes(db, config.publicUrl));
+  router.use(rootSearchRoutes(db, baseUrl));
+  router.use(bulkRoutes(db, baseUrl));
+  router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint ${req.method} ${req.path}`)));
+  router.use(renderScimError);
+  return router;
+}

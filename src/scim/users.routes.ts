@@ -1,0 +1,105 @@
+import { Router, type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import { inTransaction } from '../db/transaction.js';
+import { getMemberEntry, listMembers } from '../org/directory.service.js';
+import { changeMember } from '../org/member-changes.service.js';
+import { addMember, lockExistingMember, removeMember } from '../org/members.service.js';
+import { callerOf } from './auth.js';
+import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
+import { baseUrlOf, ifMatchVersion, notModified, sendResource } from './http.js';
+import { listResponse, parseListRequest, type ListParameters } from './list.js';
+import { parsePatchRequest, ResourcePatcher } from './patch.js';
+import { Projection } from './projection.js';
+import { userDefinition, userSchema } from './schemas.js';
+import { fromScimUser, toScimUser } from './users.mapper.js';
+
+const everything = { emails: true, seats: true, groups: true };
+
+/** Writes to /Users (RFC 7644 §3.3, §3.5, §3.6), each one transaction on the domain services. */
+export const userWrites: ResourceWrites = {
+  async create({ db, baseUrl, caller }: ScimContext, body: unknown): Promise<WriteResult> {
+    const input = fromScimUser(body);
+    const entry = await inTransaction(db, async (tx) => {
+      const member = await addMember(tx, caller.actor, caller.organizationId, {
+        profile: input.profile,
+        role: input.role,
+        source: 'scim',
+        seats: input.seats,
+        active: input.active,
+      });
+      return getMemberEntry(tx, caller.organizationId, member.id, everything);
+    });
+    return { status: 201, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
+  },
+
+  async replace({ db, baseUrl, caller }, id, body, ifVersion) {
+    const input = fromScimUser(body);
+    const entry = await inTransaction(db, async (tx) => {
+      await changeMember(tx, caller.actor, caller.organizationId, id, input, { ifVersion });
+      return getMemberEntry(tx, caller.organizationId, id, everything);
+    });
+    return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
+  },
+
+  async patch({ db, baseUrl, caller }, id, body, ifVersion) {
+    const operations = parsePatchRequest(body);
+    const entry = await inTransaction(db, async (tx) => {
+      // The member stays locked from this read to the write: operations apply to what is stored now.
+      await lockExistingMember(tx, caller.organizationId, id);
+      const current = await getMemberEntry(tx, caller.organizationId, id, { ...everything, groups: false });
+      const patched = new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations);
+      await changeMember(tx, caller.actor, caller.organizationId, current.id, fromScimUser(patched), { ifVersion });
+      return getMemberEntry(tx, caller.organizationId, current.id, everything);
+    });
+    return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
+  },
+
+  async remove({ db, caller }, id, ifVersion) {
+    await inTransaction(db, (tx) => removeMember(tx, caller.actor, caller.organizationId, id, { ifVersion }));
+    return { status: 204 };
+  },
+};
+
+/** /Users: members of the token's Organization. */
+export function usersRoutes(db: Knex, publicUrl: string): Router {
+  const router = Router();
+  const baseUrl = baseUrlOf(publicUrl);
+  const contextOf = (res: Response): ScimContext => ({ db, baseUrl, caller: callerOf(res.locals) });
+  const projectionOf = (req: Request) => Projection.from(userSchema, req.query.attributes, req.query.excludedAttributes);
+
+  async function list(res: Response, parameters: ListParameters): Promise<void> {
+    const { organizationId } = callerOf(res.locals);
+    const request = parseListRequest('User', parameters);
+    const parts = { emails: true, seats: true, groups: request.projection.wants('groups') };
+    const page = await listMembers(db, organizationId, request.query, parts);
+    const resources = page.entries.map((entry) => request.projection.apply(toScimUser(entry, baseUrl)));
+    sendResource(res, 200, listResponse(request, page.total, resources, page.entries.at(-1)?.id));
+  }
+
+  function send(req: Request, res: Response, result: WriteResult): void {
+    if (result.status === 201) res.setHeader('Location', `${baseUrl}/Users/${result.id}`);
+    if (!result.resource) res.status(result.status).end();
+    else sendResource(res, result.status, projectionOf(req).apply(result.resource), result.version);
+  }
+
+  router.get('/', async (req, res) => list(res, req.query as ListParameters));
+  router.post('/.search', async (req, res) => list(res, (req.body ?? {}) as ListParameters));
+
+  router.get('/:id', async (req, res) => {
+    const projection = projectionOf(req);
+    const entry = await getMemberEntry(db, callerOf(res.locals).organizationId, req.params.id, { ...everything, groups: projection.wants('groups') });
+    if (notModified(req, entry.version)) {
+      res.setHeader('ETag', `W/"${entry.version}"`);
+      res.status(304).end();
+      return;
+    }
+    sendResource(res, 200, projection.apply(toScimUser(entry, baseUrl)), entry.version);
+  });
+
+  router.post('/', async (req, res) => send(req, res, await userWrites.create(contextOf(res), req.body)));
+  router.put('/:id', async (req, res) => send(req, res, await userWrites.replace(contextOf(res), req.params.id, req.body, ifMatchVersion(req))));
+  router.patch('/:id', async (req, res) => send(req, res, await userWrites.patch(contextOf(res), req.params.id, req.body, ifMatchVersion(req))));
+  router.delete('/:id', async (req, res) => send(req, res, await userWrites.remove(contextOf(res), req.params.id, ifMatchVersion(req))));
+
+  return router;
+}
