@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import request from 'supertest';
 import { Writable } from 'node:stream';
@@ -65,4 +66,14 @@ export function newUser(userName: string, extra: Record<string, unknown> = {}): 
     active: true,
     ...extra,
   };
+}
+
+/** A recorded IdP request body from test/fixtures, with its {{placeholders}} filled in. */
+export function fixture(name: string, values: Record<string, string> = {}): unknown {
+  const text = readFileSync(new URL(`../../../test/fixtures/${name}.json`, import.meta.url), 'utf8');
+  const filled = text.replace(/\{\{(\w+)\}\}/g, (_match, key: string) => {
+    if (!(key in values)) throw new Error(`fixture ${name} needs a value for {{${key}}}`);
+    return values[key]!;
+  });
+  return JSON.parse(filled);
 }
