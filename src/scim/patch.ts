@@ -54,8 +54,12 @@ export function parsePath(text: string): { path: AttrPath; filter?: FilterNode; 
   }
 }
 
-/** Does a multi-valued element match a value filter? Strings compare without case, as for emails and types. */
-export function matches(element: Json, filter: FilterNode): boolean {
+/**
+ * Does a multi-valued element match a value filter? Strings compare without
+ * case, as for emails and types. A simple value (a seat's product) is its own `value`.
+ */
+export function matches(raw: unknown, filter: FilterNode): boolean {
+  const element: Json = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Json) : { value: raw };
   switch (filter.kind) {
     case 'and':
       return matches(element, filter.left) && matches(element, filter.right);
