@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import knexFactory from 'knex';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { createScimToken, revokeScimToken } from '../../src/org/credentials.service.js';
+import { createLogger } from '../../src/log.js';
+import { db } from '../support/database.js';
+import { makeOrganization, system, tx, unique } from '../support/factories.js';
+import { newUser, scimApp, scimClient, testConfig } from '../support/scim.js';
+
+const errorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+describe('SCIM protocol: authentication, errors and discovery', () => {
+  describe('bearer tokens', () => {
+    it('answers 401 in the SCIM error schema for a missing, malformed, unknown or revoked token', async () => {
+      const org = await makeOrganization();
+      const { token, scimToken } = await tx((t) => createScimToken(t, system, org.id));
+      await tx((t) => revokeScimToken(t, system, org.id, scimToken.id));
+      const app = scimApp();
+      for (const header of [undefined, 'Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'Bearer roster_scim_unknown', `Bearer ${token}`]) {
+        const test = request(app).get('/scim/v2/Users');
+        const response = await (header ? test.set('Authorization', header) : test).expect(401);
+        assert.deepEqual(response.body.schemas, [errorSchema], String(header));
+        assert.equal(response.body.status, '401');
+        assert.match(String(response.headers['www-authenticate']), /^Bearer/);
+      }
+    });
+
+    it('accepts two active tokens at once for rotation, each for its own Organization only', async () => {
+      const idp = await scimClient();
+      const { token: second } = await tx((t) => createScimToken(t, system, idp.org.id, 'rotation'));
+      await idp.get('/Users?count=1').expect(200);
+      const mine = await request(scimApp()).get(`/scim/v2/Users/${idp.org.admin.id}`).set('Authorization', `Bearer ${second}`).expect(200);
+      assert.equal(mine.body.id, idp.org.admin.id);
+      const other = await scimClient();
+      await other.get(`/Users/${idp.org.admin.id}`).expect(404);
+      const row = await db()('scim_tokens').where({ organization_id: idp.org.id }).whereNotNull('last_used_at');
+      assert.equal(row.length, 2, 'last_used_at is recorded for both tokens');
+    });
+
+    it('answers 429 with Retry-After once a token exceeds its per-minute limit', async () => {
+      const app = scimApp({ scimRateLimit: 3 });
+      const org = await makeOrganization();
+      const { token } = await tx((t) => createScimToken(t, system, org.id));
+      const send = () => request(app).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${token}`);
+      const statuses = [];
+      for (let index = 0; index < 5; index++) statuses.push((await send()).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+      const limited = await send();
+      assert.ok(Number(limited.headers['retry-after']) >= 1 && Number(limited.headers['retry-after']) <= 60);
+      assert.deepEqual(limited.body.schemas, [errorSchema]);
+      assert.equal(limited.body.status, '429');
+    });
+  });
+
+  describe('errors', () => {
+    it('answers 503 with Retry-After in the SCIM schema when the database is unreachable, never 404 or HTML', async () => {
+      const unreachable = knexFactory({ client: 'pg', connection: 'postgres://postgres@127.0.0.1:1/none', pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000 });
+      try {
+        const app = createApp({ config: testConfig(), knex: unreachable, logger: createLogger('silent') });
+        const response = await request(app).get('/scim/v2/Users').set('Authorization', 'Bearer roster_scim_anything').expect(503);
+        assert.equal(response.headers['retry-after'], '5');
+        assert.deepEqual(response.body.schemas, [errorSchema]);
+      } finally {
+        await unreachable.destroy();
+      }
+    });
+
+    it('answers unknown endpoints with 404 and oversized bodies with 413, in the SCIM schema', async () => {
+      const idp = await scimClient();
+      const missing = await idp.get('/Widgets').expect(404);
+      assert.deepEqual(missing.body.schemas, [errorSchema]);
+      const huge = await idp.post('/Users', newUser(`${unique('big')}@example.com`, { nickName: 'x'.repeat(9 * 1024 * 1024) })).expect(413);
+      assert.equal(huge.body.status, '413');
+    });
+
+    it('never writes the bearer token to the log', async () => {
+      const lines: string[] = [];
+      const stream = new Writable({ write: (chunk, _encoding, done) => (lines.push(chunk.toString()), done()) });
+      const app = createApp({ config: testConfig(), knex: db(), logger: createLogger('debug', stream) });
+      const org = await makeOrganization();
+      const { token } = await tx((t) => createScimToken(t, system, org.id));
+      await request(app).get('/scim/v2/Users?filter=userName%20eq%20%22x%22').set('Authorization', `Bearer ${token}`).set('X-Request-Id', 'trace-123').expect(200);
+      await request(app).post('/scim/v2/Users').set('Authorization', `Bearer ${token}`).send({ userName: { not: 'a string' } }).expect(400);
+      const log = lines.join('');
+      assert.ok(log.includes('trace-123'), 'lines carry the request id');
+      assert.ok(!log.includes(token) && !log.includes(token.slice(12)), 'the token is not in the log');
+    });
+  });
+
+  describe('discovery', () => {
+    it('tells the truth in ServiceProviderConfig: what is supported and the limits enforced', async () => {
+      const idp = await scimClient();
+      const config = (await idp.get('/ServiceProviderConfig').expect(200)).body;
+      assert.deepEqual(
+        [config.patch.supported, config.bulk, config.filter, config.sort.supported, config.etag.supported, config.changePassword.supported],
+        [true, { supported: true, maxOperations: 1000, maxPayloadSize: 8388608 }, { supported: true, maxResults: 1000 }, true, true, false],
+      );
+      assert.deepEqual(config.pagination, { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 1000 });
+      assert.equal(config.authenticationSchemes[0].type, 'oauthbearertoken');
+      assert.equal(config.meta.location, 'https://roster.example.test/scim/v2/ServiceProviderConfig');
+    });
+
+    it('lists the User and Group resource types and their schemas, including the Roster extension', async () => {
+      const idp = await scimClient();
+      const types = (await idp.get('/ResourceTypes').expect(200)).body;
+      assert.deepEqual(types.Resources.map((type: { id: string }) => type.id), ['User', 'Group']);
+      const user = (await idp.get('/ResourceTypes/User').expect(200)).body;
+      assert.deepEqual(user.schemaExtensions.map((extension: { schema: string }) => extension.schema), [
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+        'urn:ietf:params:scim:schemas:extension:roster:2.0:User',
+      ]);
+      const schemas = (await idp.get('/Schemas').expect(200)).body;
+      assert.ok(schemas.Resources.some((schema: { id: string }) => schema.id === 'urn:ietf:params:scim:schemas:extension:roster:2.0:User'));
+      const roster = (await idp.get('/Schemas/urn:ietf:params:scim:schemas:extension:roster:2.0:User').expect(200)).body;
+      assert.deepEqual(roster.attributes.map((attribute: { name: string }) => attribute.name), ['role', 'seats']);
+      await idp.get('/Schemas/urn:nope').expect(404);
+      for (const path of ['/ServiceProviderConfig', '/ResourceTypes/User', '/Schemas']) {
+        await idp.put(path, {}).expect(405);
+        await idp.delete(path).expect(405);
+      }
+    });
+  });
+});
