@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { lockEmbeddedDir } from './embedded-lock.js';
+import { prepareRepeatedStatements } from './prepared-statements.js';
 
 export type DatabaseKind = 'postgres' | 'embedded';
 
@@ -25,7 +26,14 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
     return {
       client: 'pg',
       connection: { connectionString: options.url, application_name: 'roster' },
-      pool: { min: 0, max: options.poolMax ?? 10 },
+      pool: {
+        min: 0,
+        max: options.poolMax ?? 10,
+        afterCreate: (connection: Parameters<typeof prepareRepeatedStatements>[0], done: (error: Error | null, connection: unknown) => void) => {
+          prepareRepeatedStatements(connection);
+          done(null, connection);
+        },
+      },
       acquireConnectionTimeout: 10_000,
     };
   }

@@ -197,8 +197,11 @@ export function countMembers(tx: Knex, organizationId: string, query: PageQuery)
   return countMatching(tx, 'members', 'm', organizationId, query, memberCatalogue);
 }
 
-export async function selectMemberEntry(tx: Knex, organizationId: string, id: string, parts: MemberParts): Promise<MemberEntry | undefined> {
-  const result = await tx.raw(`SELECT ${memberColumns(parts)} FROM members m WHERE m.organization_id = ? AND m.id = ?`, [organizationId, id]);
+export async function selectMemberEntry(tx: Knex, organizationId: string, id: string, parts: MemberParts, lock = false): Promise<MemberEntry | undefined> {
+  const result = await tx.raw(`SELECT ${memberColumns(parts)} FROM members m WHERE m.organization_id = ? AND m.id = ?${lock ? ' FOR UPDATE OF m' : ''}`, [
+    organizationId,
+    id,
+  ]);
   const row = result.rows[0] as MemberEntryRow | undefined;
   return row && rowToMemberEntry(row, parts);
 }

@@ -34,8 +34,9 @@ export async function listMembers(tx: Knex, organizationId: string, query: PageQ
   return { total, entries };
 }
 
-export async function getMemberEntry(tx: Knex, organizationId: string, memberId: string, parts: MemberParts): Promise<MemberEntry> {
-  const entry = isId(memberId) ? await selectMemberEntry(tx, organizationId, memberId, parts) : undefined;
+/** One member as a directory shows it; with `lock`, row-locked for the rest of the caller's transaction. */
+export async function getMemberEntry(tx: Knex, organizationId: string, memberId: string, parts: MemberParts, lock = false): Promise<MemberEntry> {
+  const entry = isId(memberId) ? await selectMemberEntry(tx, organizationId, memberId, parts, lock) : undefined;
   if (!entry) throw new NotFoundError('member', memberId);
   return entry;
 }

@@ -208,7 +208,7 @@ export async function insertMember(tx: Tx, member: NewMemberRow): Promise<void> 
     status: member.status,
     ...profileColumns(member.profile),
   });
-  if (member.profile.emails?.length) await replaceEmails(tx, member.organizationId, member.id, member.profile.emails);
+  if (member.profile.emails?.length) await insertEmails(tx, member.organizationId, member.id, member.profile.emails);
 }
 
 export async function selectMember(tx: Tx, organizationId: string, id: string): Promise<Member | undefined> {
@@ -261,6 +261,10 @@ export async function bumpMember(tx: Tx, organizationId: string, id: string, col
 
 async function replaceEmails(tx: Tx, organizationId: string, memberId: string, emails: Email[]): Promise<void> {
   await tx('member_emails').where({ member_id: memberId }).delete();
+  await insertEmails(tx, organizationId, memberId, emails);
+}
+
+async function insertEmails(tx: Tx, organizationId: string, memberId: string, emails: Email[]): Promise<void> {
   if (emails.length === 0) return;
   await tx('member_emails').insert(
     emails.map((email, position) => ({

@@ -20,7 +20,7 @@ import { takeSeats } from './seats.service.js';
 import type { Actor, ManagedBy, Member, MemberSource, OrganizationRole, ProfileChanges } from './types.js';
 import { normaliseProfileChanges, profileDifferences, protectedFields } from './profile.js';
 import { requireOrganizationRole } from './validation.js';
-import { selectDefaultWorkspace, upsertWorkspaceMember } from './workspaces.repo.js';
+import { insertIntoDefaultWorkspace } from './workspaces.repo.js';
 
 export interface NewMember {
   profile: ProfileChanges & { userName: string };
@@ -59,9 +59,9 @@ export async function addMember(tx: Tx, actor: Actor, organizationId: string, in
     source: input.source,
     status: input.active === false ? 'suspended' : 'active',
   });
-  const defaultWorkspace = await selectDefaultWorkspace(tx, organizationId);
-  if (!defaultWorkspace) throw new Error(`Organization ${organizationId} has no default Workspace`);
-  await upsertWorkspaceMember(tx, organizationId, defaultWorkspace.id, id, input.source === 'bootstrap' ? 'admin' : 'contributor');
+  if (!(await insertIntoDefaultWorkspace(tx, organizationId, id, input.source === 'bootstrap' ? 'admin' : 'contributor'))) {
+    throw new Error(`Organization ${organizationId} has no default Workspace`);
+  }
   const seats = input.seats?.length && input.active !== false ? await takeSeats(tx, organizationId, id, input.seats) : [];
   const member = await getMember(tx, organizationId, id);
   await recordEvent(tx, organizationId, actor, {

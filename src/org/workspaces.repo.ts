@@ -121,3 +121,14 @@ export async function selectEffectiveAccess(tx: Tx, organizationId: string, memb
   }
   return [...byWorkspace.values()];
 }
+
+/** Puts a new member into the Organization's default Workspace in one statement; false if it has none. */
+export async function insertIntoDefaultWorkspace(tx: Tx, organizationId: string, memberId: string, role: WorkspaceRole): Promise<boolean> {
+  const result = await tx.raw(
+    `INSERT INTO workspace_members (workspace_id, member_id, organization_id, role)
+     SELECT id, ?, organization_id, ? FROM workspaces WHERE organization_id = ? AND is_default
+     RETURNING workspace_id`,
+    [memberId, role, organizationId],
+  );
+  return result.rows.length > 0;
+}

@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import { inTransaction } from '../db/transaction.js';
 import { getMemberEntry, listMembers } from '../org/directory.service.js';
 import { changeMember } from '../org/member-changes.service.js';
-import { addMember, lockExistingMember, removeMember } from '../org/members.service.js';
+import { addMember, removeMember } from '../org/members.service.js';
+import { seatsOf } from '../org/seats.service.js';
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
 import { baseUrlOf, ifMatchVersion, notModified, sendResource } from './http.js';
@@ -27,7 +28,9 @@ export const userWrites: ResourceWrites = {
         seats: input.seats,
         active: input.active,
       });
-      return getMemberEntry(tx, caller.organizationId, member.id, everything);
+      // A new member is in no group yet; seats are read back only when some were asked for.
+      const seats = input.seats?.length ? await seatsOf(tx, caller.organizationId, member.id) : [];
+      return { ...member, seats, groups: [] };
     });
     return { status: 201, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
   },
@@ -45,11 +48,13 @@ export const userWrites: ResourceWrites = {
     const operations = parsePatchRequest(body);
     const entry = await inTransaction(db, async (tx) => {
       // The member stays locked from this read to the write: operations apply to what is stored now.
-      await lockExistingMember(tx, caller.organizationId, id);
-      const current = await getMemberEntry(tx, caller.organizationId, id, { ...everything, groups: false });
+      const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);
       const patched = new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations);
-      await changeMember(tx, caller.actor, caller.organizationId, current.id, fromScimUser(patched), { ifVersion });
-      return getMemberEntry(tx, caller.organizationId, current.id, everything);
+      const changes = fromScimUser(patched);
+      const member = await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion });
+      // Groups do not change with a user; seats only with seats or status.
+      const seatsMayChange = changes.seats !== undefined || member.status !== current.status;
+      return { ...member, seats: seatsMayChange ? await seatsOf(tx, caller.organizationId, member.id) : current.seats, groups: current.groups };
     });
     return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
   },

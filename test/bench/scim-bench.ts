@@ -1,0 +1,268 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory from 'knex';
+import { Client, runPhase, type PhaseResult, type Response } from './load.js';
+
+/**
+ * `npm run bench`: starts Roster on PostgreSQL, seeds an Organization, and
+ * drives an IdP-sync workload over HTTP, printing one JSON line per phase and
+ * the server's peak RSS. Sizes: BENCH_USERS (100000), BENCH_CONCURRENCY (16).
+ * The database is a fresh one on BENCH_DATABASE_URL / DATABASE_URL's server
+ * (default postgres://postgres@127.0.0.1:5432/postgres), dropped at the end.
+ */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const cli = path.join(root, 'dist/src/cli.js');
+const users = Number(process.env.BENCH_USERS ?? 100_000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const ok = (status: number) => (response: Response) => response.status === status;
+const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function roster(env: NodeJS.ProcessEnv, ...args: string[]): Record<string, any> {
+  const result = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`roster ${args.join(' ')} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Record<string, any>;
+}
+
+async function waitUntilReady(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('Roster did not become ready');
+}
+
+/** Samples the server's resident set size (Linux /proc) until stopped; returns the peak in MB. */
+function watchRss(child: ChildProcess): { stop(): number } {
+  let peak = 0;
+  const sample = () => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+    } catch {
+      // process gone
+    }
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return Math.round(peak);
+    },
+  };
+}
+
+/** CPU seconds used so far by a process (Linux /proc), or by every PostgreSQL backend together. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith('postgres')) total += cpuSeconds(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+/** Where the CPU went during a phase: Roster, PostgreSQL and this load generator, in ms per operation. */
+function cpuMeter(serverPid: number) {
+  const read = () => ({ server: cpuSeconds(serverPid), postgres: postgresCpuSeconds(), client: process.cpuUsage() });
+  let start = read();
+  return {
+    reset: () => (start = read()),
+    perOperation: (ops: number) => {
+      const end = read();
+      const ms = (seconds: number) => Math.round(((seconds * 1000) / ops) * 1000) / 1000;
+      const client = (end.client.user + end.client.system - start.client.user - start.client.system) / 1e6;
+      return { serverCpuMsPerOp: ms(end.server - start.server), postgresCpuMsPerOp: ms(end.postgres - start.postgres), clientCpuMsPerOp: ms(client) };
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const name = `roster_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const databaseUrl = new URL(serverUrl);
+  databaseUrl.pathname = `/${name}`;
+  const port = await freePort();
+  const env = { ...process.env, DATABASE_URL: databaseUrl.toString(), PORT: String(port), SCIM_RATE_LIMIT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
+  let server: ChildProcess | undefined;
+  let client: Client | undefined;
+  try {
+    roster(env, 'migrate');
+    const org = roster(env, 'org', 'create', '--name', 'Bench Org', '--admin-email', 'admin@bench.test');
+    const organizationId = String(org.organizationId);
+    const { token } = roster(env, 'scim-token', 'create', '--org', organizationId);
+    server = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : []), cli, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const rss = watchRss(server);
+    await waitUntilReady(port);
+    client = new Client(port, String(token), concurrency);
+    const scim = client;
+    print({ bench: 'scim', users, concurrency, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, date: new Date().toISOString() });
+    const results: PhaseResult[] = [];
+    const cpu = cpuMeter(server.pid!);
+    const report = (result: PhaseResult) => {
+      results.push(result);
+      print({ ...result, ...cpu.perOperation(result.ops) });
+      cpu.reset();
+    };
+
+    const ids: string[] = new Array(users);
+    const userName = (index: number) => `user${index}@bench.test`;
+    report(
+      await runPhase('create users', users, concurrency, async (index) => {
+        const response = await scim.send('POST', '/Users', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: userName(index),
+          externalId: `ext-${index}`,
+          name: { givenName: 'Bench', familyName: `User ${index}` },
+          emails: [{ value: userName(index), type: 'work', primary: true }],
+          active: true,
+        });
+        if (response.status === 201) ids[index] = (JSON.parse(response.body) as { id: string }).id;
+        return response;
+      }, ok(201)),
+    );
+    const random = () => Math.floor(Math.random() * users);
+    const lookups = Math.min(20_000, users * 2);
+    report(await runPhase('userName lookup', lookups, concurrency, () => scim.send('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName(random())}"`)}`), (r) => r.status === 200 && r.body.includes('"totalResults":1')));
+    report(await runPhase('GET user by id', lookups, concurrency, () => scim.send('GET', `/Users/${ids[random()]}`), ok(200)));
+
+    // Paging through everyone the way Okta imports: count=100, startIndex 1, 101, 201, …
+    const pages = Math.ceil((users + 1) / 100);
+    const pageTimes: number[] = [];
+    const paging = await runPhase('list all users, startIndex paging (count=100)', pages, 1, async (index) => {
+      const begin = Date.now();
+      const response = await scim.send('GET', `/Users?startIndex=${index * 100 + 1}&count=100`);
+      pageTimes.push(Date.now() - begin);
+      return response;
+    }, (r) => r.status === 200 && r.body.includes('"itemsPerPage":'));
+    report(paging);
+    print({ phase: 'startIndex paging: first vs last page (ms)', firstPage: pageTimes[0], lastPage: pageTimes.at(-1), firstTenAverage: average(pageTimes.slice(0, 10)), lastTenAverage: average(pageTimes.slice(-10)) });
+    let cursor = '';
+    const cursorTimes: number[] = [];
+    report(
+      await runPhase('list all users, cursor paging (count=100)', pages, 1, async () => {
+        const begin = Date.now();
+        const response = await scim.send('GET', `/Users?count=100&cursor=${encodeURIComponent(cursor)}`);
+        cursorTimes.push(Date.now() - begin);
+        cursor = (JSON.parse(response.body) as { nextCursor?: string }).nextCursor ?? '';
+        return response;
+      }, ok(200)),
+    );
+    print({ phase: 'cursor paging: first vs last page (ms)', firstTenAverage: average(cursorTimes.slice(0, 10)), lastTenAverage: average(cursorTimes.slice(-10)) });
+
+    const patches = Math.min(10_000, users);
+    report(
+      await runPhase('PATCH active', patches, concurrency, (index) =>
+        scim.send('PATCH', `/Users/${ids[index]}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: index % 2 === 0 ? false : true }] }),
+      ok(200)),
+    );
+    report(
+      await runPhase('PUT user', Math.min(5_000, users), concurrency, (index) =>
+        scim.send('PUT', `/Users/${ids[index + 1]}`, {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: userName(index + 1),
+          externalId: `ext-${index + 1}`,
+          name: { givenName: 'Bench', familyName: `Replaced ${index + 1}` },
+          emails: [{ value: userName(index + 1), type: 'work', primary: true }],
+          title: 'Engineer',
+          active: true,
+        }),
+      ok(200)),
+    );
+
+    // One group grown to every user in 100-member PATCHes. Changes to one group apply one after
+    // another (the group row is locked), so this runs as an IdP syncs one group: one request at a time.
+    const group = JSON.parse((await scim.send('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone', members: [] })).body) as { id: string };
+    const patch = (operations: unknown[]) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
+    const singleMember = async (size: number) => {
+      // Remove then re-add members already in the group: single-member changes at this size.
+      const sample = Array.from({ length: 200 }, (_, index) => ids[Math.floor((index * size) / 200)]!);
+      report(await runPhase(`single-member remove at ${size} members`, sample.length, 1, (index) => scim.send('PATCH', `/Groups/${group.id}`, patch([{ op: 'remove', path: `members[value eq "${sample[index]}"]` }])), ok(204)));
+      report(await runPhase(`single-member add at ${size} members`, sample.length, 1, (index) => scim.send('PATCH', `/Groups/${group.id}`, patch([{ op: 'add', path: 'members', value: [{ value: sample[index] }] }])), ok(204)));
+    };
+    const checkpoints = [1_000, 10_000, 100_000].filter((size) => size <= users);
+    let grown = 0;
+    const growth: PhaseResult[] = [];
+    for (const checkpoint of checkpoints) {
+      const batches = (checkpoint - grown) / 100;
+      const start = grown;
+      growth.push(
+        await runPhase(`100-member add PATCH (group ${start}→${checkpoint})`, batches, 1, (index) =>
+          scim.send('PATCH', `/Groups/${group.id}`, patch([{ op: 'add', path: 'members', value: ids.slice(start + index * 100, start + index * 100 + 100).map((value) => ({ value })) }])),
+        ok(204)),
+      );
+      report(growth.at(-1)!);
+      grown = checkpoint;
+      await singleMember(checkpoint);
+    }
+
+    for (let index = 0; index < 200; index++) {
+      await scim.send('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Team ${index}`, members: [{ value: ids[index] }] });
+    }
+    report(await runPhase('group list, members excluded (count=100)', 2_000, concurrency, () => scim.send('GET', '/Groups?excludedAttributes=members&count=100'), ok(200)));
+    report(await runPhase('delete users', Math.min(10_000, users), concurrency, (index) => scim.send('DELETE', `/Users/${ids[users - 1 - index]}`), ok(204)));
+
+    const peak = rss.stop();
+    print({ phase: 'server peak RSS', megabytes: peak });
+    const errors = results.reduce((sum, result) => sum + result.errors, 0);
+    print({ phase: 'summary', errors, pagingSeconds: paging.seconds });
+    if (errors > 0) process.exitCode = 1;
+  } finally {
+    client?.close();
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server!.once('exit', resolve));
+    }
+    if (process.env.BENCH_KEEP_DATABASE) print({ keptDatabase: name });
+    else await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.destroy();
+  }
+}
+
+function average(values: number[]): number {
+  return values.length === 0 ? 0 : Math.round((values.reduce((sum, value) => sum + value, 0) / values.length) * 100) / 100;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
