@@ -21,6 +21,8 @@ export interface AppDependencies {
 export function createApp({ config, knex, logger, health = { shuttingDown: false } }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Resources carry their own ETag (their version); hashing every other body is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.use(requestContext(logger));
   app.use(healthRoutes(knex, health));

@@ -13,6 +13,7 @@ import {
   type MemberEntry,
   type MemberParts,
 } from './directory.repo.js';
+import { anchored, rememberPageEnd } from './page-anchors.js';
 import type { PageQuery } from './search.js';
 
 export type { GroupEntry, MemberEntry, MemberParts } from './directory.repo.js';
@@ -25,13 +26,19 @@ export interface Page<T> {
 }
 
 export async function listMembers(tx: Knex, organizationId: string, query: PageQuery, parts: MemberParts): Promise<Page<MemberEntry>> {
-  const entries = query.limit > 0 ? await selectMemberEntries(tx, organizationId, query, parts) : [];
-  // A page that is neither full nor past the start tells the total without counting.
-  const total =
-    !query.afterId && entries.length < query.limit && (entries.length > 0 || query.offset === 0)
-      ? query.offset + entries.length
-      : await countMembers(tx, organizationId, { ...query, afterId: undefined });
-  return { total, entries };
+  const scope = `members:${organizationId}`;
+  const counting = { ...query, afterId: undefined };
+  // An unfiltered list always needs a count: run it beside the page rather than after it.
+  const early = query.where === undefined && !tx.isTransaction ? countMembers(tx, organizationId, counting) : undefined;
+  early?.catch(() => {});
+  const entries = query.limit > 0 ? await selectMemberEntries(tx, organizationId, anchored(scope, query), parts) : [];
+  rememberPageEnd(scope, query, entries.length, entries.at(-1)?.id);
+  return { total: await (early ?? totalOf(query, entries.length, () => countMembers(tx, organizationId, counting))), entries };
+}
+
+/** A page that is neither full nor past the start tells the total without counting. */
+function totalOf(query: PageQuery, returned: number, count: () => Promise<number>): Promise<number> {
+  return !query.afterId && returned < query.limit && (returned > 0 || query.offset === 0) ? Promise.resolve(query.offset + returned) : count();
 }
 
 /** One member as a directory shows it; with `lock`, row-locked for the rest of the caller's transaction. */
@@ -42,11 +49,10 @@ export async function getMemberEntry(tx: Knex, organizationId: string, memberId:
 }
 
 export async function listGroups(tx: Knex, organizationId: string, query: PageQuery, withMembers: boolean): Promise<Page<GroupEntry>> {
-  const entries = query.limit > 0 ? await selectGroupEntries(tx, organizationId, query) : [];
-  const total =
-    !query.afterId && entries.length < query.limit && (entries.length > 0 || query.offset === 0)
-      ? query.offset + entries.length
-      : await countGroups(tx, organizationId, { ...query, afterId: undefined });
+  const scope = `groups:${organizationId}`;
+  const entries = query.limit > 0 ? await selectGroupEntries(tx, organizationId, anchored(scope, query)) : [];
+  rememberPageEnd(scope, query, entries.length, entries.at(-1)?.id);
+  const total = await totalOf(query, entries.length, () => countGroups(tx, organizationId, { ...query, afterId: undefined }));
   // Members are read only when they are to be returned, and for the page's groups only.
   if (withMembers) {
     const members = await selectMembersOfGroups(tx, entries.map((entry) => entry.id));

@@ -295,7 +295,11 @@ export async function deleteMemberRow(tx: Tx, organizationId: string, id: string
 /** Ids among `ids` that name members of this Organization. */
 export async function selectExistingMemberIds(tx: Tx, organizationId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const result = await tx.raw('SELECT id FROM members WHERE organization_id = ? AND id = ANY(?::uuid[])', [organizationId, ids]);
+  // Driven by the ids asked about (primary-key lookups), whatever the planner thinks of the Organization's size.
+  const result = await tx.raw(
+    'SELECT m.id FROM unnest(?::uuid[]) AS wanted (id) JOIN members m ON m.id = wanted.id WHERE m.organization_id = ?',
+    [ids, organizationId],
+  );
   return new Set((result.rows as Array<{ id: string }>).map((row) => row.id));
 }
 

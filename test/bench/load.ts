@@ -24,8 +24,14 @@ class Connection {
       this.tryComplete();
     });
     socket.on('error', (error) => this.waiting?.reject(error));
-    socket.on('close', () => this.waiting?.reject(new Error('connection closed')));
+    // The server closes keep-alive connections left idle; such a connection is not reused.
+    socket.on('close', () => {
+      this.closed = true;
+      this.waiting?.reject(new Error('connection closed'));
+    });
   }
+
+  closed = false;
 
   send(request: string, body: Buffer | undefined): Promise<Response> {
     return new Promise((resolve, reject) => {
@@ -64,8 +70,7 @@ export class Client {
   ) {}
 
   private async connection(): Promise<Connection> {
-    const idle = this.idle.pop();
-    if (idle) return idle;
+    for (let idle = this.idle.pop(); idle; idle = this.idle.pop()) if (!idle.closed) return idle;
     const socket = net.connect(this.port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     const connection = new Connection(socket);
@@ -80,11 +85,9 @@ export class Client {
       (payload ? `Content-Type: application/scim+json\r\nContent-Length: ${payload.length}\r\n` : '') +
       '\r\n';
     const connection = await this.connection();
-    try {
-      return await connection.send(head, payload);
-    } finally {
-      this.idle.push(connection);
-    }
+    const response = await connection.send(head, payload);
+    this.idle.push(connection);
+    return response;
   }
 
   close(): void {

@@ -213,6 +213,18 @@ describe('SCIM /Users', () => {
       assert.equal(Number(count[0]!.n), 1);
     });
 
+    it('keeps one active Admin when the IdP suspends or deletes both Admins at once (invariant 1)', async () => {
+      for (const second of ['suspend', 'delete'] as const) {
+        const idp = await scimClient();
+        const other = await createUser(idp, { [roster]: { role: 'admin' } });
+        const suspend = (id: string) => idp.patch(`/Users/${id}`, patchOp({ op: 'replace', path: 'active', value: false }));
+        const responses = await Promise.all([suspend(idp.org.admin.id), second === 'suspend' ? suspend(other.id) : idp.delete(`/Users/${other.id}`)]);
+        assert.equal(responses.filter((response) => response.status === 409).length, 1, second);
+        const admins = await db()('members').where({ organization_id: idp.org.id, role: 'admin', status: 'active' });
+        assert.equal(admins.length, 1, second);
+      }
+    });
+
     it('gives exactly the seats a pool has to concurrent creates', async () => {
       const idp = await scimClient();
       await tx((t) => setSeatLimit(t, system, idp.org.id, 'chat', 3));
