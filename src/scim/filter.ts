@@ -39,7 +39,8 @@ type Token =
   | { type: 'string'; value: string; at: number }
   | { type: 'word'; value: string; at: number };
 
-function tokenize(text: string): Token[] {
+/** Splits filter text into tokens; `offset` is added to positions when the text is a slice of a longer path. */
+function tokenize(text: string, offset = 0): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -47,24 +48,24 @@ function tokenize(text: string): Token[] {
     if (character === ' ' || character === '\t' || character === '\n' || character === '\r') {
       i++;
     } else if ('()[]'.includes(character)) {
-      tokens.push({ type: character as '(' | ')' | '[' | ']', at: i });
+      tokens.push({ type: character as '(' | ')' | '[' | ']', at: offset + i });
       i++;
     } else if (character === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (j >= text.length) throw new FilterSyntaxError(`Unterminated string starting at position ${i + 1}`);
+      if (j >= text.length) throw new FilterSyntaxError(`Unterminated string starting at position ${offset + i + 1}`);
+      // Values are JSON strings (RFC 7644 §3.4.2.2), so JSON.parse decodes the escapes.
       try {
-        tokens.push({ type: 'string', value: JSON.parse(text.slice(i, j + 1)) as string, at: i });
+        tokens.push({ type: 'string', value: JSON.parse(text.slice(i, j + 1)) as string, at: offset + i });
       } catch {
-        throw new FilterSyntaxError(`Invalid escape in the string starting at position ${i + 1}`);
+        throw new FilterSyntaxError(`Invalid escape in the string starting at position ${offset + i + 1}`);
       }
       i = j + 1;
     } else {
       let j = i;
-      // A word ends at whitespace or a bracket; a `]` or `)` closes whatever precedes it.
+      // A word (name, operator, literal or bare value) ends at whitespace, a bracket or a quote.
       while (j < text.length && !' \t\n\r()[]"'.includes(text[j]!)) j++;
-      // `emails[type eq "work"].value`: a `.sub` right after `]` belongs to the value path.
-      tokens.push({ type: 'word', value: text.slice(i, j), at: i });
+      tokens.push({ type: 'word', value: text.slice(i, j), at: offset + i });
       i = j;
     }
   }
@@ -79,7 +80,10 @@ function splitPath(text: string, knownSchemas: readonly string[], at: number): A
     const match = [...knownSchemas]
       .sort((a, b) => b.length - a.length)
       .find((candidate) => text.toLowerCase().startsWith(`${candidate.toLowerCase()}:`));
-    if (!match) throw new FilterSyntaxError(`Unknown schema in "${text}" at position ${at + 1}`);
+    if (!match) {
+      const bare = knownSchemas.some((candidate) => candidate.toLowerCase() === text.toLowerCase());
+      throw new FilterSyntaxError(bare ? `"${text}" at position ${at + 1} names a schema but no attribute` : `Unknown schema in "${text}" at position ${at + 1}`);
+    }
     schema = match;
     rest = text.slice(match.length + 1);
   }
@@ -229,22 +233,26 @@ export function parseFilter(text: string, knownSchemas: readonly string[]): Filt
 }
 
 export function parseAttrPath(text: string, knownSchemas: readonly string[]): AttrPath {
+  if (text.length > maxLength) throw new FilterSyntaxError(`The attribute path is longer than ${maxLength} characters`);
   const trimmed = text.trim();
   if (!trimmed) throw new FilterSyntaxError('The attribute path is empty');
-  return splitPath(trimmed, knownSchemas, 0);
+  return splitPath(trimmed, knownSchemas, text.length - text.trimStart().length);
 }
 
 /** A PATCH path (RFC 7644 §3.5.2): attrPath, or valuePath with an optional trailing `.subAttr`. */
 export function parsePatchPath(text: string, knownSchemas: readonly string[]): { path: AttrPath; filter?: FilterNode; sub?: string } {
+  if (text.length > maxLength) throw new FilterSyntaxError(`The path is longer than ${maxLength} characters`);
   const trimmed = text.trim();
+  const lead = text.length - text.trimStart().length;
   const open = trimmed.indexOf('[');
   if (open < 0) return { path: parseAttrPath(trimmed, knownSchemas) };
   const close = trimmed.lastIndexOf(']');
   if (close < open) throw new FilterSyntaxError(`Unbalanced "[" in path "${text}"`);
-  const path = splitPath(trimmed.slice(0, open), knownSchemas, 0);
+  const path = splitPath(trimmed.slice(0, open), knownSchemas, lead);
   if (path.sub) throw new FilterSyntaxError(`"${trimmed.slice(0, open)}" cannot take a [filter]`);
-  const tokens = tokenize(trimmed.slice(open + 1, close));
-  const parser = new Parser(tokens, knownSchemas, close - open - 1);
+  // Positions in messages count from the start of the whole path.
+  const tokens = tokenize(trimmed.slice(open + 1, close), lead + open + 1);
+  const parser = new Parser(tokens, knownSchemas, lead + close);
   const filter = parser.parseBracketFilter();
   const rest = trimmed.slice(close + 1);
   if (rest && !/^\.[A-Za-z][\w$-]*$/.test(rest)) throw new FilterSyntaxError(`Unexpected "${rest}" after "]" in path "${text}"`);

@@ -203,7 +203,7 @@ describe('SCIM filter parser', () => {
 
     it('refuses an unknown URN, or a URN without an attribute', () => {
       rejects('urn:example:unknown:attr eq "x"', /position/);
-      rejects(`${core} pr`, /position/);
+      rejects(`${core} pr`, /names a schema but no attribute/);
       rejects(`${core}: pr`);
     });
   });
@@ -316,6 +316,11 @@ describe('SCIM PATCH paths (RFC 7644 §3.5.2)', () => {
 
   it('keeps brackets inside quoted values', () => {
     assert.deepEqual(patch('members[value eq "a]b[c"]'), { path: { attr: 'members' }, filter: eq('value', 'a]b[c') });
+  });
+
+  it('reports positions counted from the start of the whole path', () => {
+    assert.throws(() => patch('emails[type xx "work"]'), /after "type" at position 13/);
+    assert.throws(() => patch('emails[type eq "work"'), FilterSyntaxError);
   });
 
   it('refuses malformed PATCH paths', () => {
