@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rowToGroup, type GroupRow } from './groups.repo.js';
 import { rowToMember, type MemberRow } from './members.repo.js';
 import { compileCondition, sortExpression, type Catalogue, type CollectionSpec, type FieldSpec, type Sql } from './query-sql.js';
 import type { PageQuery } from './search.js';
@@ -206,30 +207,8 @@ export async function selectMemberEntry(tx: Knex, organizationId: string, id: st
   return row && rowToMemberEntry(row, parts);
 }
 
-interface GroupRow {
-  id: string;
-  organization_id: string;
-  display_name: string;
-  external_id: string | null;
-  managed_by: 'none' | 'scim';
-  created_by_member_id: string | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
 function rowToGroupEntry(row: GroupRow): GroupEntry {
-  return {
-    id: row.id,
-    organizationId: row.organization_id,
-    displayName: row.display_name,
-    externalId: row.external_id,
-    managedBy: row.managed_by,
-    createdByMemberId: row.created_by_member_id,
-    version: row.version,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
+  return rowToGroup(row);
 }
 
 export async function selectGroupEntries(tx: Knex, organizationId: string, query: PageQuery): Promise<GroupEntry[]> {

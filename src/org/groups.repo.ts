@@ -1,7 +1,7 @@
 import type { Tx } from '../db/transaction.js';
 import type { Group, GroupGrant, WorkspaceRole } from './types.js';
 
-interface GroupRow {
+export interface GroupRow {
   id: string;
   organization_id: string;
   display_name: string;
@@ -13,7 +13,7 @@ interface GroupRow {
   updated_at: Date;
 }
 
-function rowToGroup(row: GroupRow): Group {
+export function rowToGroup(row: GroupRow): Group {
   return {
     id: row.id,
     organizationId: row.organization_id,
