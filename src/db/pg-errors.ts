@@ -22,7 +22,8 @@ const uniqueMessages: Record<string, { code: string; message: string }> = {
 
 export function isRetryable(error: unknown): boolean {
   const code = (error as PgError | undefined)?.code;
-  return code === '40001' || code === '40P01';
+  // 0A000: a prepared statement's plan went stale under a schema change; it is prepared afresh on retry.
+  return code === '40001' || code === '40P01' || code === '0A000';
 }
 
 export function isConnectionFailure(error: unknown): boolean {

@@ -24,7 +24,11 @@ interface QueryConfig {
 
 interface PgConnection {
   query: (...args: unknown[]) => unknown;
+  /** pg's protocol connection: which names this backend has parsed. */
+  connection?: { parsedStatements?: Record<string, string> };
 }
+
+type Callback = (error: (Error & { code?: string }) | null, result?: unknown) => void;
 
 const maxParameters = 32;
 const maxNamedPerConnection = 500;
@@ -53,6 +57,8 @@ function nameOf(text: string): string {
 export function prepareRepeatedStatements(connection: PgConnection): void {
   const query = connection.query.bind(connection);
   const named = new Set<string>();
+  /** Names whose plan went stale inside a transaction; dropped before their next use. */
+  const stale = new Set<string>();
   connection.query = (config: unknown, ...rest: unknown[]) => {
     if (config && typeof config === 'object' && cacheable(config as QueryConfig)) {
       const text = (config as { text: string }).text;
@@ -60,8 +66,46 @@ export function prepareRepeatedStatements(connection: PgConnection): void {
       if (named.has(name) || named.size < maxNamedPerConnection) {
         named.add(name);
         (config as QueryConfig).name = name;
+        const callback = rest[0];
+        if (typeof callback === 'function') {
+          const run = () => query(config, replanOnSchemaChange(connection, query, config as QueryConfig, name, stale, callback as Callback));
+          if (!stale.has(name)) return run();
+          return query(`DEALLOCATE ${name}`, () => {
+            stale.delete(name);
+            delete connection.connection?.parsedStatements?.[name];
+            run();
+          });
+        }
       }
     }
     return query(config, ...rest);
+  };
+}
+
+/**
+ * A prepared `SELECT m.*` fails with "cached plan must not change result type"
+ * (0A000) once a migration adds a column while this process runs (a rolling
+ * deploy). Outside a transaction the statement is dropped and run again,
+ * prepared afresh. Inside one the transaction is already aborted: the error
+ * goes up (inTransaction retries it) and the name is dropped before its next use.
+ */
+function replanOnSchemaChange(
+  connection: PgConnection,
+  query: (...args: unknown[]) => unknown,
+  config: QueryConfig,
+  name: string,
+  stale: Set<string>,
+  callback: Callback,
+): Callback {
+  return (error, result) => {
+    if (error?.code !== '0A000') return callback(error, result);
+    query(`DEALLOCATE ${name}`, (deallocateError: Error | null) => {
+      if (deallocateError) {
+        stale.add(name);
+        return callback(error);
+      }
+      delete connection.connection?.parsedStatements?.[name];
+      query(config, callback);
+    });
   };
 }
