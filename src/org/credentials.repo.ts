@@ -197,3 +197,39 @@ export async function deleteOldRateWindows(tx: Knex, tokenId: string): Promise<v
 export async function touchScimTokenIfStale(tx: Knex, id: string): Promise<void> {
   await tx.raw("UPDATE scim_tokens SET last_used_at = now() WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')", [id]);
 }
+
+/**
+ * What suspension takes away, in one statement: live sessions and API keys
+ * revoked, seats given back to their pools (the seat trigger keeps the pools'
+ * counters). Returns the counts and the products freed.
+ */
+export async function revokeAccessAndSeatsOf(
+  tx: Tx,
+  organizationId: string,
+  memberId: string,
+  reason: string,
+): Promise<{ sessionsRevoked: number; apiKeysRevoked: number; seatsReleased: string[] }> {
+  const result = await tx.raw(
+    `WITH sessions_revoked AS (
+       UPDATE sessions SET revoked_at = now(), revoked_reason = ?
+        WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL RETURNING 1),
+     keys_revoked AS (
+       UPDATE api_keys SET revoked_at = now(), revoked_reason = ?
+        WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL RETURNING 1),
+     seats_released AS (
+       DELETE FROM seat_assignments WHERE organization_id = ? AND member_id = ? RETURNING product)
+     SELECT (SELECT count(*)::int FROM sessions_revoked) AS sessions,
+            (SELECT count(*)::int FROM keys_revoked) AS keys,
+            COALESCE((SELECT array_agg(product ORDER BY product) FROM seats_released), '{}') AS seats`,
+    [reason, organizationId, memberId, reason, organizationId, memberId, organizationId, memberId],
+  );
+  const row = result.rows[0] as { sessions: number; keys: number; seats: string[] | string };
+  const seats = Array.isArray(row.seats) ? row.seats : parseTextArray(row.seats);
+  return { sessionsRevoked: row.sessions, apiKeysRevoked: row.keys, seatsReleased: seats };
+}
+
+/** A Postgres text[] in its text form ('{a,b}'), as a driver may return it. */
+function parseTextArray(value: string): string[] {
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner === '' ? [] : inner.split(',').map((item) => item.replace(/^"|"$/g, ''));
+}

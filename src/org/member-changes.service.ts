@@ -1,12 +1,12 @@
 import type { Tx } from '../db/transaction.js';
 import { ConflictError, ExternallyManagedError, LastAdminError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
-import { revokeApiKeysOf, revokeSessionsOf } from './credentials.repo.js';
+import { revokeAccessAndSeatsOf } from './credentials.repo.js';
 import { countActiveAdminsOtherThan, updateMemberProfile } from './members.repo.js';
 import { getMember, lockExistingMember } from './members.service.js';
 import { lockOrganization } from './organizations.repo.js';
 import { normaliseProfileChanges, profileDifferences, protectedFields } from './profile.js';
-import { deleteSeatAssignment, deleteSeatAssignmentsOf, selectSeatsOf } from './seats.repo.js';
+import { deleteSeatAssignment, selectSeatsOf } from './seats.repo.js';
 import { takeSeats } from './seats.service.js';
 import type { Actor, Member, OrganizationRole, ProfileChanges } from './types.js';
 import { requireOrganizationRole, requireProduct } from './validation.js';
@@ -28,6 +28,8 @@ export interface MemberChanges {
 export interface ChangeOptions {
   /** Refuse unless the member is still at this version (If-Match). */
   ifVersion?: number;
+  /** The member as the caller read it under a row lock in this transaction; saves reading it again. */
+  locked?: Member;
 }
 
 export async function changeMember(
@@ -38,7 +40,7 @@ export async function changeMember(
   changes: MemberChanges,
   options: ChangeOptions = {},
 ): Promise<Member> {
-  const member = await lockExistingMember(tx, organizationId, memberId);
+  const member = options.locked?.id === memberId ? options.locked : await lockExistingMember(tx, organizationId, memberId);
   if (options.ifVersion !== undefined && options.ifVersion !== member.version) {
     throw new ConflictError('version_mismatch', `The member has changed since version ${options.ifVersion} (now ${member.version})`, {
       expected: options.ifVersion,
@@ -62,10 +64,10 @@ export async function changeMember(
 
   if (status === 'suspended' && member.status === 'active') {
     // Invariant 5: access ends at once and seats go back to their pools.
-    event.sessionsRevoked = await revokeSessionsOf(tx, organizationId, memberId, 'member_suspended');
-    event.apiKeysRevoked = await revokeApiKeysOf(tx, organizationId, memberId, 'member_suspended');
-    const released = await deleteSeatAssignmentsOf(tx, organizationId, memberId);
-    if (released.length > 0) event.seatsReleased = released;
+    const revoked = await revokeAccessAndSeatsOf(tx, organizationId, memberId, 'member_suspended');
+    event.sessionsRevoked = revoked.sessionsRevoked;
+    event.apiKeysRevoked = revoked.apiKeysRevoked;
+    if (revoked.seatsReleased.length > 0) event.seatsReleased = revoked.seatsReleased;
   } else if (status === 'active' && changes.seats !== undefined) {
     await applySeats(tx, organizationId, memberId, changes.seats, event);
   }

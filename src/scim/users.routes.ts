@@ -51,10 +51,10 @@ export const userWrites: ResourceWrites = {
       const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);
       const patched = new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations);
       const changes = fromScimUser(patched);
-      const member = await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion });
-      // Groups do not change with a user; seats only with seats or status.
-      const seatsMayChange = changes.seats !== undefined || member.status !== current.status;
-      return { ...member, seats: seatsMayChange ? await seatsOf(tx, caller.organizationId, member.id) : current.seats, groups: current.groups };
+      const member = await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion, locked: current });
+      // Groups do not change with a user. Seats change with the seats asked for, and all go with suspension.
+      const seats = member.status === 'suspended' ? [] : changes.seats !== undefined ? await seatsOf(tx, caller.organizationId, member.id) : current.seats;
+      return { ...member, seats, groups: current.groups };
     });
     return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
   },
