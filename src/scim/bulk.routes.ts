@@ -7,6 +7,7 @@ import { groupWrites } from './groups.routes.js';
 import { sendResource } from './http.js';
 import { bulkResponseSchema, limits } from './schemas.js';
 import { userWrites } from './users.routes.js';
+import { field } from './json.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,16 +20,6 @@ interface BulkOperation {
 }
 
 const writesByEndpoint: Record<string, ResourceWrites> = { users: userWrites, groups: groupWrites };
-
-function keyOf(object: Json, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return Object.keys(object).find((key) => key.toLowerCase() === lower);
-}
-
-function field(object: Json, name: string): unknown {
-  const key = keyOf(object, name);
-  return key === undefined ? undefined : object[key];
-}
 
 function parseOperations(body: unknown): { operations: BulkOperation[]; failOnErrors: number } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('invalidSyntax', 'The request body must be a BulkRequest object');

@@ -5,6 +5,7 @@ import type { FilterNode } from './filter.js';
 import { parsePath, type PatchOperation } from './patch.js';
 import { groupDefinition, groupSchema } from './schemas.js';
 import { etagOf } from './users.mapper.js';
+import { keyOf } from './json.js';
 
 type Json = Record<string, unknown>;
 
@@ -27,11 +28,6 @@ export function toScimGroup(entry: GroupEntry, baseUrl: string): Json {
       version: etagOf(entry.version),
     },
   };
-}
-
-function keyOf(object: Json, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return Object.keys(object).find((key) => key.toLowerCase() === lower);
 }
 
 /** Member references `[{ "value": id }, …]` (or one object) as ids. Members are checked against the Organization later. */

@@ -2,6 +2,7 @@ import type SCIMMY from 'scimmy';
 import { badRequest } from './errors.js';
 import { FilterSyntaxError, parsePatchPath, type AttrPath, type FilterNode } from './filter.js';
 import { allSchemas } from './filter-map.js';
+import { isExtension, keyOf, membersOf } from './json.js';
 
 type Json = Record<string, unknown>;
 type Attribute = SCIMMY.Types.Attribute;
@@ -12,11 +13,6 @@ export interface PatchOperation {
   op: 'add' | 'replace' | 'remove';
   path?: string;
   value?: unknown;
-}
-
-function keyOf(object: Json, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return Object.keys(object).find((key) => key.toLowerCase() === lower);
 }
 
 /** The PatchOp message's operations; anything malformed is refused before anything changes. */
@@ -118,14 +114,6 @@ export function equalities(filter: FilterNode): Json | undefined {
     return left && right ? { ...left, ...right } : undefined;
   }
   return undefined;
-}
-
-function membersOf(definition: Definition): Array<Attribute | Definition> {
-  return definition.attributes as unknown as Array<Attribute | Definition>;
-}
-
-function isExtension(member: Attribute | Definition): member is Definition {
-  return typeof (member as Definition).id === 'string' && Array.isArray((member as Definition).attributes);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { badRequest } from './errors.js';
 import { FilterSyntaxError, parseAttrPath, type AttrPath } from './filter.js';
 import { allSchemas } from './filter-map.js';
+import { keyOf as findKey } from './json.js';
 
 type Json = Record<string, unknown>;
 
@@ -81,11 +82,6 @@ function pathOrSchema(text: string): AttrPath {
   const schema = allSchemas.find((candidate) => candidate.toLowerCase() === text.toLowerCase());
   if (schema) return { schema, attr: '' };
   return parseAttrPath(text, allSchemas);
-}
-
-function findKey(object: Json, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return Object.keys(object).find((key) => key.toLowerCase() === lower);
 }
 
 function copyPath(from: Json | undefined, to: Json | undefined, path: AttrPath): void {

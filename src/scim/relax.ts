@@ -1,5 +1,6 @@
 import type SCIMMY from 'scimmy';
 import { canonicalTypes } from './schemas.js';
+import { isExtension, membersOf } from './json.js';
 
 type Json = Record<string, unknown>;
 type Attribute = SCIMMY.Types.Attribute;
@@ -36,15 +37,6 @@ export function relaxInput(body: Json, definition: Definition): Json {
 function findAttribute(definition: Definition, key: string): Attribute | undefined {
   const lower = key.toLowerCase();
   return membersOf(definition).find((member): member is Attribute => !isExtension(member) && member.name.toLowerCase() === lower);
-}
-
-/** A definition's attributes and, mixed in among them by scimmy, its extension schemas. */
-function membersOf(definition: Definition): Array<Attribute | Definition> {
-  return definition.attributes as unknown as Array<Attribute | Definition>;
-}
-
-function isExtension(member: Attribute | Definition): member is Definition {
-  return typeof (member as Definition).id === 'string' && Array.isArray((member as Definition).attributes);
 }
 
 function relaxValue(attribute: Attribute, value: unknown): unknown {
