@@ -2,6 +2,7 @@ import { isId, newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
+import { assertVersion, type ExpectedVersion } from './versions.js';
 import {
   bumpGroup,
   deleteAllGroupMembersExcept,
@@ -222,15 +223,10 @@ export async function changeGroup(
   organizationId: string,
   groupId: string,
   steps: GroupStep[],
-  options: { ifVersion?: number } = {},
+  options: { ifVersion?: ExpectedVersion } = {},
 ): Promise<Group> {
   const group = await lockExistingGroup(tx, organizationId, groupId);
-  if (options.ifVersion !== undefined && options.ifVersion !== group.version) {
-    throw new ConflictError('version_mismatch', `The group has changed since version ${options.ifVersion} (now ${group.version})`, {
-      expected: options.ifVersion,
-      actual: group.version,
-    });
-  }
+  assertVersion('group', group.version, options.ifVersion);
   assertMayEdit(group, actor);
   const columns: Record<string, unknown> = {};
   const added = new Set<string>();

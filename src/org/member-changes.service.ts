@@ -1,6 +1,7 @@
 import type { Tx } from '../db/transaction.js';
-import { ConflictError, ExternallyManagedError, LastAdminError } from '../errors.js';
+import { ExternallyManagedError, LastAdminError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
+import { assertVersion, type ExpectedVersion } from './versions.js';
 import { revokeAccessAndSeatsOf } from './credentials.repo.js';
 import { countActiveAdminsOtherThan, updateMemberProfile } from './members.repo.js';
 import { getMember, lockExistingMember } from './members.service.js';
@@ -27,7 +28,7 @@ export interface MemberChanges {
 
 export interface ChangeOptions {
   /** Refuse unless the member is still at this version (If-Match). */
-  ifVersion?: number;
+  ifVersion?: ExpectedVersion;
   /** The member as the caller read it under a row lock in this transaction; saves reading it again. */
   locked?: Member;
 }
@@ -41,12 +42,7 @@ export async function changeMember(
   options: ChangeOptions = {},
 ): Promise<Member> {
   const member = options.locked?.id === memberId ? options.locked : await lockExistingMember(tx, organizationId, memberId);
-  if (options.ifVersion !== undefined && options.ifVersion !== member.version) {
-    throw new ConflictError('version_mismatch', `The member has changed since version ${options.ifVersion} (now ${member.version})`, {
-      expected: options.ifVersion,
-      actual: member.version,
-    });
-  }
+  assertVersion('member', member.version, options.ifVersion);
 
   const profile = normaliseProfileChanges(changes.profile ?? {});
   const fields = profileDifferences(member, profile);

@@ -1,7 +1,8 @@
 import { newId, isId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
-import { ConflictError, ExternallyManagedError, LastAdminError, NotFoundError } from '../errors.js';
+import { ExternallyManagedError, LastAdminError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
+import { assertVersion as assertExpectedVersion, type ExpectedVersion } from './versions.js';
 import { revokeApiKeysOf, revokeSessionsOf } from './credentials.repo.js';
 import { selectGroupIdsOfMember } from './groups.repo.js';
 import {
@@ -91,16 +92,11 @@ export async function lockExistingMember(tx: Tx, organizationId: string, memberI
 
 export interface UpdateOptions {
   /** Refuse the change unless the member is still at this version (an If-Match precondition). */
-  ifVersion?: number;
+  ifVersion?: ExpectedVersion;
 }
 
 function assertVersion(member: Member, options: UpdateOptions): void {
-  if (options.ifVersion !== undefined && options.ifVersion !== member.version) {
-    throw new ConflictError('version_mismatch', `The member has changed since version ${options.ifVersion} (now ${member.version})`, {
-      expected: options.ifVersion,
-      actual: member.version,
-    });
-  }
+  assertExpectedVersion('member', member.version, options.ifVersion);
 }
 
 function managesProfile(actor: Actor, managedBy: ManagedBy): boolean {

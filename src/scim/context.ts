@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ExpectedVersion } from '../org/versions.js';
 import type { ScimCaller } from './auth.js';
 
 type Json = Record<string, unknown>;
@@ -21,7 +22,7 @@ export interface WriteResult {
 /** Create, replace, patch and delete of one resource type. */
 export interface ResourceWrites {
   create(context: ScimContext, body: unknown): Promise<WriteResult>;
-  replace(context: ScimContext, id: string, body: unknown, ifVersion?: number): Promise<WriteResult>;
-  patch(context: ScimContext, id: string, body: unknown, ifVersion?: number): Promise<WriteResult>;
-  remove(context: ScimContext, id: string, ifVersion?: number): Promise<WriteResult>;
+  replace(context: ScimContext, id: string, body: unknown, ifVersion?: ExpectedVersion): Promise<WriteResult>;
+  patch(context: ScimContext, id: string, body: unknown, ifVersion?: ExpectedVersion): Promise<WriteResult>;
+  remove(context: ScimContext, id: string, ifVersion?: ExpectedVersion): Promise<WriteResult>;
 }

@@ -22,16 +22,15 @@ function versionsIn(header: string): Array<number | '*'> {
   });
 }
 
-/** The version an `If-Match` header asks for; a tag that can never match fails at once with 412. */
-export function ifMatchVersion(req: Request): number | undefined {
+/** The versions an `If-Match` header accepts (RFC 7232 §3.1: any of them); a header that can never match fails at once with 412. */
+export function ifMatchVersion(req: Request): number[] | undefined {
   const header = req.headers['if-match'];
   if (!header) return undefined;
   const versions = versionsIn(header);
   if (versions.includes('*')) return undefined;
   const numbers = versions.filter((version): version is number => version !== '*' && version >= 0);
   if (numbers.length === 0) throw new ScimError(412, undefined, 'If-Match names no version of this resource');
-  // Several tags: the change applies if the resource is at any of them; Roster checks the first.
-  return numbers[0];
+  return numbers;
 }
 
 /** `If-None-Match` on a read: true when the client's copy is current (answer 304). */

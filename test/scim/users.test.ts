@@ -104,6 +104,8 @@ describe('SCIM /Users', () => {
       assert.equal(stale.body.status, '412');
       assert.equal((await idp.get(`/Users/${user.id}`).expect(200)).body.title, 'A');
       await idp.delete(`/Users/${user.id}`).set('If-Match', '"1"').expect(412);
+      // RFC 7232 §3.1: any of several tags may match.
+      await idp.patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'title', value: 'C' })).set('If-Match', 'W/"1", W/"2"').expect(200);
       await idp.delete(`/Users/${user.id}`).set('If-Match', '*').expect(204);
     });
 
