@@ -80,21 +80,12 @@ export async function selectScimTokens(tx: Tx, organizationId: string): Promise<
   return rows.map(rowToScimToken);
 }
 
-export async function selectScimTokenByHash(tx: Tx, hash: string): Promise<(ScimToken & { hash: string }) | undefined> {
-  const row = await tx<ScimTokenRow>('scim_tokens').where({ token_hash: hash }).first();
-  return row && { ...rowToScimToken(row), hash: row.token_hash };
-}
-
 export async function markScimTokenRevoked(tx: Tx, organizationId: string, id: string): Promise<ScimToken | undefined> {
   const [row] = (await tx('scim_tokens')
     .where({ organization_id: organizationId, id })
     .update({ revoked_at: tx.raw('coalesce(revoked_at, now())') })
     .returning('*')) as ScimTokenRow[];
   return row && rowToScimToken(row);
-}
-
-export async function touchScimToken(tx: Tx, id: string): Promise<void> {
-  await tx('scim_tokens').where({ id }).update({ last_used_at: tx.fn.now() });
 }
 
 export async function insertApiKey(
@@ -136,22 +127,6 @@ export async function markApiKeyRevoked(tx: Tx, organizationId: string, id: stri
 
 export async function touchApiKey(tx: Tx, id: string): Promise<void> {
   await tx('api_keys').where({ id }).update({ last_used_at: tx.fn.now() });
-}
-
-/** Revokes every live API key of the member; returns how many. */
-export async function revokeApiKeysOf(tx: Tx, organizationId: string, memberId: string, reason: string): Promise<number> {
-  return tx('api_keys')
-    .where({ organization_id: organizationId, member_id: memberId })
-    .whereNull('revoked_at')
-    .update({ revoked_at: tx.fn.now(), revoked_reason: reason });
-}
-
-/** Revokes every live session of the member; returns how many. */
-export async function revokeSessionsOf(tx: Tx, organizationId: string, memberId: string, reason: string): Promise<number> {
-  return tx('sessions')
-    .where({ organization_id: organizationId, member_id: memberId })
-    .whereNull('revoked_at')
-    .update({ revoked_at: tx.fn.now(), revoked_reason: reason });
 }
 
 export interface ScimTokenUse {
@@ -199,7 +174,7 @@ export async function touchScimTokenIfStale(tx: Knex, id: string): Promise<void>
 }
 
 /**
- * What suspension takes away, in one statement: live sessions and API keys
+ * What suspension and removal take away, in one statement: live sessions and API keys
  * revoked, seats given back to their pools (the seat trigger keeps the pools'
  * counters). Returns the counts and the products freed.
  */
@@ -220,16 +195,10 @@ export async function revokeAccessAndSeatsOf(
        DELETE FROM seat_assignments WHERE organization_id = ? AND member_id = ? RETURNING product)
      SELECT (SELECT count(*)::int FROM sessions_revoked) AS sessions,
             (SELECT count(*)::int FROM keys_revoked) AS keys,
-            COALESCE((SELECT array_agg(product ORDER BY product) FROM seats_released), '{}') AS seats`,
+            COALESCE((SELECT json_agg(product ORDER BY product) FROM seats_released), '[]'::json) AS seats`,
     [reason, organizationId, memberId, reason, organizationId, memberId, organizationId, memberId],
   );
-  const row = result.rows[0] as { sessions: number; keys: number; seats: string[] | string };
-  const seats = Array.isArray(row.seats) ? row.seats : parseTextArray(row.seats);
-  return { sessionsRevoked: row.sessions, apiKeysRevoked: row.keys, seatsReleased: seats };
+  const row = result.rows[0] as { sessions: number; keys: number; seats: string[] };
+  return { sessionsRevoked: row.sessions, apiKeysRevoked: row.keys, seatsReleased: row.seats };
 }
 
-/** A Postgres text[] in its text form ('{a,b}'), as a driver may return it. */
-function parseTextArray(value: string): string[] {
-  const inner = value.replace(/^\{|\}$/g, '');
-  return inner === '' ? [] : inner.split(',').map((item) => item.replace(/^"|"$/g, ''));
-}

@@ -11,10 +11,8 @@ import {
   markScimTokenRevoked,
   selectApiKeyByHash,
   selectApiKeys,
-  selectScimTokenByHash,
   selectScimTokens,
   touchApiKey,
-  touchScimToken,
   touchScimTokenIfStale,
   selectScimTokenForRequest,
   deleteOldRateWindows,
@@ -56,16 +54,6 @@ export async function revokeScimToken(tx: Tx, actor: Actor, organizationId: stri
   if (!token) throw new NotFoundError('scim_token', tokenId);
   await recordEvent(tx, organizationId, actor, { action: 'scim_token.revoked', target: { type: 'scim_token', id: tokenId } });
   return token;
-}
-
-/** The live token a bearer secret stands for, or null; records its use. */
-export async function authenticateScimToken(tx: Tx, secret: string): Promise<ScimToken | null> {
-  const hash = hashSecret(secret);
-  const token = await selectScimTokenByHash(tx, hash);
-  if (!token || !hashesMatch(token.hash, hash) || token.revokedAt) return null;
-  await touchScimToken(tx, token.id);
-  const { hash: _stored, ...rest } = token;
-  return rest;
 }
 
 /** A member's key for one Workspace they can reach; shown once. */
@@ -114,8 +102,11 @@ export async function authenticateApiKey(tx: Tx, secret: string): Promise<{ apiK
   return { apiKey, member };
 }
 
-/** The SCIM token a request carries, counted against its per-minute limit (0: no limit). */
-export async function authorizeScimRequest(db: Knex, secret: string, limitPerMinute: number): Promise<ScimToken | null> {
+/**
+ * The live SCIM token a bearer secret stands for, or null. Each call is counted
+ * against the token's per-minute limit (0: no limit) and records its use.
+ */
+export async function authenticateScimToken(db: Knex, secret: string, limitPerMinute = 0): Promise<ScimToken | null> {
   const hash = hashSecret(secret);
   const use = await selectScimTokenForRequest(db, hash, limitPerMinute > 0 ? rateWindowSeconds : null);
   // The index found the row by hash; the comparison itself is constant-time.

@@ -207,13 +207,9 @@ export async function selectMemberEntry(tx: Knex, organizationId: string, id: st
   return row && rowToMemberEntry(row, parts);
 }
 
-function rowToGroupEntry(row: GroupRow): GroupEntry {
-  return rowToGroup(row);
-}
-
 export async function selectGroupEntries(tx: Knex, organizationId: string, query: PageQuery): Promise<GroupEntry[]> {
   const rows = await selectPage<GroupRow>(tx, 'groups', 'g', 'g.*', organizationId, query, groupCatalogue);
-  return rows.map(rowToGroupEntry);
+  return rows.map(rowToGroup);
 }
 
 export function countGroups(tx: Knex, organizationId: string, query: PageQuery): Promise<number> {
@@ -222,7 +218,7 @@ export function countGroups(tx: Knex, organizationId: string, query: PageQuery):
 
 export async function selectGroupEntry(tx: Knex, organizationId: string, id: string): Promise<GroupEntry | undefined> {
   const row = (await tx('groups as g').where({ 'g.organization_id': organizationId, 'g.id': id }).first()) as GroupRow | undefined;
-  return row && rowToGroupEntry(row);
+  return row && rowToGroup(row);
 }
 
 /** The members of the given groups, with the name a directory shows for each; one statement for the whole page. */

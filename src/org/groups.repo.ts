@@ -55,18 +55,6 @@ export async function lockGroup(tx: Tx, organizationId: string, id: string): Pro
   return row && rowToGroup(row);
 }
 
-export async function updateGroupFields(
-  tx: Tx,
-  organizationId: string,
-  id: string,
-  fields: { displayName?: string; externalId?: string | null },
-): Promise<Group | undefined> {
-  const columns: Record<string, unknown> = {};
-  if (fields.displayName !== undefined) columns.display_name = fields.displayName;
-  if (fields.externalId !== undefined) columns.external_id = fields.externalId;
-  return bumpGroup(tx, organizationId, id, columns);
-}
-
 /** Moves the group to its next version (its membership or fields changed). */
 export async function bumpGroup(tx: Tx, organizationId: string, id: string, columns: Record<string, unknown> = {}): Promise<Group | undefined> {
   const [row] = (await tx('groups')

@@ -101,24 +101,22 @@ export async function updateGroup(
   groupId: string,
   fields: { displayName?: string; externalId?: string | null },
 ): Promise<Group> {
-  const group = await lockExistingGroup(tx, organizationId, groupId);
-  assertMayEdit(group, actor);
-  const displayName = fields.displayName === undefined ? undefined : requireText('displayName', fields.displayName, 256);
-  const changes: Record<string, unknown> = {};
-  if (displayName !== undefined && displayName !== group.displayName) changes.display_name = displayName;
-  if (fields.externalId !== undefined && fields.externalId !== group.externalId) changes.external_id = fields.externalId;
-  if (Object.keys(changes).length === 0) return group;
-  const updated = (await bumpGroup(tx, organizationId, groupId, changes))!;
-  await recordEvent(tx, organizationId, actor, {
-    action: 'group.updated',
-    target: { type: 'group', id: groupId },
-    data: { ...(displayName !== undefined ? { from: group.displayName, to: displayName } : {}), fields: Object.keys(changes) },
-  });
-  return updated;
+  const steps: GroupStep[] = [
+    ...(fields.displayName !== undefined ? [{ rename: fields.displayName }] : []),
+    ...(fields.externalId !== undefined ? [{ externalId: fields.externalId }] : []),
+  ];
+  return (await changeGroup(tx, actor, organizationId, groupId, steps)).group;
 }
 
-export async function deleteGroup(tx: Tx, actor: Actor, organizationId: string, groupId: string): Promise<void> {
+export async function deleteGroup(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  groupId: string,
+  options: { ifVersion?: ExpectedVersion } = {},
+): Promise<void> {
   const group = await lockExistingGroup(tx, organizationId, groupId);
+  assertVersion('group', group.version, options.ifVersion);
   assertMayEdit(group, actor);
   await deleteGroupRow(tx, organizationId, groupId);
   await recordEvent(tx, organizationId, actor, { action: 'group.deleted', target: { type: 'group', id: groupId }, data: { displayName: group.displayName } });
@@ -126,27 +124,12 @@ export async function deleteGroup(tx: Tx, actor: Actor, organizationId: string, 
 
 /** Adds members; those already in the group are skipped, never duplicated. Returns the ids added. */
 export async function addGroupMembers(tx: Tx, actor: Actor, organizationId: string, groupId: string, memberIds: string[]): Promise<string[]> {
-  const group = await lockExistingGroup(tx, organizationId, groupId);
-  assertMayEdit(group, actor);
-  const ids = await requireMembers(tx, organizationId, memberIds);
-  const added = await insertGroupMembers(tx, organizationId, groupId, ids);
-  if (added.length > 0) {
-    await bumpGroup(tx, organizationId, groupId);
-    await recordEvent(tx, organizationId, actor, { action: 'group.members_added', target: { type: 'group', id: groupId }, data: { memberIds: added } });
-  }
-  return added;
+  return (await changeGroup(tx, actor, organizationId, groupId, [{ addMembers: memberIds }])).added;
 }
 
 /** Removes members; ids that are not in the group are ignored. Returns the ids removed. */
 export async function removeGroupMembers(tx: Tx, actor: Actor, organizationId: string, groupId: string, memberIds: string[]): Promise<string[]> {
-  const group = await lockExistingGroup(tx, organizationId, groupId);
-  assertMayEdit(group, actor);
-  const removed = await deleteGroupMembers(tx, groupId, [...new Set(memberIds.filter(isId))]);
-  if (removed.length > 0) {
-    await bumpGroup(tx, organizationId, groupId);
-    await recordEvent(tx, organizationId, actor, { action: 'group.members_removed', target: { type: 'group', id: groupId }, data: { memberIds: removed } });
-  }
-  return removed;
+  return (await changeGroup(tx, actor, organizationId, groupId, [{ removeMembers: memberIds }])).removed;
 }
 
 /** Makes the group's members exactly `memberIds`. */
@@ -157,15 +140,7 @@ export async function replaceGroupMembers(
   groupId: string,
   memberIds: string[],
 ): Promise<{ added: string[]; removed: string[] }> {
-  const group = await lockExistingGroup(tx, organizationId, groupId);
-  assertMayEdit(group, actor);
-  const ids = await requireMembers(tx, organizationId, memberIds);
-  const removed = await deleteAllGroupMembersExcept(tx, groupId, ids);
-  const added = await insertGroupMembers(tx, organizationId, groupId, ids);
-  if (added.length > 0 || removed.length > 0) {
-    await bumpGroup(tx, organizationId, groupId);
-    await recordEvent(tx, organizationId, actor, { action: 'group.members_replaced', target: { type: 'group', id: groupId }, data: { added, removed } });
-  }
+  const { added, removed } = await changeGroup(tx, actor, organizationId, groupId, [{ replaceMembers: memberIds }]);
   return { added, removed };
 }
 
@@ -216,6 +191,7 @@ export type GroupStep =
  * Applies a SCIM PUT or PATCH to a group under one lock, as SQL deltas whose
  * cost follows the request, and writes one new version and one audit event.
  * Adding a member already in the group or removing one who is not is a no-op.
+ * Every group change, from SCIM or an admin, goes through here.
  */
 export async function changeGroup(
   tx: Tx,
@@ -224,7 +200,7 @@ export async function changeGroup(
   groupId: string,
   steps: GroupStep[],
   options: { ifVersion?: ExpectedVersion } = {},
-): Promise<Group> {
+): Promise<{ group: Group; added: string[]; removed: string[] }> {
   const group = await lockExistingGroup(tx, organizationId, groupId);
   assertVersion('group', group.version, options.ifVersion);
   assertMayEdit(group, actor);
@@ -250,7 +226,7 @@ export async function changeGroup(
     }
   }
   if (columns.external_id === group.externalId) delete columns.external_id;
-  if (Object.keys(columns).length === 0 && added.size === 0 && removed.size === 0) return group;
+  if (Object.keys(columns).length === 0 && added.size === 0 && removed.size === 0) return { group, added: [], removed: [] };
   const updated = (await bumpGroup(tx, organizationId, groupId, columns))!;
   await recordEvent(tx, organizationId, actor, {
     action: 'group.updated',
@@ -262,5 +238,5 @@ export async function changeGroup(
       ...(removed.size > 0 ? { membersRemoved: [...removed] } : {}),
     },
   });
-  return updated;
+  return { group: updated, added: [...added], removed: [...removed] };
 }

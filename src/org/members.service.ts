@@ -2,11 +2,9 @@ import { newId, isId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { ExternallyManagedError, LastAdminError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
-import { assertVersion as assertExpectedVersion, type ExpectedVersion } from './versions.js';
-import { revokeApiKeysOf, revokeSessionsOf } from './credentials.repo.js';
+import { revokeAccessAndSeatsOf } from './credentials.repo.js';
 import { selectGroupIdsOfMember } from './groups.repo.js';
 import {
-  bumpMember,
   countActiveAdminsOtherThan,
   deleteMemberRow,
   insertMember,
@@ -16,11 +14,12 @@ import {
   updateMemberProfile,
 } from './members.repo.js';
 import { lockOrganization, selectOrganization } from './organizations.repo.js';
-import { deleteSeatAssignmentsOf, selectSeatsOf } from './seats.repo.js';
+import { deleteSeatAssignment, selectSeatsOf } from './seats.repo.js';
 import { takeSeats } from './seats.service.js';
 import type { Actor, ManagedBy, Member, MemberSource, OrganizationRole, ProfileChanges } from './types.js';
 import { normaliseProfileChanges, profileDifferences, protectedFields } from './profile.js';
-import { requireOrganizationRole } from './validation.js';
+import { requireOrganizationRole, requireProduct } from './validation.js';
+import { assertVersion, type ExpectedVersion } from './versions.js';
 import { insertIntoDefaultWorkspace } from './workspaces.repo.js';
 
 export interface NewMember {
@@ -90,58 +89,84 @@ export async function lockExistingMember(tx: Tx, organizationId: string, memberI
   return member;
 }
 
+/**
+ * Everything an IdP can change about a member in one request (a SCIM PUT or
+ * PATCH): profile, Organization role, active status and the full set of seats.
+ * One row lock, one new version and one audit event, whatever the mix, so the
+ * request is all or nothing and the audit log shows it as the one change it was.
+ */
+export interface MemberChanges {
+  profile?: ProfileChanges;
+  role?: OrganizationRole;
+  active?: boolean;
+  /** The products the member should hold a seat of, all of them: others are released. */
+  seats?: string[];
+}
+
 export interface UpdateOptions {
   /** Refuse the change unless the member is still at this version (an If-Match precondition). */
   ifVersion?: ExpectedVersion;
 }
 
-function assertVersion(member: Member, options: UpdateOptions): void {
-  assertExpectedVersion('member', member.version, options.ifVersion);
+export interface ChangeOptions extends UpdateOptions {
+  /** The member as the caller read it under a row lock in this transaction; saves reading it again. */
+  locked?: Member;
 }
 
-function managesProfile(actor: Actor, managedBy: ManagedBy): boolean {
-  return (managedBy === 'scim' && actor.type === 'scim_token') || (managedBy === 'sso' && actor.type === 'sso');
-}
-
-/**
- * Changes profile fields. Invariant 4: when an IdP manages the member, only that
- * IdP changes the name, userName and emails; a change that leaves them as they are
- * is accepted from anyone.
- */
-export async function updateProfile(
+export async function changeMember(
   tx: Tx,
   actor: Actor,
   organizationId: string,
   memberId: string,
-  changes: ProfileChanges,
-  options: UpdateOptions = {},
+  changes: MemberChanges,
+  options: ChangeOptions = {},
 ): Promise<Member> {
-  const member = await lockExistingMember(tx, organizationId, memberId);
-  assertVersion(member, options);
-  const normalised = normaliseProfileChanges(changes);
-  const changed = profileDifferences(member, normalised);
-  if (changed.length === 0) return member;
-  const guarded = changed.filter((field) => protectedFields.has(field.split('.')[0]!));
-  if (member.managedBy !== 'none' && guarded.length > 0 && !managesProfile(actor, member.managedBy)) {
-    throw new ExternallyManagedError(member.managedBy, guarded);
+  const member = options.locked?.id === memberId ? options.locked : await lockExistingMember(tx, organizationId, memberId);
+  assertVersion('member', member.version, options.ifVersion);
+
+  const profile = normaliseProfileChanges(changes.profile ?? {});
+  const fields = profileDifferences(member, profile);
+  assertMayChangeProfile(member, actor, fields);
+
+  const role = changes.role === undefined ? member.role : requireOrganizationRole(changes.role);
+  const status = changes.active === undefined ? member.status : changes.active ? 'active' : 'suspended';
+  if (role !== 'admin' || status !== 'active') await assertAnotherActiveAdmin(tx, member, `${status !== 'active' ? 'suspend' : 'change the role of'} ${member.userName}`);
+
+  const event: Record<string, unknown> = {};
+  if (fields.length > 0) event.fields = fields;
+  if (role !== member.role) event.role = { from: member.role, to: role };
+  if (status !== member.status) event.status = { from: member.status, to: status };
+
+  if (status === 'suspended' && member.status === 'active') {
+    // Invariant 5: access ends at once and seats go back to their pools.
+    const revoked = await revokeAccessAndSeatsOf(tx, organizationId, memberId, 'member_suspended');
+    event.sessionsRevoked = revoked.sessionsRevoked;
+    event.apiKeysRevoked = revoked.apiKeysRevoked;
+    if (revoked.seatsReleased.length > 0) event.seatsReleased = revoked.seatsReleased;
+  } else if (status === 'active' && changes.seats !== undefined) {
+    await applySeats(tx, organizationId, memberId, changes.seats, event);
   }
-  await updateMemberProfile(tx, organizationId, memberId, normalised);
-  await recordEvent(tx, organizationId, actor, { action: 'member.updated', target: { type: 'member', id: memberId }, data: { fields: changed } });
+
+  if (Object.keys(event).length === 0) return member;
+  const columns = { ...(role !== member.role ? { role } : {}), ...(status !== member.status ? { status } : {}) };
+  await updateMemberProfile(tx, organizationId, memberId, fields.length > 0 ? profile : {}, columns);
+  await recordEvent(tx, organizationId, actor, { action: actionFor(event), target: { type: 'member', id: memberId }, data: event });
   return getMember(tx, organizationId, memberId);
 }
 
-/**
- * Invariant 1. Takes the Organization's lock before counting, so two requests
- * that each remove "the other" Admin count one after the other, on any instance.
- * Callers hold the member's row lock first: the lock order is member, then Organization.
- */
-async function assertAnotherActiveAdmin(tx: Tx, member: Member, action: string): Promise<void> {
-  if (member.role !== 'admin' || member.status !== 'active') return;
-  await lockOrganization(tx, member.organizationId);
-  if ((await countActiveAdminsOtherThan(tx, member.organizationId, member.id)) === 0) throw new LastAdminError(action);
+/** Changes profile fields (invariant 4: an IdP-managed name, userName and emails only from that IdP). */
+export function updateProfile(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  memberId: string,
+  profile: ProfileChanges,
+  options: UpdateOptions = {},
+): Promise<Member> {
+  return changeMember(tx, actor, organizationId, memberId, { profile }, options);
 }
 
-export async function changeRole(
+export function changeRole(
   tx: Tx,
   actor: Actor,
   organizationId: string,
@@ -149,51 +174,16 @@ export async function changeRole(
   role: OrganizationRole,
   options: UpdateOptions = {},
 ): Promise<Member> {
-  const newRole = requireOrganizationRole(role);
-  const member = await lockExistingMember(tx, organizationId, memberId);
-  assertVersion(member, options);
-  if (member.role === newRole) return member;
-  if (newRole !== 'admin') await assertAnotherActiveAdmin(tx, member, `change the role of ${member.userName}`);
-  await bumpMember(tx, organizationId, memberId, { role: newRole });
-  await recordEvent(tx, organizationId, actor, {
-    action: 'member.role_changed',
-    target: { type: 'member', id: memberId },
-    data: { from: member.role, to: newRole },
-  });
-  return getMember(tx, organizationId, memberId);
-}
-
-/** Ends the member's sessions and API keys at once; the next request with them fails. */
-async function revokeAccess(tx: Tx, member: Member, reason: string): Promise<{ sessionsRevoked: number; apiKeysRevoked: number }> {
-  const sessionsRevoked = await revokeSessionsOf(tx, member.organizationId, member.id, reason);
-  const apiKeysRevoked = await revokeApiKeysOf(tx, member.organizationId, member.id, reason);
-  return { sessionsRevoked, apiKeysRevoked };
+  return changeMember(tx, actor, organizationId, memberId, { role: requireOrganizationRole(role) }, options);
 }
 
 /** Suspension revokes access and frees seats; Workspace and group memberships stay, inert, for reactivation. */
-export async function suspendMember(tx: Tx, actor: Actor, organizationId: string, memberId: string, options: UpdateOptions = {}): Promise<Member> {
-  const member = await lockExistingMember(tx, organizationId, memberId);
-  assertVersion(member, options);
-  if (member.status === 'suspended') return member;
-  await assertAnotherActiveAdmin(tx, member, `suspend ${member.userName}`);
-  await bumpMember(tx, organizationId, memberId, { status: 'suspended' });
-  const revoked = await revokeAccess(tx, member, 'member_suspended');
-  const seatsReleased = await deleteSeatAssignmentsOf(tx, organizationId, memberId);
-  await recordEvent(tx, organizationId, actor, {
-    action: 'member.suspended',
-    target: { type: 'member', id: memberId },
-    data: { seatsReleased, ...revoked },
-  });
-  return getMember(tx, organizationId, memberId);
+export function suspendMember(tx: Tx, actor: Actor, organizationId: string, memberId: string, options: UpdateOptions = {}): Promise<Member> {
+  return changeMember(tx, actor, organizationId, memberId, { active: false }, options);
 }
 
-export async function reactivateMember(tx: Tx, actor: Actor, organizationId: string, memberId: string, options: UpdateOptions = {}): Promise<Member> {
-  const member = await lockExistingMember(tx, organizationId, memberId);
-  assertVersion(member, options);
-  if (member.status === 'active') return member;
-  await bumpMember(tx, organizationId, memberId, { status: 'active' });
-  await recordEvent(tx, organizationId, actor, { action: 'member.reactivated', target: { type: 'member', id: memberId } });
-  return getMember(tx, organizationId, memberId);
+export function reactivateMember(tx: Tx, actor: Actor, organizationId: string, memberId: string, options: UpdateOptions = {}): Promise<Member> {
+  return changeMember(tx, actor, organizationId, memberId, { active: true }, options);
 }
 
 /**
@@ -218,17 +208,56 @@ async function removeOrLeave(
   options: UpdateOptions,
 ): Promise<void> {
   const member = await lockExistingMember(tx, organizationId, memberId);
-  assertVersion(member, options);
+  assertVersion('member', member.version, options.ifVersion);
   await assertAnotherActiveAdmin(tx, member, action === 'member.left' ? 'leave the Organization' : `remove ${member.userName}`);
-  const revoked = await revokeAccess(tx, member, action === 'member.left' ? 'member_left' : 'member_removed');
-  const seatsReleased = await selectSeatsOf(tx, organizationId, memberId);
+  const revoked = await revokeAccessAndSeatsOf(tx, organizationId, memberId, action === 'member.left' ? 'member_left' : 'member_removed');
   const groups = await selectGroupIdsOfMember(tx, memberId);
-  // Seat assignments, emails, Workspace and group memberships cascade with the row;
-  // the seat pools' counters follow by trigger.
+  // Emails, Workspace and group memberships cascade with the row; the seat pools'
+  // counters followed the seats' deletion by trigger.
   await deleteMemberRow(tx, organizationId, memberId);
   await recordEvent(tx, organizationId, actor, {
     action,
     target: { type: 'member', id: memberId },
-    data: { userName: member.userName, seatsReleased, groupsLeft: groups.length, ...revoked },
+    data: { userName: member.userName, groupsLeft: groups.length, ...revoked },
   });
+}
+
+/** Invariant 4: only the managing IdP changes a managed member's name, userName and emails. */
+function assertMayChangeProfile(member: Member, actor: Actor, fields: string[]): void {
+  if (member.managedBy === 'none') return;
+  const managedByActor = (member.managedBy === 'scim' && actor.type === 'scim_token') || (member.managedBy === 'sso' && actor.type === 'sso');
+  const guarded = fields.filter((field) => protectedFields.has(field.split('.')[0]!));
+  if (!managedByActor && guarded.length > 0) throw new ExternallyManagedError(member.managedBy, guarded);
+}
+
+/**
+ * Invariant 1. Takes the Organization's lock before counting, so two requests
+ * that each remove "the other" Admin count one after the other, on any instance.
+ * Callers hold the member's row lock first: the lock order is member, then Organization.
+ */
+async function assertAnotherActiveAdmin(tx: Tx, member: Member, action: string): Promise<void> {
+  if (member.role !== 'admin' || member.status !== 'active') return;
+  await lockOrganization(tx, member.organizationId);
+  if ((await countActiveAdminsOtherThan(tx, member.organizationId, member.id)) === 0) throw new LastAdminError(action);
+}
+
+async function applySeats(tx: Tx, organizationId: string, memberId: string, wanted: string[], event: Record<string, unknown>): Promise<void> {
+  const target = new Set(wanted.map(requireProduct));
+  const held = await selectSeatsOf(tx, organizationId, memberId);
+  const released: string[] = [];
+  for (const product of held) {
+    if (!target.has(product) && (await deleteSeatAssignment(tx, organizationId, product, memberId))) released.push(product);
+  }
+  const assigned = await takeSeats(tx, organizationId, memberId, [...target].filter((product) => !held.includes(product)));
+  if (assigned.length > 0) event.seatsAssigned = assigned;
+  if (released.length > 0) event.seatsReleased = released;
+}
+
+function actionFor(event: Record<string, unknown>): string {
+  const kinds = Object.keys(event).filter((key) => ['fields', 'role', 'status', 'seatsAssigned', 'seatsReleased'].includes(key));
+  const status = event.status as { to: string } | undefined;
+  if (kinds.length === 1 && status) return status.to === 'active' ? 'member.reactivated' : 'member.suspended';
+  if (status?.to === 'suspended' && kinds.every((kind) => kind === 'status' || kind === 'seatsReleased')) return 'member.suspended';
+  if (kinds.length === 1 && event.role) return 'member.role_changed';
+  return 'member.updated';
 }

@@ -51,15 +51,6 @@ export async function deleteSeatAssignment(tx: Tx, organizationId: string, produ
   return (await tx('seat_assignments').where({ organization_id: organizationId, product, member_id: memberId }).delete().returning('member_id')).length > 0;
 }
 
-/** Frees every seat of the member; returns the products freed. */
-export async function deleteSeatAssignmentsOf(tx: Tx, organizationId: string, memberId: string): Promise<string[]> {
-  const rows = (await tx('seat_assignments')
-    .where({ organization_id: organizationId, member_id: memberId })
-    .delete()
-    .returning('product')) as Array<{ product: string }>;
-  return rows.map((row) => row.product).sort();
-}
-
 export async function selectSeatsOf(tx: Tx, organizationId: string, memberId: string): Promise<string[]> {
   const rows = (await tx('seat_assignments')
     .where({ organization_id: organizationId, member_id: memberId })

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
-import { authorizeScimRequest } from '../org/credentials.service.js';
+import { authenticateScimToken } from '../org/credentials.service.js';
 import type { Actor } from '../org/types.js';
 import { ScimError, sendScimError } from './errors.js';
 
@@ -25,7 +25,7 @@ export function scimAuthentication(db: Knex, limitPerMinute: number): RequestHan
       sendScimError(res, new ScimError(401, undefined, 'A SCIM bearer token is required: Authorization: Bearer <token>'));
       return;
     }
-    authorizeScimRequest(db, match[1]!, limitPerMinute).then(
+    authenticateScimToken(db, match[1]!, limitPerMinute).then(
       (token) => {
         if (!token) {
           res.setHeader('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');

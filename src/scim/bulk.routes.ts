@@ -4,7 +4,7 @@ import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext } from './context.js';
 import { badRequest, scimErrorBody, ScimError, toScimError } from './errors.js';
 import { groupWrites } from './groups.routes.js';
-import { sendResource } from './http.js';
+import { etagOf, expectedVersions, sendResource } from './http.js';
 import { bulkResponseSchema, limits } from './schemas.js';
 import { userWrites } from './users.routes.js';
 import { field } from './json.js';
@@ -75,11 +75,6 @@ function resolveReferences(value: unknown, created: Map<string, string>): unknow
   return value;
 }
 
-function versionOf(tag: string | undefined): number | undefined {
-  const match = tag ? /^(?:W\/)?"(\d+)"$/.exec(tag.trim()) : null;
-  return match ? Number(match[1]) : undefined;
-}
-
 /**
  * POST /Bulk (RFC 7644 §3.7). Each operation is its own transaction: it applies
  * whole or not at all. Operations run in order; one that refers to a bulkId
@@ -129,7 +124,7 @@ export function bulkRoutes(db: Knex, baseUrl: string): Router {
           continue;
         }
         try {
-          const ifVersion = versionOf(operation.version);
+          const ifVersion = expectedVersions(operation.version);
           const result =
             operation.method === 'POST'
               ? await writes.create(context, data)
@@ -139,11 +134,11 @@ export function bulkRoutes(db: Knex, baseUrl: string): Router {
                   ? await writes.patch(context, id!, data, ifVersion)
                   : await writes.remove(context, id!, ifVersion);
           if (operation.bulkId && result.id) created.set(operation.bulkId, result.id);
-          const location = result.id ? `${baseUrl}/${endpoint === 'Users' || endpoint?.toLowerCase() === 'users' ? 'Users' : 'Groups'}/${result.id}` : undefined;
+          const location = result.id ? `${baseUrl}/${endpoint!.toLowerCase() === 'users' ? 'Users' : 'Groups'}/${result.id}` : undefined;
           results.set(operation, {
             method: operation.method,
             ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
-            ...(result.version !== undefined ? { version: `W/"${result.version}"` } : {}),
+            ...(result.version !== undefined ? { version: etagOf(result.version) } : {}),
             ...(location ? { location } : {}),
             status: String(result.status),
           });

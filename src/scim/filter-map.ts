@@ -103,10 +103,6 @@ export type ResourceKind = 'User' | 'Group';
 
 const attributesOf: Record<ResourceKind, ResourceAttributes> = { User: userAttributes, Group: groupAttributes };
 
-export function schemasOf(kind: ResourceKind): readonly string[] {
-  return attributesOf[kind].schemas;
-}
-
 /** The schemas a path may belong to: the one it names, or (bare) the core schema first, then the extensions. */
 function candidateSchemas(attributes: ResourceAttributes, path: AttrPath): string[] {
   return path.schema ? [path.schema] : [...attributes.schemas];

@@ -4,8 +4,8 @@ import { badRequest } from './errors.js';
 import type { FilterNode } from './filter.js';
 import { parsePath, type PatchOperation } from './patch.js';
 import { groupDefinition, groupSchema } from './schemas.js';
-import { etagOf } from './users.mapper.js';
-import { keyOf } from './json.js';
+import { etagOf } from './http.js';
+import { keyOf, plain } from './json.js';
 
 type Json = Record<string, unknown>;
 
@@ -59,7 +59,7 @@ export function fromScimGroup(body: unknown): GroupInput {
   const { [keyOf(body as Json, 'members') ?? 'members']: members, ...rest } = body as Json;
   let group: Json;
   try {
-    group = JSON.parse(JSON.stringify(groupDefinition.coerce(rest, 'in'))) as Json;
+    group = plain(groupDefinition.coerce(rest, 'in'));
   } catch (error) {
     if (error instanceof TypeError) throw badRequest('invalidValue', error.message);
     throw error;

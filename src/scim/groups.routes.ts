@@ -6,7 +6,7 @@ import { changeGroup, createGroup, deleteGroup } from '../org/groups.service.js'
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
 import { fromScimGroup, groupSteps, toScimGroup } from './groups.mapper.js';
-import { baseUrlOf, ifMatchVersion, notModified, sendResource } from './http.js';
+import { baseUrlOf, etagOf, ifMatchVersion, sendRead, sendResource } from './http.js';
 import { listResponse, parseListRequest, type ListParameters } from './list.js';
 import { parsePatchRequest } from './patch.js';
 import { Projection } from './projection.js';
@@ -35,16 +35,13 @@ export const groupWrites: ResourceWrites = {
 
   async patch({ db, caller }, id, body, ifVersion) {
     const steps = groupSteps(parsePatchRequest(body), id);
-    const group = await inTransaction(db, (tx) => changeGroup(tx, caller.actor, caller.organizationId, id, steps, { ifVersion }));
+    const { group } = await inTransaction(db, (tx) => changeGroup(tx, caller.actor, caller.organizationId, id, steps, { ifVersion }));
     // RFC 7644 §3.5.2 allows 204; Entra prefers not to receive every member back.
     return { status: 204, id: group.id, version: group.version };
   },
 
   async remove({ db, caller }, id, ifVersion) {
-    await inTransaction(db, async (tx) => {
-      if (ifVersion !== undefined) await changeGroup(tx, caller.actor, caller.organizationId, id, [], { ifVersion });
-      await deleteGroup(tx, caller.actor, caller.organizationId, id);
-    });
+    await inTransaction(db, (tx) => deleteGroup(tx, caller.actor, caller.organizationId, id, { ifVersion }));
     return { status: 204 };
   },
 };
@@ -67,7 +64,7 @@ export function groupsRoutes(db: Knex, publicUrl: string): Router {
 
   async function send(req: Request, res: Response, result: WriteResult): Promise<void> {
     if (result.status === 201) res.setHeader('Location', `${baseUrl}/Groups/${result.id}`);
-    if (result.version !== undefined) res.setHeader('ETag', `W/"${result.version}"`);
+    if (result.version !== undefined) res.setHeader('ETag', etagOf(result.version));
     if (result.resource) {
       sendResource(res, result.status, projectionOf(req).apply(result.resource), result.version);
     } else if (result.status === 204 && result.id && asksForAttributes(req)) {
@@ -86,12 +83,7 @@ export function groupsRoutes(db: Knex, publicUrl: string): Router {
   router.get('/:id', async (req, res) => {
     const projection = projectionOf(req);
     const entry = await getGroupEntry(db, callerOf(res.locals).organizationId, req.params.id, projection.wants('members'));
-    if (notModified(req, entry.version)) {
-      res.setHeader('ETag', `W/"${entry.version}"`);
-      res.status(304).end();
-      return;
-    }
-    sendResource(res, 200, projection.apply(toScimGroup(entry, baseUrl)), entry.version);
+    sendRead(req, res, entry.version, () => projection.apply(toScimGroup(entry, baseUrl)));
   });
 
   router.post('/', async (req, res) => send(req, res, await groupWrites.create(contextOf(res), req.body)));

@@ -1,12 +1,16 @@
 import type { Request, Response } from 'express';
 import { ScimError } from './errors.js';
-import { etagOf } from './users.mapper.js';
 
 type Json = Record<string, unknown>;
 
 /** Small helpers every SCIM route shares: the media type, ETags and preconditions (RFC 7644 §3.14). */
 
 export const scimMediaType = 'application/scim+json';
+
+/** A resource's ETag and `meta.version` (RFC 7644 §3.14): weak, from its version number. */
+export function etagOf(version: number): string {
+  return `W/"${version}"`;
+}
 
 export function sendResource(res: Response, status: number, body: Json, version?: number): void {
   if (version !== undefined) res.setHeader('ETag', etagOf(version));
@@ -24,7 +28,11 @@ function versionsIn(header: string): Array<number | '*'> {
 
 /** The versions an `If-Match` header accepts (RFC 7232 §3.1: any of them); a header that can never match fails at once with 412. */
 export function ifMatchVersion(req: Request): number[] | undefined {
-  const header = req.headers['if-match'];
+  return expectedVersions(req.headers['if-match']);
+}
+
+/** `If-Match`, or a Bulk operation's `version`, as the versions it accepts; undefined when anything goes. */
+export function expectedVersions(header: string | undefined): number[] | undefined {
   if (!header) return undefined;
   const versions = versionsIn(header);
   if (versions.includes('*')) return undefined;
@@ -34,10 +42,20 @@ export function ifMatchVersion(req: Request): number[] | undefined {
 }
 
 /** `If-None-Match` on a read: true when the client's copy is current (answer 304). */
-export function notModified(req: Request, version: number): boolean {
+function notModified(req: Request, version: number): boolean {
   const header = req.headers['if-none-match'];
   if (!header) return false;
   return versionsIn(header).some((tag) => tag === '*' || tag === version);
+}
+
+/** Answers a read: 304 when the client's copy is current, else the resource `present` builds. */
+export function sendRead(req: Request, res: Response, version: number, present: () => Json): void {
+  if (notModified(req, version)) {
+    res.setHeader('ETag', etagOf(version));
+    res.status(304).end();
+    return;
+  }
+  sendResource(res, 200, present(), version);
 }
 
 export function baseUrlOf(publicUrl: string): string {

@@ -26,3 +26,8 @@ export function membersOf(definition: Definition): Array<Attribute | Definition>
 export function isExtension(member: Attribute | Definition): member is Definition {
   return typeof (member as Definition).id === 'string' && Array.isArray((member as Definition).attributes);
 }
+
+/** Plain JSON again: scimmy's coerced values and messages are proxies and class instances. */
+export function plain<T = Json>(value: unknown): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -59,18 +59,15 @@ function decodeCursor(cursor: string): string {
   throw new ScimError(400, 'invalidCursor', 'The cursor is not one Roster issued');
 }
 
-export function parseListRequest(kind: ResourceKind, parameters: ListParameters, extraCondition?: Condition): ListRequest {
+export function parseListRequest(kind: ResourceKind, parameters: ListParameters): ListRequest {
   const filter = single('filter', parameters.filter);
-  const conditions: Condition[] = [];
-  if (filter !== undefined && filter.trim() !== '') conditions.push(filterToCondition(kind, filter));
-  if (extraCondition) conditions.push(extraCondition);
+  const where: Condition | undefined = filter !== undefined && filter.trim() !== '' ? filterToCondition(kind, filter) : undefined;
   const sortBy = single('sortBy', parameters.sortBy);
   const sort = sortBy ? sortFor(kind, sortBy, single('sortOrder', parameters.sortOrder)) : undefined;
   // RFC 7644 §3.4.2.4: a negative count means 0; larger than the maximum is capped, and itemsPerPage says so.
   const count = Math.min(Math.max(integer('count', parameters.count) ?? limits.defaultPageSize, 0), limits.maxPageSize);
   const projection = Projection.from(kind === 'User' ? userSchema : groupSchema, parameters.attributes, parameters.excludedAttributes);
   const cursor = single('cursor', parameters.cursor);
-  const where = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : { all: conditions };
 
   if (cursor !== undefined) {
     if (parameters.startIndex !== undefined) throw badRequest('invalidValue', 'startIndex and cursor cannot be combined (RFC 9865)');

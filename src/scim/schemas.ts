@@ -14,13 +14,8 @@ export const enterpriseSchema = 'urn:ietf:params:scim:schemas:extension:enterpri
 /** Roster's extension: the member's Organization role and product seats. */
 export const rosterSchema = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
 export const listResponseSchema = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-export const patchOpSchema = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-export const searchRequestSchema = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
-export const bulkRequestSchema = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 export const bulkResponseSchema = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
 
-export const userSchemas = [userSchema, enterpriseSchema, rosterSchema] as const;
-export const groupSchemas = [groupSchema] as const;
 
 /** Limits Roster enforces and advertises in ServiceProviderConfig. */
 export const limits = {

@@ -1,17 +1,15 @@
-import type { MemberChanges } from '../org/member-changes.service.js';
+import type { MemberChanges } from '../org/members.service.js';
 import type { MemberEntry } from '../org/directory.service.js';
-import type { Email, MemberProfile, MultiValue, OrganizationRole, ProfileChanges } from '../org/types.js';
+import type { Email, MultiValue, OrganizationRole, ProfileChanges } from '../org/types.js';
 import { badRequest } from './errors.js';
+import { etagOf } from './http.js';
+import { plain } from './json.js';
 import { relaxInput } from './relax.js';
 import { enterpriseSchema, rosterSchema, userDefinition, userSchema } from './schemas.js';
 
 /** The SCIM User resource (RFC 7643 §4.1, §4.3) ⇄ Roster's member. */
 
 export type Json = Record<string, unknown>;
-
-export function etagOf(version: number): string {
-  return `W/"${version}"`;
-}
 
 function defined(entries: Record<string, unknown>): Json {
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== null && value !== undefined));
@@ -76,11 +74,6 @@ export function toScimUser(entry: MemberEntry, baseUrl: string): Json {
       version: etagOf(entry.version),
     },
   });
-}
-
-/** Plain JSON again: scimmy's coerced values are proxies with accessors. */
-function plain(value: unknown): Json {
-  return JSON.parse(JSON.stringify(value)) as Json;
 }
 
 function text(value: unknown): string | null {
@@ -158,5 +151,3 @@ export function fromScimUser(body: unknown): MemberChanges & { profile: ProfileC
     ...(Array.isArray(roster.seats) ? { seats: roster.seats.map(String) } : {}),
   };
 }
-
-export type { MemberProfile };

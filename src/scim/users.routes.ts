@@ -2,12 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { inTransaction } from '../db/transaction.js';
 import { getMemberEntry, listMembers } from '../org/directory.service.js';
-import { changeMember } from '../org/member-changes.service.js';
+import { changeMember } from '../org/members.service.js';
 import { addMember, removeMember } from '../org/members.service.js';
 import { seatsOf } from '../org/seats.service.js';
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
-import { baseUrlOf, ifMatchVersion, notModified, sendResource } from './http.js';
+import { baseUrlOf, ifMatchVersion, sendRead, sendResource } from './http.js';
 import { listResponse, parseListRequest, type ListParameters } from './list.js';
 import { parsePatchRequest, ResourcePatcher } from './patch.js';
 import { Projection } from './projection.js';
@@ -52,8 +52,9 @@ export const userWrites: ResourceWrites = {
       const patched = new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations);
       const changes = fromScimUser(patched);
       const member = await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion, locked: current });
-      // Groups do not change with a user. Seats change with the seats asked for, and all go with suspension.
-      const seats = member.status === 'suspended' ? [] : changes.seats !== undefined ? await seatsOf(tx, caller.organizationId, member.id) : current.seats;
+      // Groups do not change with a user; seats are read again only when they may have changed.
+      const seatsMayChange = changes.seats !== undefined || member.status !== current.status;
+      const seats = seatsMayChange ? await seatsOf(tx, caller.organizationId, member.id) : current.seats;
       return { ...member, seats, groups: current.groups };
     });
     return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
@@ -93,12 +94,7 @@ export function usersRoutes(db: Knex, publicUrl: string): Router {
   router.get('/:id', async (req, res) => {
     const projection = projectionOf(req);
     const entry = await getMemberEntry(db, callerOf(res.locals).organizationId, req.params.id, { ...everything, groups: projection.wants('groups') });
-    if (notModified(req, entry.version)) {
-      res.setHeader('ETag', `W/"${entry.version}"`);
-      res.status(304).end();
-      return;
-    }
-    sendResource(res, 200, projection.apply(toScimUser(entry, baseUrl)), entry.version);
+    sendRead(req, res, entry.version, () => projection.apply(toScimUser(entry, baseUrl)));
   });
 
   router.post('/', async (req, res) => send(req, res, await userWrites.create(contextOf(res), req.body)));

@@ -50,7 +50,7 @@ describe('groups', () => {
     assert.equal(error.code, 'unknown_members');
     assert.deepEqual((error.details!.memberIds as string[]).sort(), [stranger.id, 'not-an-id'].sort());
     assert.equal(await countRows('group_members', { group_id: group.id }), 0);
-    assert.equal(await countRows('audit_events', { target_id: group.id, action: 'group.members_added' }), 0);
+    assert.equal(await countRows('audit_events', { target_id: group.id, action: 'group.updated' }), 0);
   });
 
   it('removes members, ignoring ids that are not in the group, and replaces all members', async () => {
