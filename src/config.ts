@@ -17,6 +17,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** SCIM requests allowed per token per minute; 0 turns the limit off. */
   scimRateLimit: number;
+  /** How long a verified SCIM token is trusted without asking the database again (ms); 0: never. */
+  scimTokenCacheMs: number;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +61,7 @@ const variables = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   SCIM_RATE_LIMIT: integer(0, 10_000_000).default(6_000),
+  SCIM_TOKEN_CACHE_MS: integer(0, 60_000).default(1_000),
 };
 
 type VariableName = keyof typeof variables;
@@ -83,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: read(env, 'LOG_LEVEL'),
     shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS'),
     scimRateLimit: read(env, 'SCIM_RATE_LIMIT'),
+    scimTokenCacheMs: read(env, 'SCIM_TOKEN_CACHE_MS'),
   };
 }

@@ -42,7 +42,9 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
 
 interface OperationContext {
   requestId: string;
-  log: Logger;
+  parent: Logger;
+  /** Made on the first `log()` of the request: most requests write only their access line. */
+  log?: Logger;
 }
 
 const context = new AsyncLocalStorage<OperationContext>();
@@ -52,13 +54,15 @@ export function setRootLogger(logger: Logger): void {
   rootLogger = logger;
 }
 
-export function runWithContext<T>(requestId: string, log: Logger, fn: () => T): T {
-  return context.run({ requestId, log }, fn);
+export function runWithContext<T>(requestId: string, parent: Logger, fn: () => T): T {
+  return context.run({ requestId, parent }, fn);
 }
 
-/** The logger of the current request (with its id), or the root logger outside one. */
+/** The logger of the current request (its lines carry the request id), or the root logger outside one. */
 export function log(): Logger {
-  return context.getStore()?.log ?? rootLogger;
+  const store = context.getStore();
+  if (!store) return rootLogger;
+  return (store.log ??= store.parent.child({ requestId: store.requestId }));
 }
 
 export function currentRequestId(): string | null {

@@ -26,6 +26,12 @@ export function isRetryable(error: unknown): boolean {
   return code === '40001' || code === '40P01' || code === '0A000';
 }
 
+/** A foreign key violation of the named constraint: what a write referring to a missing row meets. */
+export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
+  const pg = error as PgError | undefined;
+  return pg?.code === '23503' && pg.constraint === constraint;
+}
+
 export function isConnectionFailure(error: unknown): boolean {
   const code = (error as PgError | undefined)?.code;
   if (code && connectionCodes.has(code)) return true;

@@ -52,6 +52,7 @@ export function listScimTokens(tx: Tx, organizationId: string): Promise<ScimToke
 export async function revokeScimToken(tx: Tx, actor: Actor, organizationId: string, tokenId: string): Promise<ScimToken> {
   const token = isId(tokenId) ? await markScimTokenRevoked(tx, organizationId, tokenId) : undefined;
   if (!token) throw new NotFoundError('scim_token', tokenId);
+  verifiedScimTokens.forget((remembered) => remembered.id === tokenId);
   await recordEvent(tx, organizationId, actor, { action: 'scim_token.revoked', target: { type: 'scim_token', id: tokenId } });
   return token;
 }
@@ -103,20 +104,68 @@ export async function authenticateApiKey(tx: Tx, secret: string): Promise<{ apiK
 }
 
 /**
- * The live SCIM token a bearer secret stands for, or null. Each call is counted
- * against the token's per-minute limit (0: no limit) and records its use.
+ * Verified SCIM tokens, remembered for a moment so a busy IdP's requests do not
+ * each spend a database round trip on the same check. Revoking a token, or
+ * deleting its Organization, forgets it here at once; another Roster instance
+ * keeps honouring it for at most `SCIM_TOKEN_CACHE_MS` (0 turns this off).
  */
-export async function authenticateScimToken(db: Knex, secret: string, limitPerMinute = 0): Promise<ScimToken | null> {
+class VerifiedScimTokens {
+  private readonly entries = new Map<string, { token: ScimToken & { hash: string }; until: number }>();
+  private static readonly capacity = 1000;
+
+  get(hash: string): (ScimToken & { hash: string }) | undefined {
+    const entry = this.entries.get(hash);
+    if (!entry) return undefined;
+    if (entry.until > Date.now()) return entry.token;
+    this.entries.delete(hash);
+    return undefined;
+  }
+
+  remember(token: ScimToken & { hash: string }, forMs: number): void {
+    if (this.entries.size >= VerifiedScimTokens.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token.hash, { token, until: Date.now() + forMs });
+  }
+
+  forget(matches: (token: ScimToken) => boolean): void {
+    for (const [hash, entry] of this.entries) if (matches(entry.token)) this.entries.delete(hash);
+  }
+}
+
+const verifiedScimTokens = new VerifiedScimTokens();
+
+/** Forgets every remembered SCIM token of the Organization (it is being deleted). */
+export function forgetScimTokensOf(organizationId: string): void {
+  verifiedScimTokens.forget((token) => token.organizationId === organizationId);
+}
+
+export interface ScimTokenCheck {
+  /** Requests allowed per token per minute; 0: no limit. */
+  limitPerMinute?: number;
+  /** How long a verified token may be trusted without asking the database again; 0: never. */
+  cacheMs?: number;
+}
+
+/**
+ * The live SCIM token a bearer secret stands for, or null. Each call is counted
+ * against the token's per-minute limit (that count is always the database's)
+ * and records its use.
+ */
+export async function authenticateScimToken(db: Knex, secret: string, { limitPerMinute = 0, cacheMs = 0 }: ScimTokenCheck = {}): Promise<ScimToken | null> {
   const hash = hashSecret(secret);
-  const use = await selectScimTokenForRequest(db, hash, limitPerMinute > 0 ? rateWindowSeconds : null);
-  // The index found the row by hash; the comparison itself is constant-time.
+  const remembered = limitPerMinute === 0 && cacheMs > 0 ? verifiedScimTokens.get(hash) : undefined;
+  const use = remembered ? { token: remembered, hits: null, windowEndsAt: null } : await selectScimTokenForRequest(db, hash, limitPerMinute > 0 ? rateWindowSeconds : null);
+  // The index (or the map) found the row by hash; the comparison itself is constant-time.
   if (!use || !hashesMatch(use.token.hash, hash)) return null;
   if (use.hits === 1) await deleteOldRateWindows(db, use.token.id);
   if (use.hits !== null && use.hits > limitPerMinute) {
     const retryAfter = Math.max(1, Math.ceil(((use.windowEndsAt?.getTime() ?? Date.now()) - Date.now()) / 1000));
     throw new RateLimitedError(retryAfter, limitPerMinute);
   }
-  if (!use.token.lastUsedAt || Date.now() - use.token.lastUsedAt.getTime() > 60_000) await touchScimTokenIfStale(db, use.token.id);
+  if (!use.token.lastUsedAt || Date.now() - use.token.lastUsedAt.getTime() > 60_000) {
+    await touchScimTokenIfStale(db, use.token.id);
+    use.token.lastUsedAt = new Date();
+  }
+  if (!remembered && cacheMs > 0) verifiedScimTokens.remember(use.token, cacheMs);
   const { hash: _stored, ...token } = use.token;
   return token;
 }

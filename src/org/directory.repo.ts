@@ -124,7 +124,7 @@ export const groupCatalogue: Catalogue = {
 
 const emailsColumn = `(SELECT json_agg(json_build_object('value', e.value, 'type', e.type, 'primary', e."primary", 'display', e.display) ORDER BY e.position)
   FROM member_emails e WHERE e.member_id = m.id) AS emails`;
-const seatsColumn = '(SELECT array_agg(sa.product ORDER BY sa.product) FROM seat_assignments sa WHERE sa.member_id = m.id) AS seats';
+const seatsColumn = '(SELECT array_agg(sa.product ORDER BY sa.product COLLATE "C") FROM seat_assignments sa WHERE sa.member_id = m.id) AS seats';
 const groupsColumn = `(SELECT json_agg(json_build_object('id', g.id, 'displayName', g.display_name) ORDER BY g.display_name, g.id)
   FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.member_id = m.id) AS groups`;
 

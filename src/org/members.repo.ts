@@ -177,13 +177,18 @@ function profileColumns(changes: ProfileChanges): Record<string, unknown> {
   return columns;
 }
 
-/** Members with their emails in one statement: no second round trip per member. */
-export function selectMembers(tx: Tx): Knex.QueryBuilder {
-  return tx('members as m').select(
+/** A member's row with its emails, as `members m` in a select list or a RETURNING clause. */
+function memberWithEmails(tx: Tx): Array<string | Knex.Raw> {
+  return [
     'm.*',
     tx.raw(`(SELECT json_agg(json_build_object('value', e.value, 'type', e.type, 'primary', e."primary", 'display', e.display) ORDER BY e.position)
              FROM member_emails e WHERE e.member_id = m.id) AS emails`),
-  );
+  ];
+}
+
+/** Members with their emails in one statement: no second round trip per member. */
+export function selectMembers(tx: Tx): Knex.QueryBuilder {
+  return tx('members as m').select(memberWithEmails(tx));
 }
 
 export interface NewMemberRow {
@@ -197,8 +202,10 @@ export interface NewMemberRow {
   status: MemberStatus;
 }
 
-export async function insertMember(tx: Tx, member: NewMemberRow): Promise<void> {
-  await tx('members').insert({
+/** Inserts the member and its emails; answers the member as stored. */
+export async function insertMember(tx: Tx, member: NewMemberRow): Promise<Member> {
+  const [row] = (await tx('members as m')
+    .insert({
     id: member.id,
     organization_id: member.organizationId,
     account_id: member.accountId,
@@ -207,8 +214,11 @@ export async function insertMember(tx: Tx, member: NewMemberRow): Promise<void> 
     source: member.source,
     status: member.status,
     ...profileColumns(member.profile),
-  });
-  if (member.profile.emails?.length) await insertEmails(tx, member.organizationId, member.id, member.profile.emails);
+  })
+    .returning('*')) as MemberRow[];
+  const emails = member.profile.emails ?? [];
+  await insertEmails(tx, member.organizationId, member.id, emails);
+  return rowToMember({ ...row!, emails: emails.map((email) => ({ value: email.value, type: email.type ?? null, primary: email.primary ?? false, display: email.display ?? null })) });
 }
 
 export async function selectMember(tx: Tx, organizationId: string, id: string): Promise<Member | undefined> {
@@ -240,23 +250,25 @@ export async function selectMemberByAccount(tx: Tx, organizationId: string, acco
   return row && rowToMember(row);
 }
 
-/** Applies a profile change and counts it as a new version of the member. */
+/** Applies a profile change, counts it as a new version of the member and answers the member as stored now. */
 export async function updateMemberProfile(
   tx: Tx,
   organizationId: string,
   id: string,
   changes: ProfileChanges,
   otherColumns: { role?: OrganizationRole; status?: MemberStatus } = {},
-): Promise<void> {
-  await bumpMember(tx, organizationId, id, { ...profileColumns(changes), ...otherColumns });
+): Promise<Member | undefined> {
   if (changes.emails !== undefined) await replaceEmails(tx, organizationId, id, changes.emails ?? []);
+  return bumpMember(tx, organizationId, id, { ...profileColumns(changes), ...otherColumns });
 }
 
-/** Writes `columns` (possibly none) and moves the member to its next version. */
-export async function bumpMember(tx: Tx, organizationId: string, id: string, columns: Record<string, unknown> = {}): Promise<void> {
-  await tx('members')
-    .where({ organization_id: organizationId, id })
-    .update({ ...columns, version: tx.raw('version + 1'), updated_at: tx.fn.now() });
+/** Writes `columns` (possibly none), moves the member to its next version and answers it as stored now. */
+export async function bumpMember(tx: Tx, organizationId: string, id: string, columns: Record<string, unknown> = {}): Promise<Member | undefined> {
+  const [row] = (await tx('members as m')
+    .where({ 'm.organization_id': organizationId, 'm.id': id })
+    .update({ ...columns, version: tx.raw('version + 1'), updated_at: tx.fn.now() })
+    .returning(memberWithEmails(tx))) as MemberRow[];
+  return row && rowToMember(row);
 }
 
 async function replaceEmails(tx: Tx, organizationId: string, memberId: string, emails: Email[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { newId, isId } from '../db/ids.js';
+import { isForeignKeyViolation } from '../db/pg-errors.js';
 import type { Tx } from '../db/transaction.js';
 import { ExternallyManagedError, LastAdminError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
@@ -13,7 +14,7 @@ import {
   selectMemberByUserName,
   updateMemberProfile,
 } from './members.repo.js';
-import { lockOrganization, selectOrganization } from './organizations.repo.js';
+import { lockOrganization } from './organizations.repo.js';
 import { deleteSeatAssignment, selectSeatsOf } from './seats.repo.js';
 import { takeSeats } from './seats.service.js';
 import type { Actor, ManagedBy, Member, MemberSource, OrganizationRole, ProfileChanges } from './types.js';
@@ -45,11 +46,12 @@ const defaultManagedBy: Record<MemberSource, ManagedBy> = {
 
 /** Adds a member to the Organization and its default Workspace, with any seats asked for. */
 export async function addMember(tx: Tx, actor: Actor, organizationId: string, input: NewMember): Promise<Member> {
-  if (!isId(organizationId) || !(await selectOrganization(tx, organizationId))) throw new NotFoundError('organization', organizationId);
+  if (!isId(organizationId)) throw new NotFoundError('organization', organizationId);
   const profile = normaliseProfileChanges(input.profile) as ProfileChanges & { userName: string };
   const role = requireOrganizationRole(input.role ?? 'member');
   const id = newId();
-  await insertMember(tx, {
+  // The insert itself finds out whether the Organization exists (its foreign key): no read first.
+  const member = await insertMember(tx, {
     id,
     organizationId,
     accountId: input.accountId ?? null,
@@ -58,12 +60,13 @@ export async function addMember(tx: Tx, actor: Actor, organizationId: string, in
     managedBy: input.managedBy ?? defaultManagedBy[input.source],
     source: input.source,
     status: input.active === false ? 'suspended' : 'active',
+  }).catch((error: unknown) => {
+    throw isForeignKeyViolation(error, 'members_organization_id_foreign') ? new NotFoundError('organization', organizationId) : error;
   });
   if (!(await insertIntoDefaultWorkspace(tx, organizationId, id, input.source === 'bootstrap' ? 'admin' : 'contributor'))) {
     throw new Error(`Organization ${organizationId} has no default Workspace`);
   }
   const seats = input.seats?.length && input.active !== false ? await takeSeats(tx, organizationId, id, input.seats) : [];
-  const member = await getMember(tx, organizationId, id);
   await recordEvent(tx, organizationId, actor, {
     action: 'member.created',
     target: { type: 'member', id },
@@ -109,8 +112,8 @@ export interface UpdateOptions {
 }
 
 export interface ChangeOptions extends UpdateOptions {
-  /** The member as the caller read it under a row lock in this transaction; saves reading it again. */
-  locked?: Member;
+  /** The member (with the seats it holds, when known) as the caller read it under a row lock in this transaction; saves reading it again. */
+  locked?: Member & { seats?: string[] };
 }
 
 export async function changeMember(
@@ -124,12 +127,8 @@ export async function changeMember(
   const member = options.locked?.id === memberId ? options.locked : await lockExistingMember(tx, organizationId, memberId);
   assertVersion('member', member.version, options.ifVersion);
 
-  const profile = normaliseProfileChanges(changes.profile ?? {});
-  const fields = profileDifferences(member, profile);
+  const { profile, fields, role, status } = planChange(member, changes);
   assertMayChangeProfile(member, actor, fields);
-
-  const role = changes.role === undefined ? member.role : requireOrganizationRole(changes.role);
-  const status = changes.active === undefined ? member.status : changes.active ? 'active' : 'suspended';
   if (role !== 'admin' || status !== 'active') await assertAnotherActiveAdmin(tx, member, `${status !== 'active' ? 'suspend' : 'change the role of'} ${member.userName}`);
 
   const event: Record<string, unknown> = {};
@@ -144,14 +143,42 @@ export async function changeMember(
     event.apiKeysRevoked = revoked.apiKeysRevoked;
     if (revoked.seatsReleased.length > 0) event.seatsReleased = revoked.seatsReleased;
   } else if (status === 'active' && changes.seats !== undefined) {
-    await applySeats(tx, organizationId, memberId, changes.seats, event);
+    const held = options.locked?.id === memberId && options.locked.seats ? options.locked.seats : await selectSeatsOf(tx, organizationId, memberId);
+    await applySeats(tx, organizationId, memberId, held, changes.seats, event);
   }
 
   if (Object.keys(event).length === 0) return member;
   const columns = { ...(role !== member.role ? { role } : {}), ...(status !== member.status ? { status } : {}) };
-  await updateMemberProfile(tx, organizationId, memberId, fields.length > 0 ? profile : {}, columns);
+  // Emails are rewritten only when they changed; other profile columns are written together.
+  const written = fields.length === 0 ? {} : fields.includes('emails') ? profile : { ...profile, emails: undefined };
+  const changed = await updateMemberProfile(tx, organizationId, memberId, written, columns);
   await recordEvent(tx, organizationId, actor, { action: actionFor(event), target: { type: 'member', id: memberId }, data: event });
-  return getMember(tx, organizationId, memberId);
+  return changed!;
+}
+
+/** What `changes` would make of the member's profile, role and status. */
+function planChange(member: Member, changes: MemberChanges) {
+  const profile = normaliseProfileChanges(changes.profile ?? {});
+  return {
+    profile,
+    fields: profileDifferences(member, profile),
+    role: changes.role === undefined ? member.role : requireOrganizationRole(changes.role),
+    status: changes.active === undefined ? member.status : changes.active ? ('active' as const) : ('suspended' as const),
+  };
+}
+
+/**
+ * True when `changes` would leave the member, holding `seatsHeld`, exactly as
+ * stored: `changeMember` would write nothing and record no event. Lets a caller
+ * answer such a request from a plain read, without a transaction.
+ */
+export function changesNothing(member: Member, seatsHeld: string[], changes: MemberChanges): boolean {
+  const { fields, role, status } = planChange(member, changes);
+  if (fields.length > 0 || role !== member.role || status !== member.status) return false;
+  // Seats apply to active members only (changeMember ignores them otherwise).
+  if (status !== 'active' || changes.seats === undefined) return true;
+  const wanted = new Set(changes.seats.map(requireProduct));
+  return wanted.size === seatsHeld.length && seatsHeld.every((product) => wanted.has(product));
 }
 
 /** Changes profile fields (invariant 4: an IdP-managed name, userName and emails only from that IdP). */
@@ -241,9 +268,9 @@ async function assertAnotherActiveAdmin(tx: Tx, member: Member, action: string):
   if ((await countActiveAdminsOtherThan(tx, member.organizationId, member.id)) === 0) throw new LastAdminError(action);
 }
 
-async function applySeats(tx: Tx, organizationId: string, memberId: string, wanted: string[], event: Record<string, unknown>): Promise<void> {
+/** Moves the member from the seats `held` to exactly the `wanted` ones, all or nothing. */
+async function applySeats(tx: Tx, organizationId: string, memberId: string, held: string[], wanted: string[], event: Record<string, unknown>): Promise<void> {
   const target = new Set(wanted.map(requireProduct));
-  const held = await selectSeatsOf(tx, organizationId, memberId);
   const released: string[] = [];
   for (const product of held) {
     if (!target.has(product) && (await deleteSeatAssignment(tx, organizationId, product, memberId))) released.push(product);

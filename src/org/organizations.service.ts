@@ -5,6 +5,7 @@ import { upsertAccountByEmail } from './accounts.repo.js';
 import { deleteAuditEventsOf } from './audit.repo.js';
 import { recordEvent, recordEvents } from './audit.service.js';
 import { addMember } from './members.service.js';
+import { forgetScimTokensOf } from './credentials.service.js';
 import { deleteOrganizationRow, insertOrganization, lockOrganization, selectOrganization, updateOrganizationName } from './organizations.repo.js';
 import type { Actor, Member, Organization, Workspace } from './types.js';
 import { requireEmail, requireText } from './validation.js';
@@ -82,6 +83,7 @@ export async function deleteOrganization(tx: Tx, actor: Actor, organizationId: s
   if (!organization) throw new NotFoundError('organization', organizationId);
   await deleteAuditEventsOf(tx, organizationId);
   await deleteOrganizationRow(tx, organizationId);
+  forgetScimTokensOf(organizationId);
   await recordEvent(tx, organizationId, actor, {
     action: 'organization.deleted',
     target: { type: 'organization', id: organizationId },

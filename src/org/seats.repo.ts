@@ -54,7 +54,7 @@ export async function deleteSeatAssignment(tx: Tx, organizationId: string, produ
 export async function selectSeatsOf(tx: Tx, organizationId: string, memberId: string): Promise<string[]> {
   const rows = (await tx('seat_assignments')
     .where({ organization_id: organizationId, member_id: memberId })
-    .orderBy('product')
+    .orderByRaw('product COLLATE "C"')
     .select('product')) as Array<{ product: string }>;
   return rows.map((row) => row.product);
 }

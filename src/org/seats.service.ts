@@ -86,9 +86,9 @@ export async function assignSeat(tx: Tx, actor: Actor, organizationId: string, m
   }
   const taken = await takeSeats(tx, organizationId, memberId, [product]);
   if (taken.length === 0) return member;
-  await bumpMember(tx, organizationId, memberId);
+  const changed = await bumpMember(tx, organizationId, memberId);
   await recordEvent(tx, organizationId, actor, { action: 'seat.assigned', target: { type: 'member', id: memberId }, data: { product: taken[0] } });
-  return (await selectMember(tx, organizationId, memberId))!;
+  return changed!;
 }
 
 /** Frees the member's seat of the product; no-op when they hold none. */
@@ -96,7 +96,7 @@ export async function releaseSeat(tx: Tx, actor: Actor, organizationId: string, 
   const name = requireProduct(product);
   const member = await lockSeatHolder(tx, organizationId, memberId);
   if (!(await deleteSeatAssignment(tx, organizationId, name, memberId))) return member;
-  await bumpMember(tx, organizationId, memberId);
+  const changed = await bumpMember(tx, organizationId, memberId);
   await recordEvent(tx, organizationId, actor, { action: 'seat.released', target: { type: 'member', id: memberId }, data: { product: name } });
-  return (await selectMember(tx, organizationId, memberId))!;
+  return changed!;
 }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
-import { authenticateScimToken } from '../org/credentials.service.js';
+import { authenticateScimToken, type ScimTokenCheck } from '../org/credentials.service.js';
 import type { Actor } from '../org/types.js';
 import { ScimError, sendScimError } from './errors.js';
 
@@ -17,7 +17,7 @@ const bearer = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i;
  * A missing, malformed, revoked or unknown token gets 401 with a challenge;
  * a token over its per-minute limit gets 429 with Retry-After.
  */
-export function scimAuthentication(db: Knex, limitPerMinute: number): RequestHandler {
+export function scimAuthentication(db: Knex, check: ScimTokenCheck): RequestHandler {
   return (req, res, next) => {
     const match = bearer.exec(req.headers.authorization ?? '');
     if (!match) {
@@ -25,7 +25,7 @@ export function scimAuthentication(db: Knex, limitPerMinute: number): RequestHan
       sendScimError(res, new ScimError(401, undefined, 'A SCIM bearer token is required: Authorization: Bearer <token>'));
       return;
     }
-    authenticateScimToken(db, match[1]!, limitPerMinute).then(
+    authenticateScimToken(db, match[1]!, check).then(
       (token) => {
         if (!token) {
           res.setHeader('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');

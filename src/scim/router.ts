@@ -22,7 +22,7 @@ export function scimRouter(config: Config, db: Knex): Router {
   const router = Router();
   // RFC 7644 §3.1: bodies are application/scim+json; plain JSON is accepted as IdPs send it too.
   router.use(express.json({ type: ['application/scim+json', 'application/json'], limit: limits.maxPayloadSize, strict: true }));
-  router.use(scimAuthentication(db, config.scimRateLimit));
+  router.use(scimAuthentication(db, { limitPerMinute: config.scimRateLimit, cacheMs: config.scimTokenCacheMs }));
   router.use(discoveryRoutes(baseUrl));
   router.use('/Users', usersRoutes(db, config.publicUrl));
   router.use('/Groups', groupsRoutes(db, config.publicUrl));

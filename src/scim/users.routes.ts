@@ -2,8 +2,10 @@ import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { inTransaction } from '../db/transaction.js';
 import { getMemberEntry, listMembers } from '../org/directory.service.js';
-import { changeMember } from '../org/members.service.js';
-import { addMember, removeMember } from '../org/members.service.js';
+import type { MemberEntry } from '../org/directory.service.js';
+import { addMember, changeMember, changesNothing, removeMember, type MemberChanges } from '../org/members.service.js';
+import type { Member } from '../org/types.js';
+import { assertVersion } from '../org/versions.js';
 import { seatsOf } from '../org/seats.service.js';
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
@@ -38,24 +40,29 @@ export const userWrites: ResourceWrites = {
   async replace({ db, baseUrl, caller }, id, body, ifVersion) {
     const input = fromScimUser(body);
     const entry = await inTransaction(db, async (tx) => {
-      await changeMember(tx, caller.actor, caller.organizationId, id, input, { ifVersion });
-      return getMemberEntry(tx, caller.organizationId, id, everything);
+      const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);
+      return changedEntry(current, input, await changeMember(tx, caller.actor, caller.organizationId, current.id, input, { ifVersion, locked: current }));
     });
     return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
   },
 
   async patch({ db, baseUrl, caller }, id, body, ifVersion) {
     const operations = parsePatchRequest(body);
+    const patch = (current: MemberEntry) => fromScimUser(new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations));
+    // IdPs often PATCH what is already stored (Okta re-sends active=true, say). Such a
+    // PATCH changes nothing, so it is answered from a plain read: no lock, no transaction.
+    const seen = await getMemberEntry(db, caller.organizationId, id, everything);
+    const seenChanges = patch(seen);
+    if (changesNothing(seen, seen.seats, seenChanges)) {
+      assertVersion('member', seen.version, ifVersion);
+      return { status: 200, resource: toScimUser(seen, baseUrl), id: seen.id, version: seen.version };
+    }
     const entry = await inTransaction(db, async (tx) => {
       // The member stays locked from this read to the write: operations apply to what is stored now.
       const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);
-      const patched = new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations);
-      const changes = fromScimUser(patched);
-      const member = await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion, locked: current });
-      // Groups do not change with a user; seats are read again only when they may have changed.
-      const seatsMayChange = changes.seats !== undefined || member.status !== current.status;
-      const seats = seatsMayChange ? await seatsOf(tx, caller.organizationId, member.id) : current.seats;
-      return { ...member, seats, groups: current.groups };
+      const unchanged = current.version === seen.version && sameSeats(current.seats, seen.seats);
+      const changes = unchanged ? seenChanges : patch(current);
+      return changedEntry(current, changes, await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion, locked: current }));
     });
     return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
   },
@@ -65,6 +72,21 @@ export const userWrites: ResourceWrites = {
     return { status: 204 };
   },
 };
+
+/**
+ * The directory entry after `changeMember` applied `changes` to the locked `current`
+ * entry, without reading it again: groups do not change with a user; a suspended
+ * member holds no seat; an active one holds exactly the seats the request named
+ * (each once, in the directory's order), or those it held.
+ */
+function changedEntry(current: MemberEntry, changes: MemberChanges, member: Member): MemberEntry {
+  const seats = member.status !== 'active' ? [] : changes.seats !== undefined ? [...new Set(changes.seats)].sort() : current.seats;
+  return { ...member, seats, groups: current.groups };
+}
+
+function sameSeats(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((product, index) => product === b[index]);
+}
 
 /** /Users: members of the token's Organization. */
 export function usersRoutes(db: Knex, publicUrl: string): Router {

@@ -14,6 +14,7 @@ import {
 } from '../../src/org/members.service.js';
 import { assignSeat, listSeatPools, seatsOf, setSeatLimit } from '../../src/org/seats.service.js';
 import { addWorkspaceMember, createWorkspace, effectiveAccess, getWorkspace } from '../../src/org/workspaces.service.js';
+import { newId } from '../../src/db/ids.js';
 import { db } from '../support/database.js';
 import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
 
@@ -31,6 +32,13 @@ describe('members', () => {
       assert.deepEqual(access.map((entry) => [entry.workspaceId, entry.role]), [[org.defaultWorkspace.id, 'contributor']]);
       const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id }));
       assert.deepEqual(events.map((event) => event.action), ['member.created']);
+    });
+
+    it('refuses a member for an Organization that does not exist, and writes nothing', async () => {
+      const missing = newId();
+      const error = await rejectionOf(tx((t) => addMember(t, system, missing, { profile: { userName: 'nobody@x.test' }, source: 'scim' })));
+      assert.equal((error as { kind?: string }).kind, 'not_found');
+      assert.equal(await countRows('members', { organization_id: missing }), 0);
     });
 
     it('marks SCIM- and SSO-created members as managed by their IdP', async () => {

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { createScimToken, revokeScimToken } from '../../src/org/credentials.service.js';
 import { createLogger } from '../../src/log.js';
+import { deleteOrganization } from '../../src/org/organizations.service.js';
 import { db } from '../support/database.js';
 import { makeOrganization, system, tx, unique } from '../support/factories.js';
 import { newUser, scimApp, scimClient, testConfig } from '../support/scim.js';
@@ -25,6 +26,41 @@ describe('SCIM protocol: authentication, errors and discovery', () => {
         assert.equal(response.body.status, '401');
         assert.match(String(response.headers['www-authenticate']), /^Bearer/);
       }
+    });
+
+    it('stops a revoked token on the next request even right after it was used, and after its Organization is deleted', async () => {
+      const app = scimApp({ scimTokenCacheMs: 60_000 });
+      const org = await makeOrganization();
+      const { token, scimToken } = await tx((t) => createScimToken(t, system, org.id));
+      const send = () => request(app).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${token}`);
+      await send().expect(200);
+      await tx((t) => revokeScimToken(t, system, org.id, scimToken.id));
+      await send().expect(401);
+
+      const gone = await makeOrganization();
+      const { token: goneToken } = await tx((t) => createScimToken(t, system, gone.id));
+      await request(app).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${goneToken}`).expect(200);
+      await tx((t) => deleteOrganization(t, system, gone.id));
+      await request(app).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${goneToken}`).expect(401);
+    });
+
+    it('honours a token revoked by another instance for at most SCIM_TOKEN_CACHE_MS, and not at all with 0', async () => {
+      const org = await makeOrganization();
+      // Another instance revokes: the row changes behind this process's back.
+      const revokeElsewhere = (id: string) => db()('scim_tokens').where({ id }).update({ revoked_at: db().fn.now() });
+
+      const cached = scimApp({ scimTokenCacheMs: 300 });
+      const first = await tx((t) => createScimToken(t, system, org.id));
+      await request(cached).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${first.token}`).expect(200);
+      await revokeElsewhere(first.scimToken.id);
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      await request(cached).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${first.token}`).expect(401);
+
+      const uncached = scimApp({ scimTokenCacheMs: 0 });
+      const second = await tx((t) => createScimToken(t, system, org.id));
+      await request(uncached).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${second.token}`).expect(200);
+      await revokeElsewhere(second.scimToken.id);
+      await request(uncached).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${second.token}`).expect(401);
     });
 
     it('accepts two active tokens at once for rotation, each for its own Organization only', async () => {
