@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Tx } from '../db/transaction.js';
 import { newId } from '../db/ids.js';
 import type { AuditEvent } from './types.js';
@@ -30,7 +31,24 @@ export function rowToAuditEvent(row: AuditEventRow): AuditEvent {
   };
 }
 
-export async function insertAuditEvents(tx: Tx, events: Array<Omit<AuditEventRow, 'id' | 'created_at'>>): Promise<void> {
+export type NewAuditEvent = Omit<AuditEventRow, 'id' | 'created_at'>;
+
+const eventColumns = ['id', 'organization_id', 'actor_type', 'actor_id', 'action', 'target_type', 'target_id', 'data', 'request_id'] as const;
+
+/**
+ * The event's insert as part of a write: it runs in the same statement, once
+ * for each row the CTE named `source` returns (so not at all when the write
+ * changed nothing). One round trip for the change and its record.
+ */
+export function insertAuditEventPer(tx: Tx, source: string, event: NewAuditEvent): Knex.Raw {
+  const values = { ...event, id: newId(), data: JSON.stringify(event.data) };
+  return tx.raw(
+    `INSERT INTO audit_events (${eventColumns.join(', ')}) SELECT ${eventColumns.map((column) => (column === 'data' ? '?::jsonb' : '?')).join(', ')} FROM ${source}`,
+    eventColumns.map((column) => values[column]) as Knex.RawBinding[],
+  );
+}
+
+export async function insertAuditEvents(tx: Tx, events: NewAuditEvent[]): Promise<void> {
   if (events.length === 0) return;
   await tx('audit_events').insert(events.map((event) => ({ ...event, id: newId(), data: JSON.stringify(event.data) })));
 }

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/transaction.js';
 import { currentRequestId } from '../log.js';
-import { insertAuditEvents, selectAuditEvents, type AuditQuery } from './audit.repo.js';
+import { insertAuditEvents, selectAuditEvents, type AuditQuery, type NewAuditEvent } from './audit.repo.js';
 import type { Actor, AuditEvent } from './types.js';
 
 export interface AuditEntry {
@@ -14,20 +14,21 @@ export interface AuditEntry {
  * transaction of the change, so the event exists if and only if the change does.
  */
 export async function recordEvents(tx: Tx, organizationId: string, actor: Actor, entries: AuditEntry[]): Promise<void> {
-  const requestId = currentRequestId();
-  await insertAuditEvents(
-    tx,
-    entries.map((entry) => ({
-      organization_id: organizationId,
-      actor_type: actor.type,
-      actor_id: actor.id ?? null,
-      action: entry.action,
-      target_type: entry.target.type,
-      target_id: entry.target.id,
-      data: entry.data ?? {},
-      request_id: requestId,
-    })),
-  );
+  await insertAuditEvents(tx, entries.map((entry) => auditEvent(organizationId, actor, entry)));
+}
+
+/** The event as stored, for a repo that writes it in the statement of the change itself. */
+export function auditEvent(organizationId: string, actor: Actor, entry: AuditEntry): NewAuditEvent {
+  return {
+    organization_id: organizationId,
+    actor_type: actor.type,
+    actor_id: actor.id ?? null,
+    action: entry.action,
+    target_type: entry.target.type,
+    target_id: entry.target.id,
+    data: entry.data ?? {},
+    request_id: currentRequestId(),
+  };
 }
 
 export function recordEvent(tx: Tx, organizationId: string, actor: Actor, entry: AuditEntry): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Tx } from '../db/transaction.js';
+import { insertAuditEventPer, type NewAuditEvent } from './audit.repo.js';
 import type {
   Email,
   ManagedBy,
@@ -250,6 +251,13 @@ export async function selectMemberByAccount(tx: Tx, organizationId: string, acco
   return row && rowToMember(row);
 }
 
+export interface BumpOptions {
+  /** Write only if the member is still at this version; otherwise nothing is written and undefined answered. */
+  atVersion?: number;
+  /** The audit event of the change, written in the same statement. */
+  event?: NewAuditEvent;
+}
+
 /** Applies a profile change, counts it as a new version of the member and answers the member as stored now. */
 export async function updateMemberProfile(
   tx: Tx,
@@ -257,17 +265,26 @@ export async function updateMemberProfile(
   id: string,
   changes: ProfileChanges,
   otherColumns: { role?: OrganizationRole; status?: MemberStatus } = {},
+  options: BumpOptions = {},
 ): Promise<Member | undefined> {
   if (changes.emails !== undefined) await replaceEmails(tx, organizationId, id, changes.emails ?? []);
-  return bumpMember(tx, organizationId, id, { ...profileColumns(changes), ...otherColumns });
+  return bumpMember(tx, organizationId, id, { ...profileColumns(changes), ...otherColumns }, options);
 }
 
 /** Writes `columns` (possibly none), moves the member to its next version and answers it as stored now. */
-export async function bumpMember(tx: Tx, organizationId: string, id: string, columns: Record<string, unknown> = {}): Promise<Member | undefined> {
-  const [row] = (await tx('members as m')
-    .where({ 'm.organization_id': organizationId, 'm.id': id })
+export async function bumpMember(
+  tx: Tx,
+  organizationId: string,
+  id: string,
+  columns: Record<string, unknown> = {},
+  { atVersion, event }: BumpOptions = {},
+): Promise<Member | undefined> {
+  const update = tx('members as m')
+    .where({ 'm.organization_id': organizationId, 'm.id': id, ...(atVersion === undefined ? {} : { 'm.version': atVersion }) })
     .update({ ...columns, version: tx.raw('version + 1'), updated_at: tx.fn.now() })
-    .returning(memberWithEmails(tx))) as MemberRow[];
+    .returning(memberWithEmails(tx));
+  const query = event ? tx.with('changed', update).with('logged', insertAuditEventPer(tx, 'changed', event)).select('*').from('changed') : update;
+  const [row] = (await query) as MemberRow[];
   return row && rowToMember(row);
 }
 

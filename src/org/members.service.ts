@@ -2,7 +2,7 @@ import { newId, isId } from '../db/ids.js';
 import { isForeignKeyViolation } from '../db/pg-errors.js';
 import type { Tx } from '../db/transaction.js';
 import { ExternallyManagedError, LastAdminError, NotFoundError } from '../errors.js';
-import { recordEvent } from './audit.service.js';
+import { auditEvent, recordEvent } from './audit.service.js';
 import { revokeAccessAndSeatsOf } from './credentials.repo.js';
 import { selectGroupIdsOfMember } from './groups.repo.js';
 import {
@@ -20,7 +20,7 @@ import { takeSeats } from './seats.service.js';
 import type { Actor, ManagedBy, Member, MemberSource, OrganizationRole, ProfileChanges } from './types.js';
 import { normaliseProfileChanges, profileDifferences, protectedFields } from './profile.js';
 import { requireOrganizationRole, requireProduct } from './validation.js';
-import { assertVersion, type ExpectedVersion } from './versions.js';
+import { assertVersion, ChangedMeanwhileError, type ExpectedVersion } from './versions.js';
 import { insertIntoDefaultWorkspace } from './workspaces.repo.js';
 
 export interface NewMember {
@@ -114,6 +114,27 @@ export interface UpdateOptions {
 export interface ChangeOptions extends UpdateOptions {
   /** The member (with the seats it holds, when known) as the caller read it under a row lock in this transaction; saves reading it again. */
   locked?: Member & { seats?: string[] };
+  /**
+   * The member (with its seats) as the caller read it without a lock, the changes
+   * having been worked out from it. The change is written only if the member is
+   * still at that version; otherwise nothing is written and ChangedMeanwhileError
+   * is thrown, for the caller to plan again on a locked read.
+   */
+  seen?: Member & { seats: string[] };
+}
+
+/**
+ * The member a change is planned on. A member seen without a lock is trusted up
+ * to the write, which checks its version (`guard`), except an Admin: the last-Admin
+ * check counts Admins while holding the member's lock, so an Admin is locked first.
+ */
+async function basisOf(tx: Tx, organizationId: string, memberId: string, options: ChangeOptions): Promise<{ member: Member & { seats?: string[] }; guard?: number }> {
+  if (options.locked?.id === memberId) return { member: options.locked };
+  const seen = options.seen?.id === memberId ? options.seen : undefined;
+  if (seen && seen.role !== 'admin') return { member: seen, guard: seen.version };
+  const member = await lockExistingMember(tx, organizationId, memberId);
+  if (seen && member.version !== seen.version) throw new ChangedMeanwhileError('member', memberId);
+  return { member };
 }
 
 export async function changeMember(
@@ -124,7 +145,7 @@ export async function changeMember(
   changes: MemberChanges,
   options: ChangeOptions = {},
 ): Promise<Member> {
-  const member = options.locked?.id === memberId ? options.locked : await lockExistingMember(tx, organizationId, memberId);
+  const { member, guard } = await basisOf(tx, organizationId, memberId, options);
   assertVersion('member', member.version, options.ifVersion);
 
   const { profile, fields, role, status } = planChange(member, changes);
@@ -143,7 +164,7 @@ export async function changeMember(
     event.apiKeysRevoked = revoked.apiKeysRevoked;
     if (revoked.seatsReleased.length > 0) event.seatsReleased = revoked.seatsReleased;
   } else if (status === 'active' && changes.seats !== undefined) {
-    const held = options.locked?.id === memberId && options.locked.seats ? options.locked.seats : await selectSeatsOf(tx, organizationId, memberId);
+    const held = member.seats ?? (await selectSeatsOf(tx, organizationId, memberId));
     await applySeats(tx, organizationId, memberId, held, changes.seats, event);
   }
 
@@ -151,9 +172,12 @@ export async function changeMember(
   const columns = { ...(role !== member.role ? { role } : {}), ...(status !== member.status ? { status } : {}) };
   // Emails are rewritten only when they changed; other profile columns are written together.
   const written = fields.length === 0 ? {} : fields.includes('emails') ? profile : { ...profile, emails: undefined };
-  const changed = await updateMemberProfile(tx, organizationId, memberId, written, columns);
-  await recordEvent(tx, organizationId, actor, { action: actionFor(event), target: { type: 'member', id: memberId }, data: event });
-  return changed!;
+  const changed = await updateMemberProfile(tx, organizationId, memberId, written, columns, {
+    atVersion: guard,
+    event: auditEvent(organizationId, actor, { action: actionFor(event), target: { type: 'member', id: memberId }, data: event }),
+  });
+  if (!changed) throw new ChangedMeanwhileError('member', memberId);
+  return changed;
 }
 
 /** What `changes` would make of the member's profile, role and status. */

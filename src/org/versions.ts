@@ -13,3 +13,15 @@ export function assertVersion(entity: 'member' | 'group', actual: number, expect
     actual,
   });
 }
+
+/**
+ * A change planned on an unlocked read found the entity at another version when
+ * it came to write: nothing was written, and the caller plans again on a locked
+ * read. Never reaches a client.
+ */
+export class ChangedMeanwhileError extends Error {
+  constructor(entity: 'member' | 'group', id: string) {
+    super(`The ${entity} ${id} changed between the read and the write`);
+    this.name = 'ChangedMeanwhileError';
+  }
+}

@@ -5,7 +5,7 @@ import { getMemberEntry, listMembers } from '../org/directory.service.js';
 import type { MemberEntry } from '../org/directory.service.js';
 import { addMember, changeMember, changesNothing, removeMember, type MemberChanges } from '../org/members.service.js';
 import type { Member } from '../org/types.js';
-import { assertVersion } from '../org/versions.js';
+import { assertVersion, ChangedMeanwhileError } from '../org/versions.js';
 import { seatsOf } from '../org/seats.service.js';
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
@@ -57,12 +57,17 @@ export const userWrites: ResourceWrites = {
       assertVersion('member', seen.version, ifVersion);
       return { status: 200, resource: toScimUser(seen, baseUrl), id: seen.id, version: seen.version };
     }
-    const entry = await inTransaction(db, async (tx) => {
-      // The member stays locked from this read to the write: operations apply to what is stored now.
-      const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);
-      const unchanged = current.version === seen.version && sameSeats(current.seats, seen.seats);
-      const changes = unchanged ? seenChanges : patch(current);
-      return changedEntry(current, changes, await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion, locked: current }));
+    // The change is written if the member is still as seen (its version); if another
+    // request changed it meanwhile, the operations apply again to a locked read.
+    const entry = await inTransaction(db, async (tx) =>
+      changedEntry(seen, seenChanges, await changeMember(tx, caller.actor, caller.organizationId, seen.id, seenChanges, { ifVersion, seen })),
+    ).catch((error: unknown) => {
+      if (!(error instanceof ChangedMeanwhileError)) throw error;
+      return inTransaction(db, async (tx) => {
+        const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);
+        const changes = patch(current);
+        return changedEntry(current, changes, await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion, locked: current }));
+      });
     });
     return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
   },
@@ -82,10 +87,6 @@ export const userWrites: ResourceWrites = {
 function changedEntry(current: MemberEntry, changes: MemberChanges, member: Member): MemberEntry {
   const seats = member.status !== 'active' ? [] : changes.seats !== undefined ? [...new Set(changes.seats)].sort() : current.seats;
   return { ...member, seats, groups: current.groups };
-}
-
-function sameSeats(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((product, index) => product === b[index]);
 }
 
 /** /Users: members of the token's Organization. */

@@ -4,6 +4,7 @@ import { createApiKey, authenticateApiKey } from '../../src/org/credentials.serv
 import { addGroupMembers, createGroup } from '../../src/org/groups.service.js';
 import {
   addMember,
+  changeMember,
   changeRole,
   getMember,
   leaveOrganization,
@@ -15,6 +16,7 @@ import {
 import { assignSeat, listSeatPools, seatsOf, setSeatLimit } from '../../src/org/seats.service.js';
 import { addWorkspaceMember, createWorkspace, effectiveAccess, getWorkspace } from '../../src/org/workspaces.service.js';
 import { newId } from '../../src/db/ids.js';
+import { ChangedMeanwhileError } from '../../src/org/versions.js';
 import { db } from '../support/database.js';
 import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
 
@@ -155,6 +157,38 @@ describe('members', () => {
       await tx((t) => updateProfile(t, system, org.id, member.id, { title: 'A' }));
       const error = await rejectionOf(tx((t) => updateProfile(t, system, org.id, member.id, { title: 'B' }, { ifVersion: 1 })));
       assert.equal(error.code, 'version_mismatch');
+    });
+  });
+
+  describe('a change planned on an unlocked read', () => {
+    it('is written when the member is still at the version seen, with its event in the same statement', async () => {
+      const org = await makeOrganization();
+      const member = await makeMember(org.id);
+      const seen = { ...(await tx((t) => getMember(t, org.id, member.id))), seats: [] };
+      const changed = await tx((t) => changeMember(t, system, org.id, member.id, { profile: { title: 'Engineer' } }, { seen }));
+      assert.equal(changed.title, 'Engineer');
+      assert.equal(changed.version, member.version + 1);
+      const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id }));
+      assert.deepEqual(events.map((event) => event.action), ['member.created', 'member.updated']);
+    });
+
+    it('writes nothing and says so when another change came in between', async () => {
+      const org = await makeOrganization();
+      const member = await makeMember(org.id);
+      await tx((t) => setSeatLimit(t, system, org.id, 'chat', 5));
+      const seen = { ...(await tx((t) => getMember(t, org.id, member.id))), seats: [] };
+      await tx((t) => updateProfile(t, system, org.id, member.id, { title: 'Meanwhile' }));
+      const error = await rejectionOf(
+        tx((t) => changeMember(t, system, org.id, member.id, { profile: { emails: [{ value: 'new@example.test' }] }, active: false, seats: ['chat'] }, { seen })),
+      );
+      assert.ok(error instanceof ChangedMeanwhileError);
+      const stored = await tx((t) => getMember(t, org.id, member.id));
+      assert.equal(stored.title, 'Meanwhile');
+      assert.equal(stored.status, 'active');
+      assert.deepEqual(stored.emails.map((email) => email.value), member.emails.map((email) => email.value));
+      assert.deepEqual(await tx((t) => seatsOf(t, org.id, member.id)), []);
+      const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id }));
+      assert.deepEqual(events.map((event) => event.action), ['member.created', 'member.updated']);
     });
   });
 

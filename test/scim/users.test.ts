@@ -215,6 +215,24 @@ describe('SCIM /Users', () => {
       assert.equal(Number(count[0]!.n), 1);
     });
 
+    it('applies concurrent PATCHes of one member one after another: none lost, one version and one event each', async () => {
+      const idp = await scimClient();
+      const user = await createUser(idp);
+      const ops = Array.from({ length: 30 }, (_, index) =>
+        index % 3 === 2
+          ? patchOp({ op: 'replace', path: 'active', value: index % 2 === 0 })
+          : patchOp({ op: 'add', path: 'phoneNumbers', value: [{ value: `+1 555 01${String(index).padStart(2, '0')}`, type: 'work' }] }),
+      );
+      const responses = await Promise.all(ops.map((op) => idp.patch(`/Users/${user.id}`, op)));
+      assert.deepEqual(responses.map((response) => response.status), Array(30).fill(200));
+      const stored = await idp.get(`/Users/${user.id}`).expect(200);
+      assert.equal(stored.body.phoneNumbers.length, 20, 'every added phone number is kept');
+      const events = await db()('audit_events').where({ organization_id: idp.org.id, target_id: user.id }).whereNot('action', 'member.created');
+      const version = Number(/"(\d+)"/.exec(stored.body.meta.version)![1]);
+      assert.equal(events.length, version - 1, 'one event per new version');
+      assert.ok(events.length >= 20, 'each phone number added is a change of its own');
+    });
+
     it('keeps one active Admin when the IdP suspends or deletes both Admins at once (invariant 1)', async () => {
       for (const second of ['suspend', 'delete'] as const) {
         const idp = await scimClient();
