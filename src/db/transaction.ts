@@ -24,6 +24,24 @@ export async function inTransaction<T>(db: Knex, work: (tx: Tx) => Promise<T>): 
   }
 }
 
+/**
+ * Runs `work` that sends exactly one statement, which PostgreSQL applies
+ * atomically on its own: no BEGIN and COMMIT round trips. Errors come out as
+ * from `inTransaction`. Only for work whose one-statement shape its service
+ * guarantees (see members.service `isOneStatementChange`).
+ */
+export async function inOneStatement<T>(db: Knex, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return work(db as Tx);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work(db as Tx);
+    } catch (error) {
+      if (attempt < maxAttempts && isRetryable(error)) continue;
+      throw translateDbError(error);
+    }
+  }
+}
+
 // A note for repos: on the embedded database a bare `.delete()` resolves to a
 // driver result rather than a row count (knex-pglite reports the command as
 // "DEL"). Repos that need to know what a delete removed use `.returning(...)`,

@@ -40,10 +40,12 @@ const eventColumns = ['id', 'organization_id', 'actor_type', 'actor_id', 'action
  * for each row the CTE named `source` returns (so not at all when the write
  * changed nothing). One round trip for the change and its record.
  */
-export function insertAuditEventPer(tx: Tx, source: string, event: NewAuditEvent): Knex.Raw {
+export function insertAuditEventPer(tx: Tx, source: string, event: NewAuditEvent, moreData?: string): Knex.Raw {
   const values = { ...event, id: newId(), data: JSON.stringify(event.data) };
+  // `moreData`: an SQL jsonb expression over the statement's other CTEs, merged into the event's data.
+  const data = moreData ? `?::jsonb || ${moreData}` : '?::jsonb';
   return tx.raw(
-    `INSERT INTO audit_events (${eventColumns.join(', ')}) SELECT ${eventColumns.map((column) => (column === 'data' ? '?::jsonb' : '?')).join(', ')} FROM ${source}`,
+    `INSERT INTO audit_events (${eventColumns.join(', ')}) SELECT ${eventColumns.map((column) => (column === 'data' ? data : '?')).join(', ')} FROM ${source}`,
     eventColumns.map((column) => values[column]) as Knex.RawBinding[],
   );
 }

@@ -178,27 +178,35 @@ export async function touchScimTokenIfStale(tx: Knex, id: string): Promise<void>
  * revoked, seats given back to their pools (the seat trigger keeps the pools'
  * counters). Returns the counts and the products freed.
  */
+/**
+ * What ends a member's access, as the CTEs of one statement: sessions and API
+ * keys revoked (`sessions_revoked`, `keys_revoked`), seats released
+ * (`seats_released`; the pools' counters follow by trigger). Each runs only when
+ * `onlyIf` (an SQL condition over earlier CTEs) holds.
+ */
+export function revocationSteps(tx: Tx, organizationId: string, memberId: string, reason: string, onlyIf = 'TRUE'): Array<[string, Knex.Raw]> {
+  return [
+    ['sessions_revoked', tx.raw(`UPDATE sessions SET revoked_at = now(), revoked_reason = ? WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL AND ${onlyIf} RETURNING 1`, [reason, organizationId, memberId])],
+    ['keys_revoked', tx.raw(`UPDATE api_keys SET revoked_at = now(), revoked_reason = ? WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL AND ${onlyIf} RETURNING 1`, [reason, organizationId, memberId])],
+    ['seats_released', tx.raw(`DELETE FROM seat_assignments WHERE organization_id = ? AND member_id = ? AND ${onlyIf} RETURNING product`, [organizationId, memberId])],
+  ];
+}
+
+/** What `revocationSteps` did, as a jsonb object for an audit event: counts, and the seats released when there were any. */
+export const revocationSummary = `jsonb_build_object('sessionsRevoked', (SELECT count(*) FROM sessions_revoked), 'apiKeysRevoked', (SELECT count(*) FROM keys_revoked))
+  || COALESCE((SELECT jsonb_build_object('seatsReleased', jsonb_agg(product ORDER BY product COLLATE "C")) FROM seats_released HAVING count(*) > 0), '{}'::jsonb)`;
+
+/** Ends the member's access in one statement; answers what it revoked and released. */
 export async function revokeAccessAndSeatsOf(
   tx: Tx,
   organizationId: string,
   memberId: string,
   reason: string,
 ): Promise<{ sessionsRevoked: number; apiKeysRevoked: number; seatsReleased: string[] }> {
-  const result = await tx.raw(
-    `WITH sessions_revoked AS (
-       UPDATE sessions SET revoked_at = now(), revoked_reason = ?
-        WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL RETURNING 1),
-     keys_revoked AS (
-       UPDATE api_keys SET revoked_at = now(), revoked_reason = ?
-        WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL RETURNING 1),
-     seats_released AS (
-       DELETE FROM seat_assignments WHERE organization_id = ? AND member_id = ? RETURNING product)
-     SELECT (SELECT count(*)::int FROM sessions_revoked) AS sessions,
-            (SELECT count(*)::int FROM keys_revoked) AS keys,
-            COALESCE((SELECT json_agg(product ORDER BY product) FROM seats_released), '[]'::json) AS seats`,
-    [reason, organizationId, memberId, reason, organizationId, memberId, organizationId, memberId],
-  );
-  const row = result.rows[0] as { sessions: number; keys: number; seats: string[] };
-  return { sessionsRevoked: row.sessions, apiKeysRevoked: row.keys, seatsReleased: row.seats };
+  let query = tx.queryBuilder();
+  for (const [name, step] of revocationSteps(tx, organizationId, memberId, reason)) query = query.with(name, step);
+  const [row] = (await query.select(tx.raw(`${revocationSummary} AS summary`))) as Array<{ summary: { sessionsRevoked: number; apiKeysRevoked: number; seatsReleased?: string[] } }>;
+  const summary = row!.summary;
+  return { sessionsRevoked: Number(summary.sessionsRevoked), apiKeysRevoked: Number(summary.apiKeysRevoked), seatsReleased: summary.seatsReleased ?? [] };
 }
 

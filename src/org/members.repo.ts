@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Tx } from '../db/transaction.js';
 import { insertAuditEventPer, type NewAuditEvent } from './audit.repo.js';
+import { revocationSteps, revocationSummary } from './credentials.repo.js';
 import type {
   Email,
   ManagedBy,
@@ -256,6 +257,8 @@ export interface BumpOptions {
   atVersion?: number;
   /** The audit event of the change, written in the same statement. */
   event?: NewAuditEvent;
+  /** End the member's access in the same statement (suspension), for this reason; the event records what was revoked. */
+  revokeAccess?: string;
 }
 
 /** Applies a profile change, counts it as a new version of the member and answers the member as stored now. */
@@ -277,14 +280,23 @@ export async function bumpMember(
   organizationId: string,
   id: string,
   columns: Record<string, unknown> = {},
-  { atVersion, event }: BumpOptions = {},
+  { atVersion, event, revokeAccess }: BumpOptions = {},
 ): Promise<Member | undefined> {
   const update = tx('members as m')
     .where({ 'm.organization_id': organizationId, 'm.id': id, ...(atVersion === undefined ? {} : { 'm.version': atVersion }) })
     .update({ ...columns, version: tx.raw('version + 1'), updated_at: tx.fn.now() })
     .returning(memberWithEmails(tx));
-  const query = event ? tx.with('changed', update).with('logged', insertAuditEventPer(tx, 'changed', event)).select('*').from('changed') : update;
-  const [row] = (await query) as MemberRow[];
+  if (!event && !revokeAccess) {
+    const [row] = (await update) as MemberRow[];
+    return row && rowToMember(row);
+  }
+  // One statement: the update, then what depends on it having happened (revocations, the event).
+  let query = tx.with('changed', update);
+  if (revokeAccess) {
+    for (const [name, step] of revocationSteps(tx, organizationId, id, revokeAccess, 'EXISTS (SELECT 1 FROM changed)')) query = query.with(name, step);
+  }
+  if (event) query = query.with('logged', insertAuditEventPer(tx, 'changed', event, revokeAccess ? revocationSummary : undefined));
+  const [row] = (await query.select('*').from('changed')) as MemberRow[];
   return row && rowToMember(row);
 }
 

@@ -157,13 +157,10 @@ export async function changeMember(
   if (role !== member.role) event.role = { from: member.role, to: role };
   if (status !== member.status) event.status = { from: member.status, to: status };
 
-  if (status === 'suspended' && member.status === 'active') {
-    // Invariant 5: access ends at once and seats go back to their pools.
-    const revoked = await revokeAccessAndSeatsOf(tx, organizationId, memberId, 'member_suspended');
-    event.sessionsRevoked = revoked.sessionsRevoked;
-    event.apiKeysRevoked = revoked.apiKeysRevoked;
-    if (revoked.seatsReleased.length > 0) event.seatsReleased = revoked.seatsReleased;
-  } else if (status === 'active' && changes.seats !== undefined) {
+  // Invariant 5: on suspension access ends at once and seats go back to their pools,
+  // in the statement that suspends (the event records what was revoked).
+  const suspending = status === 'suspended' && member.status === 'active';
+  if (status === 'active' && changes.seats !== undefined) {
     const held = member.seats ?? (await selectSeatsOf(tx, organizationId, memberId));
     await applySeats(tx, organizationId, memberId, held, changes.seats, event);
   }
@@ -175,6 +172,7 @@ export async function changeMember(
   const changed = await updateMemberProfile(tx, organizationId, memberId, written, columns, {
     atVersion: guard,
     event: auditEvent(organizationId, actor, { action: actionFor(event), target: { type: 'member', id: memberId }, data: event }),
+    ...(suspending ? { revokeAccess: 'member_suspended' } : {}),
   });
   if (!changed) throw new ChangedMeanwhileError('member', memberId);
   return changed;
@@ -192,6 +190,25 @@ function planChange(member: Member, changes: MemberChanges) {
 }
 
 /**
+ * True when `changeMember`, given the member as `seen` without a lock, writes
+ * `changes` in a single statement (profile columns, role, status, the revocations
+ * of a suspension and the event together): atomic on its own, so the caller
+ * needs no transaction. Not so for an Admin (locked first), new emails, or seats
+ * to take or release.
+ */
+export function isOneStatementChange(seen: Member & { seats: string[] }, changes: MemberChanges): boolean {
+  if (seen.role === 'admin') return false;
+  const { fields, status } = planChange(seen, changes);
+  if (fields.includes('emails')) return false;
+  return status !== 'active' || changes.seats === undefined || sameProducts(seen.seats, changes.seats);
+}
+
+function sameProducts(held: string[], wanted: string[]): boolean {
+  const target = new Set(wanted.map(requireProduct));
+  return target.size === held.length && held.every((product) => target.has(product));
+}
+
+/**
  * True when `changes` would leave the member, holding `seatsHeld`, exactly as
  * stored: `changeMember` would write nothing and record no event. Lets a caller
  * answer such a request from a plain read, without a transaction.
@@ -200,9 +217,7 @@ export function changesNothing(member: Member, seatsHeld: string[], changes: Mem
   const { fields, role, status } = planChange(member, changes);
   if (fields.length > 0 || role !== member.role || status !== member.status) return false;
   // Seats apply to active members only (changeMember ignores them otherwise).
-  if (status !== 'active' || changes.seats === undefined) return true;
-  const wanted = new Set(changes.seats.map(requireProduct));
-  return wanted.size === seatsHeld.length && seatsHeld.every((product) => wanted.has(product));
+  return status !== 'active' || changes.seats === undefined || sameProducts(seatsHeld, changes.seats);
 }
 
 /** Changes profile fields (invariant 4: an IdP-managed name, userName and emails only from that IdP). */

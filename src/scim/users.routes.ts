@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
-import { inTransaction } from '../db/transaction.js';
+import { inOneStatement, inTransaction } from '../db/transaction.js';
 import { getMemberEntry, listMembers } from '../org/directory.service.js';
 import type { MemberEntry } from '../org/directory.service.js';
-import { addMember, changeMember, changesNothing, removeMember, type MemberChanges } from '../org/members.service.js';
+import { addMember, changeMember, changesNothing, isOneStatementChange, removeMember, type MemberChanges } from '../org/members.service.js';
 import type { Member } from '../org/types.js';
 import { assertVersion, ChangedMeanwhileError } from '../org/versions.js';
 import { seatsOf } from '../org/seats.service.js';
@@ -59,7 +59,8 @@ export const userWrites: ResourceWrites = {
     }
     // The change is written if the member is still as seen (its version); if another
     // request changed it meanwhile, the operations apply again to a locked read.
-    const entry = await inTransaction(db, async (tx) =>
+    const run = isOneStatementChange(seen, seenChanges) ? inOneStatement : inTransaction;
+    const entry = await run(db, async (tx) =>
       changedEntry(seen, seenChanges, await changeMember(tx, caller.actor, caller.organizationId, seen.id, seenChanges, { ifVersion, seen })),
     ).catch((error: unknown) => {
       if (!(error instanceof ChangedMeanwhileError)) throw error;

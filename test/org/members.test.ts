@@ -6,6 +6,7 @@ import {
   addMember,
   changeMember,
   changeRole,
+  isOneStatementChange,
   getMember,
   leaveOrganization,
   reactivateMember,
@@ -16,6 +17,7 @@ import {
 import { assignSeat, listSeatPools, seatsOf, setSeatLimit } from '../../src/org/seats.service.js';
 import { addWorkspaceMember, createWorkspace, effectiveAccess, getWorkspace } from '../../src/org/workspaces.service.js';
 import { newId } from '../../src/db/ids.js';
+import { inOneStatement } from '../../src/db/transaction.js';
 import { ChangedMeanwhileError } from '../../src/org/versions.js';
 import { db } from '../support/database.js';
 import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
@@ -190,19 +192,42 @@ describe('members', () => {
       const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id }));
       assert.deepEqual(events.map((event) => event.action), ['member.created', 'member.updated']);
     });
+
+    it('suspends in one statement without a transaction, and revokes nothing when the member changed meanwhile', async () => {
+      const org = await makeOrganization();
+      await tx((t) => setSeatLimit(t, system, org.id, 'chat', 2));
+      const member = await makeMember(org.id, { seats: ['chat'] });
+      const { key } = await tx((t) => createApiKey(t, system, org.id, member.id, org.defaultWorkspace.id, 'ci'));
+      const seen = { ...(await tx((t) => getMember(t, org.id, member.id))), seats: ['chat'] };
+      assert.ok(isOneStatementChange(seen, { active: false }));
+      await tx((t) => updateProfile(t, system, org.id, member.id, { title: 'Meanwhile' }));
+
+      const stale = await rejectionOf(inOneStatement(db(), (t) => changeMember(t, system, org.id, member.id, { active: false }, { seen })));
+      assert.ok(stale instanceof ChangedMeanwhileError);
+      assert.equal((await tx((t) => getMember(t, org.id, member.id))).status, 'active');
+      assert.deepEqual(await tx((t) => seatsOf(t, org.id, member.id)), ['chat']);
+      assert.notEqual(await tx((t) => authenticateApiKey(t, key)), null);
+
+      const fresh = { ...(await tx((t) => getMember(t, org.id, member.id))), seats: ['chat'] };
+      const suspended = await inOneStatement(db(), (t) => changeMember(t, system, org.id, member.id, { active: false }, { seen: fresh }));
+      assert.equal(suspended.status, 'suspended');
+      assert.deepEqual(await tx((t) => seatsOf(t, org.id, member.id)), []);
+      assert.equal(await tx((t) => authenticateApiKey(t, key)), null);
+      assert.equal((await tx((t) => listSeatPools(t, org.id)))[0]!.assigned, 0);
+    });
   });
 
   describe('the last active Admin (invariant 1)', () => {
     it('cannot be demoted, suspended, removed or leave', async () => {
       const org = await makeOrganization();
       const attempts = [
-        tx((t) => changeRole(t, org.adminActor, org.id, org.admin.id, 'member')),
-        tx((t) => suspendMember(t, { type: 'scim_token', id: 'token' }, org.id, org.admin.id)),
-        tx((t) => removeMember(t, org.adminActor, org.id, org.admin.id)),
-        tx((t) => leaveOrganization(t, org.id, org.admin.id)),
+        () => tx((t) => changeRole(t, org.adminActor, org.id, org.admin.id, 'member')),
+        () => tx((t) => suspendMember(t, { type: 'scim_token', id: 'token' }, org.id, org.admin.id)),
+        () => tx((t) => removeMember(t, org.adminActor, org.id, org.admin.id)),
+        () => tx((t) => leaveOrganization(t, org.id, org.admin.id)),
       ];
       for (const attempt of attempts) {
-        const error = await rejectionOf(attempt);
+        const error = await rejectionOf(attempt());
         assert.equal(error.code, 'last_admin');
         assert.match(error.message, /only active Admin/);
       }
@@ -274,6 +299,8 @@ describe('members', () => {
       const suspended = await tx((t) => suspendMember(t, system, org.id, member.id));
 
       assert.equal(suspended.status, 'suspended');
+      const [event] = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id, action: 'member.suspended' }));
+      assert.deepEqual(event!.data, { status: { from: 'active', to: 'suspended' }, sessionsRevoked: 1, apiKeysRevoked: 1, seatsReleased: ['chat'] });
       assert.deepEqual(await tx((t) => seatsOf(t, org.id, member.id)), []);
       assert.equal((await tx((t) => listSeatPools(t, org.id)))[0]!.assigned, 0);
       assert.equal(await tx((t) => authenticateApiKey(t, key)), null);

@@ -123,12 +123,19 @@ describe('SCIM /Users', () => {
       await tx((t) => setSeatLimit(t, system, idp.org.id, 'api', 1));
       const user = await createUser(idp, { [roster]: { seats: ['api'] } });
       const { key } = await tx((t) => createApiKey(t, system, idp.org.id, user.id, idp.org.defaultWorkspace.id, 'ci'));
-      await idp.patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'active', value: false })).expect(200);
+      const suspended = await idp.patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'active', value: false })).expect(200);
+      assert.equal(suspended.body.active, false);
+      assert.deepEqual(suspended.body[roster].seats, []);
       assert.equal(await tx((t) => authenticateApiKey(t, key)), null);
       const pools = await tx((t) => listSeatPools(t, idp.org.id));
       assert.equal(pools.find((pool) => pool.product === 'api')!.assigned, 0);
       const back = await idp.patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'active', value: true })).expect(200);
       assert.equal(back.body.active, true);
+      // One event per change, the suspension's saying what it revoked and released; the token is the actor.
+      const events = await db()('audit_events').where({ organization_id: idp.org.id, target_id: user.id }).orderBy('created_at').orderBy('id');
+      assert.deepEqual(events.map((event) => event.action), ['member.created', 'member.suspended', 'member.reactivated']);
+      assert.deepEqual(events[1]!.data, { status: { from: 'active', to: 'suspended' }, sessionsRevoked: 0, apiKeysRevoked: 1, seatsReleased: ['api'] });
+      assert.equal(events[1]!.actor_type, 'scim_token');
     });
 
     it('adds and removes seats and changes the role through extension paths', async () => {
