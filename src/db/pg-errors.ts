@@ -32,6 +32,12 @@ export function isForeignKeyViolation(error: unknown, constraint: string): boole
   return pg?.code === '23503' && pg.constraint === constraint;
 }
 
+/** A NOT NULL violation of the table's column. */
+export function isNotNullViolation(error: unknown, table: string, column: string): boolean {
+  const pg = error as (PgError & { table?: string; column?: string }) | undefined;
+  return pg?.code === '23502' && pg.table === table && pg.column === column;
+}
+
 export function isConnectionFailure(error: unknown): boolean {
   const code = (error as PgError | undefined)?.code;
   if (code && connectionCodes.has(code)) return true;

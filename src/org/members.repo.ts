@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Tx } from '../db/transaction.js';
 import { insertAuditEventPer, type NewAuditEvent } from './audit.repo.js';
 import { revocationSteps, revocationSummary } from './credentials.repo.js';
+import { intoDefaultWorkspaceStep } from './workspaces.repo.js';
 import type {
   Email,
   ManagedBy,
@@ -12,6 +13,7 @@ import type {
   MultiValue,
   OrganizationRole,
   ProfileChanges,
+  WorkspaceRole,
 } from './types.js';
 
 export interface MemberRow {
@@ -204,23 +206,44 @@ export interface NewMemberRow {
   status: MemberStatus;
 }
 
-/** Inserts the member and its emails; answers the member as stored. */
-export async function insertMember(tx: Tx, member: NewMemberRow): Promise<Member> {
-  const [row] = (await tx('members as m')
-    .insert({
-    id: member.id,
-    organization_id: member.organizationId,
-    account_id: member.accountId,
-    role: member.role,
-    managed_by: member.managedBy,
-    source: member.source,
-    status: member.status,
-    ...profileColumns(member.profile),
-  })
-    .returning('*')) as MemberRow[];
-  const emails = member.profile.emails ?? [];
-  await insertEmails(tx, member.organizationId, member.id, emails);
-  return rowToMember({ ...row!, emails: emails.map((email) => ({ value: email.value, type: email.type ?? null, primary: email.primary ?? false, display: email.display ?? null })) });
+export interface InsertOptions {
+  /** The member's role in the default Workspace, which it joins in the same statement. */
+  workspaceRole: WorkspaceRole;
+  /** The audit event of the creation, written in the same statement. */
+  event?: NewAuditEvent;
+}
+
+/**
+ * Inserts the member, its emails and its default-Workspace membership (and the
+ * event, when given) as one statement; answers the member as stored.
+ */
+export async function insertMember(tx: Tx, member: NewMemberRow, { workspaceRole, event }: InsertOptions): Promise<Member> {
+  const emails = (member.profile.emails ?? []).map((email) => ({ value: email.value, type: email.type ?? null, primary: email.primary ?? false, display: email.display ?? null }));
+  let query = tx.with(
+    'created',
+    tx('members')
+      .insert({
+        id: member.id,
+        organization_id: member.organizationId,
+        account_id: member.accountId,
+        role: member.role,
+        managed_by: member.managedBy,
+        source: member.source,
+        status: member.status,
+        ...profileColumns(member.profile),
+      })
+      .returning('*'),
+  );
+  if (emails.length > 0) {
+    query = query.with(
+      'emails_added',
+      tx('member_emails').insert(emails.map((email, position) => ({ ...email, member_id: member.id, organization_id: member.organizationId, position }))),
+    );
+  }
+  query = query.with('placed', intoDefaultWorkspaceStep(tx, 'created', workspaceRole));
+  if (event) query = query.with('logged', insertAuditEventPer(tx, 'created', event));
+  const [row] = (await query.select('*').from('created')) as MemberRow[];
+  return rowToMember({ ...row!, emails });
 }
 
 export async function selectMember(tx: Tx, organizationId: string, id: string): Promise<Member | undefined> {

@@ -1,7 +1,8 @@
 import { newId, isId } from '../db/ids.js';
-import { isForeignKeyViolation } from '../db/pg-errors.js';
+import { isForeignKeyViolation, isNotNullViolation } from '../db/pg-errors.js';
 import type { Tx } from '../db/transaction.js';
 import { ExternallyManagedError, LastAdminError, NotFoundError } from '../errors.js';
+import { insertAuditEvents } from './audit.repo.js';
 import { auditEvent, recordEvent } from './audit.service.js';
 import { revokeAccessAndSeatsOf } from './credentials.repo.js';
 import { selectGroupIdsOfMember } from './groups.repo.js';
@@ -21,7 +22,6 @@ import type { Actor, ManagedBy, Member, MemberSource, OrganizationRole, ProfileC
 import { normaliseProfileChanges, profileDifferences, protectedFields } from './profile.js';
 import { requireOrganizationRole, requireProduct } from './validation.js';
 import { assertVersion, ChangedMeanwhileError, type ExpectedVersion } from './versions.js';
-import { insertIntoDefaultWorkspace } from './workspaces.repo.js';
 
 export interface NewMember {
   profile: ProfileChanges & { userName: string };
@@ -50,29 +50,38 @@ export async function addMember(tx: Tx, actor: Actor, organizationId: string, in
   const profile = normaliseProfileChanges(input.profile) as ProfileChanges & { userName: string };
   const role = requireOrganizationRole(input.role ?? 'member');
   const id = newId();
-  // The insert itself finds out whether the Organization exists (its foreign key): no read first.
-  const member = await insertMember(tx, {
-    id,
-    organizationId,
-    accountId: input.accountId ?? null,
-    profile,
-    role,
-    managedBy: input.managedBy ?? defaultManagedBy[input.source],
-    source: input.source,
-    status: input.active === false ? 'suspended' : 'active',
-  }).catch((error: unknown) => {
-    throw isForeignKeyViolation(error, 'members_organization_id_foreign') ? new NotFoundError('organization', organizationId) : error;
+  const managedBy = input.managedBy ?? defaultManagedBy[input.source];
+  const status = input.active === false ? 'suspended' : 'active';
+  const wantsSeats = !isOneStatementCreate(input);
+  const event = (seats: string[]) =>
+    auditEvent(organizationId, actor, {
+      action: 'member.created',
+      target: { type: 'member', id },
+      data: { userName: profile.userName, role, source: input.source, managedBy, status, seats },
+    });
+  // One statement: the member, its emails, its default-Workspace membership and, unless
+  // seats are to be taken after it, its event. The insert tells whether the Organization
+  // exists: no read first.
+  const member = await insertMember(
+    tx,
+    { id, organizationId, accountId: input.accountId ?? null, profile, role, managedBy, source: input.source, status },
+    { workspaceRole: input.source === 'bootstrap' ? 'admin' : 'contributor', ...(wantsSeats ? {} : { event: event([]) }) },
+  ).catch((error: unknown) => {
+    // An Organization has its default Workspace from its creation on (it cannot be deleted),
+    // so finding none means there is no such Organization; nothing was written either way.
+    const missing = isNotNullViolation(error, 'workspace_members', 'workspace_id') || isForeignKeyViolation(error, 'members_organization_id_foreign');
+    throw missing ? new NotFoundError('organization', organizationId) : error;
   });
-  if (!(await insertIntoDefaultWorkspace(tx, organizationId, id, input.source === 'bootstrap' ? 'admin' : 'contributor'))) {
-    throw new Error(`Organization ${organizationId} has no default Workspace`);
+  if (wantsSeats) {
+    const seats = await takeSeats(tx, organizationId, id, input.seats!);
+    await insertAuditEvents(tx, [event(seats)]);
   }
-  const seats = input.seats?.length && input.active !== false ? await takeSeats(tx, organizationId, id, input.seats) : [];
-  await recordEvent(tx, organizationId, actor, {
-    action: 'member.created',
-    target: { type: 'member', id },
-    data: { userName: member.userName, role, source: input.source, managedBy: member.managedBy, status: member.status, seats },
-  });
   return member;
+}
+
+/** True when `addMember` writes the new member in a single statement (no seats to take): atomic without a transaction. */
+export function isOneStatementCreate(input: NewMember): boolean {
+  return !(input.seats?.length && input.active !== false);
 }
 
 export async function getMember(tx: Tx, organizationId: string, memberId: string): Promise<Member> {

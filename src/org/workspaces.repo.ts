@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Tx } from '../db/transaction.js';
 import type { EffectiveAccess, Workspace, WorkspaceMembership, WorkspaceRole } from './types.js';
 
@@ -122,13 +123,17 @@ export async function selectEffectiveAccess(tx: Tx, organizationId: string, memb
   return [...byWorkspace.values()];
 }
 
-/** Puts a new member into the Organization's default Workspace in one statement; false if it has none. */
-export async function insertIntoDefaultWorkspace(tx: Tx, organizationId: string, memberId: string, role: WorkspaceRole): Promise<boolean> {
-  const result = await tx.raw(
+/**
+ * Puts the members a CTE named `source` inserted into their Organization's default
+ * Workspace, as a step of the same statement. An Organization without a default
+ * Workspace makes the whole statement fail (workspace_id is NOT NULL), so no member
+ * is ever left outside it.
+ */
+export function intoDefaultWorkspaceStep(tx: Tx, source: string, role: WorkspaceRole): Knex.Raw {
+  return tx.raw(
     `INSERT INTO workspace_members (workspace_id, member_id, organization_id, role)
-     SELECT id, ?, organization_id, ? FROM workspaces WHERE organization_id = ? AND is_default
-     RETURNING workspace_id`,
-    [memberId, role, organizationId],
+     SELECT (SELECT w.id FROM workspaces w WHERE w.organization_id = s.organization_id AND w.is_default), s.id, s.organization_id, ?
+       FROM ${source} s`,
+    [role],
   );
-  return result.rows.length > 0;
 }

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { inOneStatement, inTransaction } from '../db/transaction.js';
 import { getMemberEntry, listMembers } from '../org/directory.service.js';
 import type { MemberEntry } from '../org/directory.service.js';
-import { addMember, changeMember, changesNothing, isOneStatementChange, removeMember, type MemberChanges } from '../org/members.service.js';
+import { addMember, changeMember, changesNothing, isOneStatementChange, isOneStatementCreate, removeMember, type MemberChanges, type NewMember } from '../org/members.service.js';
 import type { Member } from '../org/types.js';
 import { assertVersion, ChangedMeanwhileError } from '../org/versions.js';
 import { seatsOf } from '../org/seats.service.js';
@@ -18,20 +18,17 @@ import { fromScimUser, toScimUser } from './users.mapper.js';
 
 const everything = { emails: true, seats: true, groups: true };
 
-/** Writes to /Users (RFC 7644 §3.3, §3.5, §3.6), each one transaction on the domain services. */
+/** Writes to /Users (RFC 7644 §3.3, §3.5, §3.6), each atomic (one transaction, or one statement) on the domain services. */
 export const userWrites: ResourceWrites = {
   async create({ db, baseUrl, caller }: ScimContext, body: unknown): Promise<WriteResult> {
     const input = fromScimUser(body);
-    const entry = await inTransaction(db, async (tx) => {
-      const member = await addMember(tx, caller.actor, caller.organizationId, {
-        profile: input.profile,
-        role: input.role,
-        source: 'scim',
-        seats: input.seats,
-        active: input.active,
-      });
-      // A new member is in no group yet; seats are read back only when some were asked for.
-      const seats = input.seats?.length ? await seatsOf(tx, caller.organizationId, member.id) : [];
+    const newMember: NewMember = { profile: input.profile, role: input.role, source: 'scim', seats: input.seats, active: input.active };
+    // Without seats to take, the member is created in one statement (see addMember).
+    const oneStatement = isOneStatementCreate(newMember);
+    const entry = await (oneStatement ? inOneStatement : inTransaction)(db, async (tx) => {
+      const member = await addMember(tx, caller.actor, caller.organizationId, newMember);
+      // A new member is in no group yet; seats are read back only when some were taken.
+      const seats = oneStatement ? [] : await seatsOf(tx, caller.organizationId, member.id);
       return { ...member, seats, groups: [] };
     });
     return { status: 201, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
