@@ -19,6 +19,16 @@ export interface Config {
   scimRateLimit: number;
   /** How long a verified SCIM token is trusted without asking the database again (ms); 0: never. */
   scimTokenCacheMs: number;
+  /** SMTP server for outgoing mail (smtp:// or smtps://); absent: mail is written to the log instead. */
+  smtpUrl: string | undefined;
+  /** The From address of Roster's mail. */
+  mailFrom: string;
+  /** DNS servers (ip or ip:port) for domain verification; absent: the system's resolvers. */
+  dnsServers: string[] | undefined;
+  /** Lifetime of a session (ms): how long a sign-in lasts at most. */
+  sessionMaxAgeMs: number;
+  /** Lifetime of a session's signed token (ms); a cookie is renewed past half of it. */
+  sessionTokenTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +72,18 @@ const variables = {
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   SCIM_RATE_LIMIT: integer(0, 10_000_000).default(6_000),
   SCIM_TOKEN_CACHE_MS: integer(0, 60_000).default(1_000),
+  SMTP_URL: z
+    .string()
+    .refine((value) => /^smtps?:\/\//.test(value), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(320).default('Roster <no-reply@localhost>'),
+  DNS_SERVERS: z
+    .string()
+    .transform((value) => value.split(',').map((server) => server.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/, 'must be IP addresses, with an optional :port, separated by commas')).min(1))
+    .optional(),
+  SESSION_MAX_AGE_MS: integer(60_000, 90 * 24 * 3_600_000).default(14 * 24 * 3_600_000),
+  SESSION_TOKEN_TTL_MS: integer(30_000, 24 * 3_600_000).default(3_600_000),
 };
 
 type VariableName = keyof typeof variables;
@@ -87,5 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS'),
     scimRateLimit: read(env, 'SCIM_RATE_LIMIT'),
     scimTokenCacheMs: read(env, 'SCIM_TOKEN_CACHE_MS'),
+    smtpUrl: read(env, 'SMTP_URL'),
+    mailFrom: read(env, 'MAIL_FROM'),
+    dnsServers: read(env, 'DNS_SERVERS'),
+    sessionMaxAgeMs: read(env, 'SESSION_MAX_AGE_MS'),
+    sessionTokenTtlMs: read(env, 'SESSION_TOKEN_TTL_MS'),
   };
 }
