@@ -18,6 +18,8 @@ const uniqueMessages: Record<string, { code: string; message: string }> = {
   members_account_unique: { code: 'already_member', message: 'This account is already a member of the Organization' },
   workspaces_name_unique: { code: 'workspace_name_taken', message: 'A Workspace with this name already exists' },
   accounts_email_unique: { code: 'email_taken', message: 'An account with this email already exists' },
+  domains_organization_domain_unique: { code: 'domain_already_claimed', message: 'The Organization has already claimed this domain' },
+  domains_verified_unique: { code: 'domain_verified_elsewhere', message: 'This domain is already verified by another Organization' },
 };
 
 export function isRetryable(error: unknown): boolean {
@@ -30,6 +32,12 @@ export function isRetryable(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
   const pg = error as PgError | undefined;
   return pg?.code === '23503' && pg.constraint === constraint;
+}
+
+/** A unique violation of the named constraint or index: what the losing one of two racing writes meets. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const pg = error as PgError | undefined;
+  return pg?.code === '23505' && pg.constraint === constraint;
 }
 
 /** A NOT NULL violation of the table's column. */
