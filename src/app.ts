@@ -6,6 +6,9 @@ import { notFound, renderError } from './http/errors.js';
 import { healthRoutes, type HealthState } from './http/health.js';
 import { requestContext } from './http/request-context.js';
 import { scimRouter } from './scim/router.js';
+import { authRoutes } from './sso/auth.routes.js';
+import { cookieSettingsFor } from './sso/session-auth.js';
+import { SessionTokens } from './sso/session-tokens.js';
 
 export interface AppDependencies {
   config: Config;
@@ -27,6 +30,9 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   app.use(requestContext(logger));
   app.use(healthRoutes(knex, health));
   app.use('/scim/v2', scimRouter(config, knex));
+  const tokens = new SessionTokens(knex, config.publicUrl, config.sessionTokenTtlMs);
+  const cookies = cookieSettingsFor(config.publicUrl, config.sessionTokenTtlMs);
+  app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));
   app.use(notFound);
   app.use(renderError);
   return app;

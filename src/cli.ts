@@ -10,6 +10,8 @@ import { createScimToken } from './org/credentials.service.js';
 import { createOrganization } from './org/organizations.service.js';
 import { setSeatLimit } from './org/seats.service.js';
 import type { Actor } from './org/types.js';
+import { SessionTokens } from './sso/session-tokens.js';
+import { createOperatorSignInLink } from './sso/sign-in.service.js';
 
 /**
  * `roster`: the operator's command line. Every command prints one JSON document
@@ -24,6 +26,8 @@ Commands:
   org create --name NAME --admin-email EMAIL        create an Organization with its first Admin
   scim-token create --org ORG_ID [--name NAME]      issue a SCIM bearer token (shown only here)
   seats set --org ORG_ID --product PRODUCT --limit N   set a product's seat limit
+  login-link --org ORG_ID --email EMAIL             a one-time sign-in URL for an existing member (15 minutes)
+  signing-key rotate                                start signing session tokens with a new key
 
 The database is DATABASE_URL, or the embedded one in EMBEDDED_DB_DIR.`;
 
@@ -57,6 +61,7 @@ async function run(argv: string[]): Promise<unknown> {
       org: { type: 'string' },
       product: { type: 'string' },
       limit: { type: 'string' },
+      email: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -104,6 +109,16 @@ async function run(argv: string[]): Promise<unknown> {
         return { organizationId, product: pool.product, limit: pool.limit, assigned: pool.assigned, available: pool.available };
       });
     }
+    case 'login-link': {
+      const organizationId = required(values, 'org');
+      const email = required(values, 'email');
+      return withDatabase(config, async ({ knex }) => {
+        const link = await inTransaction(knex, (tx) => createOperatorSignInLink(tx, { organizationId, email, publicUrl: config.publicUrl }));
+        return { url: link.url, expiresAt: link.expiresAt.toISOString(), memberId: link.memberId };
+      });
+    }
+    case 'signing-key rotate':
+      return withDatabase(config, async ({ knex }) => new SessionTokens(knex, config.publicUrl, config.sessionTokenTtlMs).rotate());
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

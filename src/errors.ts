@@ -10,6 +10,8 @@ export type ErrorKind =
   | 'conflict'
   /** The input itself is wrong. */
   | 'invalid'
+  /** The caller is not signed in, or its credential is no longer good. */
+  | 'unauthenticated'
   /** The caller may not do this. */
   | 'forbidden'
   /** A dependency (the database) is unreachable; retrying later may help. */
@@ -57,6 +59,13 @@ export class ForbiddenError extends DomainError {
   constructor(code: string, message: string, details?: Record<string, unknown>) {
     super('forbidden', code, message, details);
     this.name = 'ForbiddenError';
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(code: string, message: string) {
+    super('unauthenticated', code, message);
+    this.name = 'UnauthenticatedError';
   }
 }
 

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from './db/connection.js';
 import { migrateToLatest } from './db/migrator.js';
 import type { HealthState } from './http/health.js';
 import { createLogger, setRootLogger } from './log.js';
+import { logTransport, smtpTransport, startMailDelivery } from './mail/outbox.js';
 
 export interface RunningServer {
   server: Server;
@@ -34,6 +35,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   const health: HealthState = { shuttingDown: false };
   const app = createApp({ config, knex: database.knex, logger, health });
+  const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : logTransport(logger);
+  const mail = startMailDelivery(database.knex, transport, logger);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -52,6 +55,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'requests still in flight at the shutdown timeout; closing them');
         server.closeAllConnections();
       }
+      await mail.stop();
       await database.close();
       logger.info('shutdown complete');
     })());

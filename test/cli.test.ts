@@ -72,6 +72,19 @@ describe('the roster command', function () {
     assert.equal(third.code, 1);
     assert.match(third.stderr, /at most 2 active SCIM tokens/);
 
+    const link = await roster(['login-link', '--org', organizationId, '--email', 'ada@acme.test'], env);
+    assert.equal(link.code, 0, link.stderr);
+    const issuedLink = JSON.parse(link.stdout);
+    assert.match(issuedLink.url, /^http:\/\/localhost:8080\/auth\/email\/verify\?token=roster_link_[A-Za-z0-9_-]{43}$/);
+    assert.equal(issuedLink.memberId, adminMemberId);
+    assert.ok(new Date(issuedLink.expiresAt).getTime() > Date.now() + 14 * 60_000);
+    const nobody = await roster(['login-link', '--org', organizationId, '--email', 'nobody@acme.test'], env);
+    assert.equal(nobody.code, 1);
+    assert.match(nobody.stderr, /not found/i);
+    const rotated = await roster(['signing-key', 'rotate'], env);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    assert.match(JSON.parse(rotated.stdout).kid, /^[0-9a-f-]{36}$/);
+
     const seats = await roster(['seats', 'set', '--org', organizationId, '--product', 'chat', '--limit', '25'], env);
     assert.equal(seats.code, 0, seats.stderr);
     assert.deepEqual(JSON.parse(seats.stdout), { organizationId, product: 'chat', limit: 25, assigned: 0, available: 25 });

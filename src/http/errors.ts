@@ -8,6 +8,7 @@ export const statusOfKind: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   invalid: 400,
+  unauthenticated: 401,
   forbidden: 403,
   unavailable: 503,
   rate_limited: 429,

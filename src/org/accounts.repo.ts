@@ -48,3 +48,7 @@ export async function upsertAccountByEmail(
   if (!account) throw new Error(`Account for ${email} vanished after upsert`);
   return account;
 }
+
+export async function markAccountEmailVerified(tx: Tx, id: string): Promise<void> {
+  await tx('accounts').where({ id }).whereNull('email_verified_at').update({ email_verified_at: tx.fn.now(), updated_at: tx.fn.now() });
+}

@@ -343,6 +343,22 @@ async function insertEmails(tx: Tx, organizationId: string, memberId: string, em
   );
 }
 
+/** Links the member to an Account that has none yet; false when it already has one. */
+export async function setMemberAccount(tx: Tx, organizationId: string, id: string, accountId: string): Promise<boolean> {
+  const rows = (await tx('members')
+    .where({ organization_id: organizationId, id })
+    .whereNull('account_id')
+    .update({ account_id: accountId, version: tx.raw('version + 1'), updated_at: tx.fn.now() })
+    .returning('id')) as unknown[];
+  return rows.length > 0;
+}
+
+/** The active and suspended memberships of an Account, across Organizations. */
+export async function selectMembersOfAccount(tx: Tx, accountId: string): Promise<Member[]> {
+  const rows = (await selectMembers(tx).where('m.account_id', accountId).orderBy('m.created_at')) as MemberRow[];
+  return rows.map(rowToMember);
+}
+
 export async function countActiveAdminsOtherThan(tx: Tx, organizationId: string, memberId: string): Promise<number> {
   const row = await tx('members')
     .where({ organization_id: organizationId, role: 'admin', status: 'active' })

@@ -1,7 +1,7 @@
 import { newId, isId } from '../db/ids.js';
 import { isForeignKeyViolation, isNotNullViolation } from '../db/pg-errors.js';
 import type { Tx } from '../db/transaction.js';
-import { ExternallyManagedError, LastAdminError, NotFoundError } from '../errors.js';
+import { ConflictError, ExternallyManagedError, LastAdminError, NotFoundError } from '../errors.js';
 import { insertAuditEvents } from './audit.repo.js';
 import { auditEvent, recordEvent } from './audit.service.js';
 import { revokeAccessAndSeatsOf } from './credentials.repo.js';
@@ -12,7 +12,10 @@ import {
   insertMember,
   lockMember,
   selectMember,
+  selectMemberByAccount,
   selectMemberByUserName,
+  selectMembersOfAccount,
+  setMemberAccount,
   updateMemberProfile,
 } from './members.repo.js';
 import { lockOrganization } from './organizations.repo.js';
@@ -88,6 +91,27 @@ export async function getMember(tx: Tx, organizationId: string, memberId: string
   const member = isId(memberId) ? await selectMember(tx, organizationId, memberId) : undefined;
   if (!member) throw new NotFoundError('member', memberId);
   return member;
+}
+
+/**
+ * Links a member to the Account of a person who proved the member's email (a
+ * sign-in link sent to it). A member linked to another Account is refused.
+ */
+export async function linkMemberToAccount(tx: Tx, actor: Actor, organizationId: string, memberId: string, accountId: string): Promise<Member> {
+  const member = await lockExistingMember(tx, organizationId, memberId);
+  if (member.accountId === accountId) return member;
+  if (member.accountId) throw new ConflictError('member_linked_elsewhere', `${member.userName} already belongs to another account`);
+  await setMemberAccount(tx, organizationId, memberId, accountId);
+  await recordEvent(tx, organizationId, actor, { action: 'member.account_linked', target: { type: 'member', id: memberId }, data: { accountId } });
+  return getMember(tx, organizationId, memberId);
+}
+
+export function membershipsOfAccount(tx: Tx, accountId: string): Promise<Member[]> {
+  return selectMembersOfAccount(tx, accountId);
+}
+
+export function findMemberOfAccount(tx: Tx, organizationId: string, accountId: string): Promise<Member | undefined> {
+  return selectMemberByAccount(tx, organizationId, accountId);
 }
 
 export function findMemberByUserName(tx: Tx, organizationId: string, userName: string): Promise<Member | undefined> {

@@ -56,6 +56,7 @@ const kindMapping: Record<DomainError['kind'], { status: number; scimType?: Scim
   not_found: { status: 404 },
   conflict: { status: 409 },
   invalid: { status: 400, scimType: 'invalidValue' },
+  unauthenticated: { status: 401 },
   forbidden: { status: 403 },
   unavailable: { status: 503 },
   rate_limited: { status: 429 },

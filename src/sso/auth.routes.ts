@@ -1,0 +1,121 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { inTransaction } from '../db/transaction.js';
+import { ForbiddenError, InvalidInputError } from '../errors.js';
+import { clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
+import type { SessionTokens } from './session-tokens.js';
+import { endSession } from './sessions.service.js';
+import { completeEmailSignIn, requestEmailSignIn, signInLinkValidSeconds, type SignedIn } from './sign-in.service.js';
+
+export interface AuthRouteOptions {
+  db: Knex;
+  tokens: SessionTokens;
+  cookies: CookieSettings;
+  publicUrl: string;
+  sessionMaxAgeMs: number;
+}
+
+const emailRequest = z.object({ email: z.string().max(320), organizationId: z.string().uuid().optional() }).strict();
+const linkToken = z.object({ token: z.string().min(1).max(200) }).strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new InvalidInputError('invalid_request', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** Clients that asked for JSON get the token in the body; browsers get the cookie and a redirect. */
+function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json';
+}
+
+/** `/auth`: email sign-in, the session's own endpoints. */
+export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: AuthRouteOptions): Router {
+  const router = Router();
+  router.use(express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb' }));
+  const session = requireSession(db, tokens, cookies);
+
+  async function signedIn(req: Request, res: Response, signed: SignedIn): Promise<void> {
+    const { token, expiresAt } = await tokens.issue({
+      sessionId: signed.session.id,
+      accountId: signed.account.id,
+      organizationId: signed.session.organizationId,
+      sessionExpiresAt: signed.session.expiresAt,
+    });
+    if (wantsJson(req)) {
+      res.status(200).json({ token, expiresAt: expiresAt.toISOString(), organizationId: signed.session.organizationId, memberId: signed.session.memberId });
+      return;
+    }
+    setSessionCookie(res, token, expiresAt, cookies);
+    res.redirect(303, '/');
+  }
+
+  router.post('/email', async (req, res) => {
+    const body = parse(emailRequest, req.body);
+    await inTransaction(db, (tx) => requestEmailSignIn(tx, { email: body.email, organizationId: body.organizationId, publicUrl }));
+    res.status(202).json({ status: 'sent', expiresInSeconds: signInLinkValidSeconds });
+  });
+
+  // A GET must not use the link up when a mail scanner fetches it: browsers get a
+  // page whose button POSTs the token; API clients (Accept: application/json) sign in at once.
+  router.get('/email/verify', async (req, res) => {
+    const { token } = parse(linkToken, { token: req.query.token });
+    if (wantsJson(req)) {
+      await signedIn(req, res, await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs)));
+      return;
+    }
+    res
+      .status(200)
+      .type('html')
+      .setHeader('Content-Security-Policy', "default-src 'none'; form-action 'self'")
+      .setHeader('Referrer-Policy', 'no-referrer')
+      .send(confirmPage(token));
+  });
+
+  router.post('/email/verify', async (req, res) => {
+    // Login CSRF: another site must not sign a visitor's browser in to its own account.
+    if (crossSite(req, cookies.origin)) throw new ForbiddenError('cross_site_request', 'This request did not come from Roster’s own pages');
+    const { token } = parse(linkToken, req.body);
+    await signedIn(req, res, await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs)));
+  });
+
+  router.get('/session', session, (_req, res) => {
+    const caller = sessionCallerOf(res.locals);
+    res.json({
+      account: { id: caller.accountId, email: caller.email },
+      organizationId: caller.organizationId,
+      member: caller.memberId ? { id: caller.memberId, role: caller.role } : null,
+      sessionId: caller.sessionId,
+    });
+  });
+
+  router.post('/refresh', session, async (_req, res) => {
+    const caller = sessionCallerOf(res.locals);
+    const { token, expiresAt } = await tokens.issue({ sessionId: caller.sessionId, accountId: caller.accountId, organizationId: caller.organizationId, sessionExpiresAt: caller.sessionExpiresAt });
+    if (caller.viaCookie) setSessionCookie(res, token, expiresAt, cookies);
+    res.json({ token, expiresAt: expiresAt.toISOString() });
+  });
+
+  router.post('/logout', session, async (_req, res) => {
+    const caller = sessionCallerOf(res.locals);
+    await inTransaction(db, (tx) => endSession(tx, caller.sessionId));
+    clearSessionCookie(res, cookies);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+function confirmPage(token: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in to Roster</title></head>
+<body><form method="post" action="/auth/email/verify"><input type="hidden" name="token" value="${escapeHtml(token)}">
+<button type="submit">Sign in to Roster</button></form></body></html>`;
+}

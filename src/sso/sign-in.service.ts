@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { isId, newId } from '../db/ids.js';
+import type { Tx } from '../db/transaction.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
+import { queueMail } from '../mail/outbox.js';
+import { accountForVerifiedEmail } from '../org/accounts.service.js';
+import { findMemberByUserName, findMemberOfAccount, linkMemberToAccount, membershipsOfAccount } from '../org/members.service.js';
+import { getOrganization } from '../org/organizations.service.js';
+import { hashSecret } from '../org/secrets.js';
+import type { Account, Member } from '../org/types.js';
+import { requireEmail } from '../org/validation.js';
+import { insertSession, type Session } from './sessions.repo.js';
+import { consumeSignInLinkRow, deleteExpiredSignInLinks, insertSignInLink, type SignInLink } from './sign-in-links.repo.js';
+
+/** A sign-in link is good for 15 minutes, once. */
+export const signInLinkValidSeconds = 15 * 60;
+
+function newLinkToken(): string {
+  return `roster_link_${randomBytes(32).toString('base64url')}`;
+}
+
+export function signInUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/auth/email/verify?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Email sign-in, step one: mails a one-time link to the address. The answer is
+ * the same whether or not the address has an Account, so it tells nobody who
+ * uses Roster.
+ */
+export async function requestEmailSignIn(tx: Tx, input: { email: unknown; organizationId?: string | undefined; publicUrl: string }): Promise<void> {
+  const email = requireEmail('email', input.email);
+  if (input.organizationId !== undefined) await getOrganization(tx, input.organizationId);
+  await deleteExpiredSignInLinks(tx);
+  const token = newLinkToken();
+  await insertSignInLink(tx, { id: newId(), tokenHash: hashSecret(token), email, organizationId: input.organizationId ?? null, memberId: null, validSeconds: signInLinkValidSeconds });
+  await queueMail(tx, {
+    to: email,
+    subject: 'Your Roster sign-in link',
+    text: `Sign in to Roster with this link. It works once, for the next 15 minutes:\n\n${signInUrl(input.publicUrl, token)}\n\nIf you did not ask to sign in, ignore this message.`,
+  });
+}
+
+/**
+ * An operator's link for an existing member (how the first Admin gets in):
+ * the member is named by the email they were created with.
+ */
+export async function createOperatorSignInLink(tx: Tx, input: { organizationId: string; email: string; publicUrl: string }): Promise<{ url: string; expiresAt: Date; memberId: string }> {
+  const email = requireEmail('email', input.email);
+  await getOrganization(tx, input.organizationId);
+  const member = await findMemberByUserName(tx, input.organizationId, email);
+  if (!member) throw new NotFoundError('member', email);
+  const token = newLinkToken();
+  const link = await insertSignInLink(tx, { id: newId(), tokenHash: hashSecret(token), email, organizationId: input.organizationId, memberId: member.id, validSeconds: signInLinkValidSeconds });
+  return { url: signInUrl(input.publicUrl, token), expiresAt: link.expiresAt, memberId: member.id };
+}
+
+export interface SignedIn {
+  session: Session;
+  account: Account;
+  member: Member | null;
+}
+
+/**
+ * Email sign-in, step two: the link's holder proved the address. Uses up the
+ * link, finds or creates the Account, decides which membership the session is
+ * for, and starts the session.
+ */
+export async function completeEmailSignIn(tx: Tx, token: string, sessionMaxAgeMs: number): Promise<SignedIn> {
+  const link = typeof token === 'string' && token.length < 200 ? await consumeSignInLinkRow(tx, hashSecret(token)) : undefined;
+  if (!link) throw new UnauthenticatedError('link_invalid', 'This sign-in link is invalid, already used or expired; ask for a new one');
+  const account = await accountForVerifiedEmail(tx, link.email);
+  const member = await membershipFor(tx, link, account);
+  if (member && member.status !== 'active') throw new ForbiddenError('member_suspended', 'Your membership of this Organization is suspended');
+  const session = await insertSession(tx, {
+    id: newId(),
+    accountId: account.id,
+    organizationId: member?.organizationId ?? null,
+    memberId: member?.id ?? null,
+    maxAgeMs: sessionMaxAgeMs,
+  });
+  return { session, account, member };
+}
+
+async function membershipFor(tx: Tx, link: SignInLink, account: Account): Promise<Member | null> {
+  const signInActor = { type: 'system' as const, id: 'sign-in' };
+  if (link.organizationId && link.memberId) {
+    // An operator named this member; the person proved its email, so the member becomes theirs.
+    return linkMemberToAccount(tx, signInActor, link.organizationId, link.memberId, account.id);
+  }
+  if (link.organizationId) {
+    const member = isId(link.organizationId) ? await findMemberOfAccount(tx, link.organizationId, account.id) : undefined;
+    if (!member) throw new ForbiddenError('not_a_member', 'You are not a member of this Organization; ask an admin for an invitation');
+    return member;
+  }
+  // No Organization named: the one membership the account has, or none (an account-only session).
+  const memberships = (await membershipsOfAccount(tx, account.id)).filter((member) => member.status === 'active');
+  return memberships.length === 1 ? memberships[0]! : null;
+}
