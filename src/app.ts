@@ -5,6 +5,8 @@ import type { Config } from './config.js';
 import { notFound, renderError } from './http/errors.js';
 import { healthRoutes, type HealthState } from './http/health.js';
 import { requestContext } from './http/request-context.js';
+import { apiRouter } from './api/router.js';
+import { createTxtLookup } from './dns/txt-resolver.js';
 import { scimRouter } from './scim/router.js';
 import { authRoutes } from './sso/auth.routes.js';
 import { cookieSettingsFor } from './sso/session-auth.js';
@@ -33,6 +35,7 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   const tokens = new SessionTokens(knex, config.publicUrl, config.sessionTokenTtlMs);
   const cookies = cookieSettingsFor(config.publicUrl, config.sessionTokenTtlMs);
   app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));
+  app.use('/api/v1', apiRouter({ db: knex, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers) }));
   app.use(notFound);
   app.use(renderError);
   return app;

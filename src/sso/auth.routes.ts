@@ -2,7 +2,8 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import { ForbiddenError, InvalidInputError } from '../errors.js';
+import { ForbiddenError } from '../errors.js';
+import { parseInput } from '../http/validate.js';
 import { clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
 import type { SessionTokens } from './session-tokens.js';
 import { endSession } from './sessions.service.js';
@@ -18,15 +19,6 @@ export interface AuthRouteOptions {
 
 const emailRequest = z.object({ email: z.string().max(320), organizationId: z.string().uuid().optional() }).strict();
 const linkToken = z.object({ token: z.string().min(1).max(200) }).strict();
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new InvalidInputError('invalid_request', `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  return result.data;
-}
 
 /** Clients that asked for JSON get the token in the body; browsers get the cookie and a redirect. */
 function wantsJson(req: Request): boolean {
@@ -55,7 +47,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
   }
 
   router.post('/email', async (req, res) => {
-    const body = parse(emailRequest, req.body);
+    const body = parseInput(emailRequest, req.body);
     await inTransaction(db, (tx) => requestEmailSignIn(tx, { email: body.email, organizationId: body.organizationId, publicUrl }));
     res.status(202).json({ status: 'sent', expiresInSeconds: signInLinkValidSeconds });
   });
@@ -63,7 +55,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
   // A GET must not use the link up when a mail scanner fetches it: browsers get a
   // page whose button POSTs the token; API clients (Accept: application/json) sign in at once.
   router.get('/email/verify', async (req, res) => {
-    const { token } = parse(linkToken, { token: req.query.token });
+    const { token } = parseInput(linkToken, { token: req.query.token });
     if (wantsJson(req)) {
       await signedIn(req, res, await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs)));
       return;
@@ -79,7 +71,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
   router.post('/email/verify', async (req, res) => {
     // Login CSRF: another site must not sign a visitor's browser in to its own account.
     if (crossSite(req, cookies.origin)) throw new ForbiddenError('cross_site_request', 'This request did not come from Roster’s own pages');
-    const { token } = parse(linkToken, req.body);
+    const { token } = parseInput(linkToken, req.body);
     await signedIn(req, res, await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs)));
   });
 

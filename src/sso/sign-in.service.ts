@@ -4,7 +4,8 @@ import type { Tx } from '../db/transaction.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { queueMail } from '../mail/outbox.js';
 import { accountForVerifiedEmail } from '../org/accounts.service.js';
-import { findMemberByUserName, findMemberOfAccount, linkMemberToAccount, membershipsOfAccount } from '../org/members.service.js';
+import { findVerifiedDomain } from '../org/domains.service.js';
+import { addMember, findMemberByUserName, findMemberOfAccount, linkMemberToAccount, membershipsOfAccount } from '../org/members.service.js';
 import { getOrganization } from '../org/organizations.service.js';
 import { hashSecret } from '../org/secrets.js';
 import type { Account, Member } from '../org/types.js';
@@ -89,11 +90,38 @@ async function membershipFor(tx: Tx, link: SignInLink, account: Account): Promis
     return linkMemberToAccount(tx, signInActor, link.organizationId, link.memberId, account.id);
   }
   if (link.organizationId) {
-    const member = isId(link.organizationId) ? await findMemberOfAccount(tx, link.organizationId, account.id) : undefined;
+    const member = await memberOfOrganization(tx, link.organizationId, account);
     if (!member) throw new ForbiddenError('not_a_member', 'You are not a member of this Organization; ask an admin for an invitation');
     return member;
   }
-  // No Organization named: the one membership the account has, or none (an account-only session).
+  // No Organization named: auto-join the one that verified this email's domain, if it lets people
+  // in that way; then the session is for the Account's one active membership, else the Account alone.
+  const domain = await findVerifiedDomain(tx, account.email);
+  const joined = domain?.autoJoin ? await memberOfOrganization(tx, domain.organizationId, account) : undefined;
+  if (joined) return joined;
   const memberships = (await membershipsOfAccount(tx, account.id)).filter((member) => member.status === 'active');
   return memberships.length === 1 ? memberships[0]! : null;
+}
+
+/**
+ * The Account's member in the Organization: the one linked to it; else a member
+ * created with this email (by SCIM, say) on a domain the Organization verified,
+ * now linked; else, when that domain lets people auto-join, a new Member. An
+ * email outside the Organization's verified domains never links or joins.
+ */
+async function memberOfOrganization(tx: Tx, organizationId: string, account: Account): Promise<Member | undefined> {
+  if (!isId(organizationId)) return undefined;
+  const linked = await findMemberOfAccount(tx, organizationId, account.id);
+  if (linked) return linked;
+  const domain = await findVerifiedDomain(tx, account.email);
+  if (!domain || domain.organizationId !== organizationId) return undefined;
+  const actor = { type: 'system' as const, id: 'sign-in' };
+  const existing = await findMemberByUserName(tx, organizationId, account.email);
+  if (existing && !existing.accountId) return linkMemberToAccount(tx, actor, organizationId, existing.id, account.id);
+  if (existing || !domain.autoJoin) return undefined;
+  return addMember(tx, { type: 'system', id: 'auto-join' }, organizationId, {
+    profile: { userName: account.email, emails: [{ value: account.email, type: 'work', primary: true }], name: { givenName: account.givenName, familyName: account.familyName } },
+    source: 'domain',
+    accountId: account.id,
+  });
 }
