@@ -45,6 +45,11 @@ export async function createScimToken(
   return { token: secret.secret, scimToken };
 }
 
+/** An Organization with a live SCIM token is provisioned by its IdP: SCIM owns its members' profiles and lifecycle. */
+export async function isProvisionedByScim(tx: Tx, organizationId: string): Promise<boolean> {
+  return (await countActiveScimTokens(tx, organizationId)) > 0;
+}
+
 export function listScimTokens(tx: Tx, organizationId: string): Promise<ScimToken[]> {
   return selectScimTokens(tx, organizationId);
 }

@@ -4,7 +4,7 @@ import { ConflictError } from '../errors.js';
 export type ExpectedVersion = number | readonly number[];
 
 /** Refuses the change unless the entity is at the expected version. */
-export function assertVersion(entity: 'member' | 'group', actual: number, expected: ExpectedVersion | undefined): void {
+export function assertVersion(entity: 'member' | 'group' | 'SSO connection', actual: number, expected: ExpectedVersion | undefined): void {
   if (expected === undefined) return;
   const accepted = typeof expected === 'number' ? [expected] : expected;
   if (accepted.includes(actual)) return;
