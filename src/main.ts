@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrator.js';
 import type { HealthState } from './http/health.js';
 import { createLogger, setRootLogger } from './log.js';
 import { logTransport, smtpTransport, startMailDelivery } from './mail/outbox.js';
+import { startHousekeeping } from './sso/housekeeping.js';
 
 export interface RunningServer {
   server: Server;
@@ -37,6 +38,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const app = createApp({ config, knex: database.knex, logger, health });
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : logTransport(logger);
   const mail = startMailDelivery(database.knex, transport, logger);
+  const housekeeping = startHousekeeping(database.knex, logger);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -55,6 +57,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'requests still in flight at the shutdown timeout; closing them');
         server.closeAllConnections();
       }
+      housekeeping.stop();
       await mail.stop();
       await database.close();
       logger.info('shutdown complete');

@@ -7,6 +7,7 @@ import { accountForVerifiedEmail } from '../org/accounts.service.js';
 import { findVerifiedDomain } from '../org/domains.service.js';
 import { addMember, findMemberByUserName, findMemberOfAccount, linkMemberToAccount, membershipsOfAccount } from '../org/members.service.js';
 import { getOrganization } from '../org/organizations.service.js';
+import { isSsoEnforcedFor } from '../org/sso-connections.service.js';
 import { hashSecret } from '../org/secrets.js';
 import type { Account, Member } from '../org/types.js';
 import { requireEmail } from '../org/validation.js';
@@ -32,6 +33,7 @@ export function signInUrl(publicUrl: string, token: string): string {
 export async function requestEmailSignIn(tx: Tx, input: { email: unknown; organizationId?: string | undefined; publicUrl: string }): Promise<void> {
   const email = requireEmail('email', input.email);
   if (input.organizationId !== undefined) await getOrganization(tx, input.organizationId);
+  await assertSsoNotRequired(tx, email, input.publicUrl);
   await deleteExpiredSignInLinks(tx);
   const token = newLinkToken();
   await insertSignInLink(tx, { id: newId(), tokenHash: hashSecret(token), email, organizationId: input.organizationId ?? null, memberId: null, validSeconds: signInLinkValidSeconds });
@@ -70,6 +72,8 @@ export interface SignedIn {
 export async function completeEmailSignIn(tx: Tx, token: string, sessionMaxAgeMs: number): Promise<SignedIn> {
   const link = typeof token === 'string' && token.length < 200 ? await consumeSignInLinkRow(tx, hashSecret(token)) : undefined;
   if (!link) throw new UnauthenticatedError('link_invalid', 'This sign-in link is invalid, already used or expired; ask for a new one');
+  // Enforcement may have been turned on since the link was sent; an operator's link is exempt (it is how an operator gets in).
+  if (!link.memberId) await assertSsoNotRequired(tx, link.email);
   const account = await accountForVerifiedEmail(tx, link.email);
   const member = await membershipFor(tx, link, account);
   if (member && member.status !== 'active') throw new ForbiddenError('member_suspended', 'Your membership of this Organization is suspended');
@@ -81,6 +85,19 @@ export async function completeEmailSignIn(tx: Tx, token: string, sessionMaxAgeMs
     maxAgeMs: sessionMaxAgeMs,
   });
   return { session, account, member };
+}
+
+/**
+ * SSO enforcement: an email on a domain verified by an Organization that enforces
+ * SSO signs in through that Organization's identity provider only.
+ */
+async function assertSsoNotRequired(tx: Tx, email: string, publicUrl?: string): Promise<void> {
+  const domain = await findVerifiedDomain(tx, email);
+  if (!domain || !(await isSsoEnforcedFor(tx, domain.organizationId))) return;
+  throw new ForbiddenError('sso_required', 'Your organization requires signing in with SSO', {
+    organizationId: domain.organizationId,
+    ...(publicUrl ? { loginUrl: `${publicUrl}/sso/${domain.organizationId}/login` } : {}),
+  });
 }
 
 async function membershipFor(tx: Tx, link: SignInLink, account: Account): Promise<Member | null> {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Tx } from '../../src/db/transaction.js';
 import { deleteOrganization } from '../../src/org/organizations.service.js';
 import { consumeSamlRequest, deleteExpiredSamlState, recordAssertionOnce, rememberSamlRequest } from '../../src/org/saml-state.service.js';
+import { sweepExpiredSignInState } from '../../src/sso/housekeeping.js';
 import { db, testDatabase } from '../support/database.js';
 import { countRows, makeOrganization, rejectionOf, system, tx } from '../support/factories.js';
 
@@ -203,5 +204,19 @@ describe('SAML state', () => {
       assert.equal(await countRows('saml_requests', { organization_id: org.id }), 0);
       assert.equal(await countRows('saml_assertions', { organization_id: org.id }), 0);
     });
+  });
+});
+
+describe('sweeping expired sign-in state', () => {
+  it('drops expired request ids, assertion ids and old sign-in links, and keeps live ones', async () => {
+    const org = await makeOrganization();
+    await db()('saml_requests').insert([
+      { organization_id: org.id, request_id: 'old', expires_at: db().raw("now() - interval '1 minute'") },
+      { organization_id: org.id, request_id: 'live', expires_at: db().raw("now() + interval '5 minutes'") },
+    ]);
+    await db()('sign_in_links').insert({ id: crypto.randomUUID(), token_hash: crypto.randomUUID(), email: 'x@example.test', expires_at: db().raw("now() - interval '2 days'") });
+    await sweepExpiredSignInState(db());
+    assert.deepEqual(await db()('saml_requests').where({ organization_id: org.id }).pluck('request_id'), ['live']);
+    assert.equal(await db()('sign_in_links').where({ email: 'x@example.test' }).count({ n: '*' }).then((rows) => Number(rows[0]!.n)), 0);
   });
 });

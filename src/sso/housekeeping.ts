@@ -1,0 +1,22 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { inTransaction } from '../db/transaction.js';
+import { deleteExpiredSamlState } from '../org/saml-state.service.js';
+import { deleteExpiredSignInLinks } from './sign-in-links.repo.js';
+
+/** Drops sign-in state nobody can use any more: expired SAML request ids, assertion ids past their window, old links. */
+export async function sweepExpiredSignInState(db: Knex): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await deleteExpiredSamlState(tx);
+    await deleteExpiredSignInLinks(tx);
+  });
+}
+
+/** Sweeps every `intervalMs` beside `roster serve` (each instance; the deletes are idempotent). */
+export function startHousekeeping(db: Knex, logger: Logger, intervalMs = 10 * 60_000): { stop(): void } {
+  const timer = setInterval(() => {
+    sweepExpiredSignInState(db).catch((error: unknown) => logger.warn({ err: error }, 'sweeping expired sign-in state failed'));
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
