@@ -4,7 +4,7 @@ import { DomainError, ForbiddenError } from '../errors.js';
 import { accountForVerifiedEmail } from '../org/accounts.service.js';
 import { recordEvent } from '../org/audit.service.js';
 import { isProvisionedByScim } from '../org/credentials.service.js';
-import { isVerifiedDomainOf } from '../org/domains.service.js';
+import { findVerifiedDomain } from '../org/domains.service.js';
 import { addMember, changeMember, findMemberByUserName, getMember, linkMemberToAccount } from '../org/members.service.js';
 import { takeSeats } from '../org/seats.service.js';
 import type { Member, SsoConnection } from '../org/types.js';
@@ -41,7 +41,8 @@ export async function completeSsoSignIn(tx: Tx, connection: SsoConnection, asser
   const organizationId = connection.organizationId;
   const email = asserted.email?.trim();
   if (!email) throw new ForbiddenError('no_email', 'The identity provider sent no email address for this person; map an email attribute');
-  if (!(await isVerifiedDomainOf(tx, organizationId, email))) {
+  const domain = await findVerifiedDomain(tx, email);
+  if (!domain || domain.organizationId !== organizationId) {
     throw new ForbiddenError('email_domain_not_verified', 'This email address is not on a domain the Organization has verified');
   }
   const scim = await isProvisionedByScim(tx, organizationId);
@@ -51,10 +52,12 @@ export async function completeSsoSignIn(tx: Tx, connection: SsoConnection, asser
 
   if (!member) {
     if (scim) throw new ForbiddenError('not_provisioned', 'Your identity provider has not provisioned you in this Organization');
-    if (!connection.jitEnabled) throw new ForbiddenError('not_a_member', 'You are not a member of this Organization; ask an admin to add you');
+    // Created just in time, or because the domain lets its people join on their own.
+    if (!connection.jitEnabled && !domain.autoJoin) throw new ForbiddenError('not_a_member', 'You are not a member of this Organization; ask an admin to add you');
     member = await addMember(tx, ssoActor, organizationId, {
       profile: profileOf(asserted, email, true),
-      source: 'sso',
+      source: connection.jitEnabled ? 'sso' : 'domain',
+      managedBy: 'sso',
     });
   } else if (member.status !== 'active') {
     throw new ForbiddenError('member_suspended', 'Your membership of this Organization is suspended');

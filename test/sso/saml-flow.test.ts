@@ -93,6 +93,33 @@ describe('SAML SSO sign-in', () => {
     await postToAcs(other, org.id, samlResponse).expect(401);
   });
 
+  it('lets people of an auto-join domain in without JIT, and refuses unknown people when neither is on', async () => {
+    const org = await ssoOrganization({ idpInitiatedEnabled: true, jitEnabled: false });
+    assert.equal((await postToAcs(app, org.id, org.response({ nameId: org.email() })).expect(403)).body.error.code, 'not_a_member');
+    const { setDomainAutoJoin } = await import('../../src/org/domains.service.js');
+    const domainRow = await db()('domains').where({ organization_id: org.id }).first();
+    await tx((t) => setDomainAutoJoin(t, system, org.id, domainRow.id, true));
+    const joined = await postToAcs(app, org.id, org.response({ nameId: org.email() })).expect(200);
+    const member = await db()('members').where({ id: joined.body.memberId }).first();
+    assert.equal(member.source, 'domain');
+    assert.equal(member.managed_by, 'sso');
+  });
+
+  it('drives IdP-initiated sign-in with the independent IdP too, and ends the session when SCIM suspends the member', async () => {
+    const org = await ssoOrganization({ idpInitiatedEnabled: true });
+    const email = org.email();
+    const samlResponse = await samlifyLoginResponse({ idp: org.idp, spEntityId: org.sp.entityId, acsUrl: org.sp.acsUrl, email, signAssertion: false, signResponse: true });
+    const signed = await postToAcs(app, org.id, samlResponse).expect(200);
+    await whoami(signed.body.token).expect(200);
+    const { token: scimToken } = await tx((t) => createScimToken(t, system, org.id));
+    await request(app)
+      .patch(`/scim/v2/Users/${signed.body.memberId}`)
+      .set('Authorization', `Bearer ${scimToken}`)
+      .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] })
+      .expect(200);
+    assert.equal((await whoami(signed.body.token).expect(401)).body.error.code, 'session_ended');
+  });
+
   it('refuses emails outside the Organization’s verified domains, creating and linking nothing', async () => {
     const org = await ssoOrganization({ idpInitiatedEnabled: true });
     for (const nameId of ['someone@elsewhere.test', `x@${org.domain}.evil.test`, `a@${org.domain}<!---->.evil.test`]) {
