@@ -3,7 +3,12 @@ import request from 'supertest';
 import { createScimToken } from '../../src/org/credentials.service.js';
 import { setSeatLimit } from '../../src/org/seats.service.js';
 import { suspendMember } from '../../src/org/members.service.js';
+import { Writable } from 'node:stream';
+import { createApp } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
 import { authApp } from '../support/auth.js';
+import { tamper } from '../support/saml-idp.js';
+import { testConfig } from '../support/scim.js';
 import { db } from '../support/database.js';
 import { makeMember, system, tx } from '../support/factories.js';
 import { samlifyLoginResponse } from '../support/samlify-idp.js';
@@ -118,6 +123,22 @@ describe('SAML SSO sign-in', () => {
       .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] })
       .expect(200);
     assert.equal((await whoami(signed.body.token).expect(401)).body.error.code, 'session_ended');
+  });
+
+  it('never writes the assertion, the NameID or the session token to the log', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('debug', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+    const logged = createApp({ config: testConfig(), knex: db(), logger });
+    const org = await ssoOrganization({ idpInitiatedEnabled: true });
+    const email = org.email();
+    const good = org.response({ nameId: email });
+    const signed = await postToAcs(logged, org.id, good).expect(200);
+    const forged = tamper(org.response({ nameId: org.email() }), (xml) => xml.replace('@', '+x@'));
+    await postToAcs(logged, org.id, forged).expect(401);
+    await request(logged).get('/auth/session').set('Authorization', `Bearer ${signed.body.token}`).expect(200);
+    const text = lines.join('');
+    assert.ok(text.includes('request completed'), 'requests are logged');
+    for (const secret of [good.slice(0, 40), forged.slice(0, 40), email, signed.body.token as string]) assert.ok(!text.includes(secret), 'a secret reached the log');
   });
 
   it('refuses emails outside the Organization’s verified domains, creating and linking nothing', async () => {
