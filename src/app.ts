@@ -18,13 +18,15 @@ export interface AppDependencies {
   knex: Knex;
   logger: Logger;
   health?: HealthState;
+  /** Check every admin-API answer against its declared schema (tests). */
+  checkApiResponses?: boolean;
 }
 
 /**
  * The HTTP application: middleware and routers, no listening. The SCIM
  * (`/scim/v2`), SSO (`/sso`, `/auth`) and admin (`/api/v1`) adapters mount here.
  */
-export function createApp({ config, knex, logger, health = { shuttingDown: false } }: AppDependencies): Express {
+export function createApp({ config, knex, logger, health = { shuttingDown: false }, checkApiResponses = false }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   // Resources carry their own ETag (their version); hashing every other body is wasted work.
@@ -36,7 +38,7 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   const tokens = new SessionTokens(knex, config.publicUrl, config.sessionTokenTtlMs);
   const cookies = cookieSettingsFor(config.publicUrl, config.sessionTokenTtlMs);
   app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));
-  app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers) }));
+  app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), checkResponses: checkApiResponses }));
   app.use('/sso', samlRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));
   app.use(notFound);
   app.use(renderError);

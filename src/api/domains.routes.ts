@@ -1,17 +1,28 @@
-import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import type { TxtLookup } from '../dns/txt-resolver.js';
-import { parseInput } from '../http/validate.js';
 import { checkDomainTxt, claimDomain, deleteDomain, getDomain, listDomains, recordDomainCheck, setDomainAutoJoin } from '../org/domains.service.js';
 import type { Domain } from '../org/types.js';
-import { apiCallerOf, requireRole } from './access.js';
+import { defineRoute, type ApiRoute } from './registry.js';
 
-const claim = z.object({ domain: z.string().max(300) }).strict();
-const settings = z.object({ autoJoin: z.boolean() }).strict();
+const timestamp = z.string().nullable();
 
-export function presentDomain(domain: Domain) {
+export const domainSchema = z
+  .object({
+    id: z.string(),
+    domain: z.string(),
+    status: z.enum(['pending', 'verified']),
+    txtRecord: z.object({ name: z.string(), type: z.literal('TXT'), value: z.string() }),
+    verifiedAt: timestamp,
+    lastCheckedAt: timestamp,
+    lastError: z.string().nullable(),
+    autoJoin: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Domain' });
+
+export function presentDomain(domain: Domain): z.infer<typeof domainSchema> {
   return {
     id: domain.id,
     domain: domain.domain,
@@ -25,49 +36,49 @@ export function presentDomain(domain: Domain) {
   };
 }
 
-/** `/api/v1/domains`: an Admin claims, verifies and removes the Organization's email domains. */
-export function domainsRoutes(db: Knex, lookupTxt: TxtLookup): Router {
-  const router = Router();
-  router.use(requireRole('admin'));
+const claim = z.object({ domain: z.string().max(300) }).strict();
+const settings = z.object({ autoJoin: z.boolean() }).strict();
+const admin = ['admin'] as const;
+const tag = 'Domains';
 
-  router.get('/', async (_req, res) => {
-    const { organizationId } = apiCallerOf(res.locals);
-    const domains = await inTransaction(db, (tx) => listDomains(tx, organizationId));
-    res.json({ domains: domains.map(presentDomain) });
-  });
-
-  router.post('/', async (req, res) => {
-    const caller = apiCallerOf(res.locals);
-    const body = parseInput(claim, req.body);
-    const domain = await inTransaction(db, (tx) => claimDomain(tx, caller.actor, caller.organizationId, body.domain));
-    res.status(201).json(presentDomain(domain));
-  });
-
-  router.get('/:id', async (req, res) => {
-    const { organizationId } = apiCallerOf(res.locals);
-    res.json(presentDomain(await inTransaction(db, (tx) => getDomain(tx, organizationId, req.params.id))));
-  });
-
-  // The DNS lookup runs between two short transactions: no connection is held while DNS answers.
-  router.post('/:id/verify', async (req, res) => {
-    const caller = apiCallerOf(res.locals);
-    const claimed = await inTransaction(db, (tx) => getDomain(tx, caller.organizationId, req.params.id));
-    const check = await checkDomainTxt(claimed, lookupTxt);
-    const domain = await inTransaction(db, (tx) => recordDomainCheck(tx, caller.actor, caller.organizationId, claimed.id, check));
-    res.json(presentDomain(domain));
-  });
-
-  router.patch('/:id', async (req, res) => {
-    const caller = apiCallerOf(res.locals);
-    const body = parseInput(settings, req.body);
-    res.json(presentDomain(await inTransaction(db, (tx) => setDomainAutoJoin(tx, caller.actor, caller.organizationId, req.params.id, body.autoJoin))));
-  });
-
-  router.delete('/:id', async (req, res) => {
-    const caller = apiCallerOf(res.locals);
-    await inTransaction(db, (tx) => deleteDomain(tx, caller.actor, caller.organizationId, req.params.id));
-    res.status(204).end();
-  });
-
-  return router;
+/** `/domains`: an Admin claims, verifies and removes the Organization's email domains. */
+export function domainRoutes(db: Knex, lookupTxt: TxtLookup): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/domains', summary: 'List the claimed domains', tag, roles: admin,
+      response: { status: 200, schema: z.object({ domains: z.array(domainSchema) }) },
+      handle: async ({ caller }) => ({ domains: (await inTransaction(db, (tx) => listDomains(tx, caller.organizationId))).map(presentDomain) }),
+    }),
+    defineRoute({
+      method: 'post', path: '/domains', summary: 'Claim a domain; answers the TXT record to publish', tag, roles: admin, body: claim,
+      response: { status: 201, schema: domainSchema },
+      handle: async ({ caller, body }) => presentDomain(await inTransaction(db, (tx) => claimDomain(tx, caller.actor, caller.organizationId, body.domain))),
+    }),
+    defineRoute({
+      method: 'get', path: '/domains/{id}', summary: 'Read a domain and its TXT record', tag, roles: admin,
+      response: { status: 200, schema: domainSchema },
+      handle: async ({ caller, params }) => presentDomain(await inTransaction(db, (tx) => getDomain(tx, caller.organizationId, params.id!))),
+    }),
+    defineRoute({
+      method: 'post', path: '/domains/{id}/verify', summary: 'Look the TXT record up and verify the domain, or say why not', tag, roles: admin,
+      response: { status: 200, schema: domainSchema },
+      // The DNS lookup runs between two short transactions: no connection is held while DNS answers.
+      handle: async ({ caller, params }) => {
+        const claimed = await inTransaction(db, (tx) => getDomain(tx, caller.organizationId, params.id!));
+        const check = await checkDomainTxt(claimed, lookupTxt);
+        return presentDomain(await inTransaction(db, (tx) => recordDomainCheck(tx, caller.actor, caller.organizationId, claimed.id, check)));
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/domains/{id}', summary: 'Turn auto-join on or off (verified domains only)', tag, roles: admin, body: settings,
+      response: { status: 200, schema: domainSchema },
+      handle: async ({ caller, params, body }) =>
+        presentDomain(await inTransaction(db, (tx) => setDomainAutoJoin(tx, caller.actor, caller.organizationId, params.id!, body.autoJoin))),
+    }),
+    defineRoute({
+      method: 'delete', path: '/domains/{id}', summary: 'Remove a claimed domain', tag, roles: admin,
+      response: { status: 204, schema: null },
+      handle: ({ caller, params }) => inTransaction(db, (tx) => deleteDomain(tx, caller.actor, caller.organizationId, params.id!)),
+    }),
+  ];
 }

@@ -4,7 +4,8 @@ import type { TxtLookup } from '../dns/txt-resolver.js';
 import { requireSession, type CookieSettings } from '../sso/session-auth.js';
 import type { SessionTokens } from '../sso/session-tokens.js';
 import { requireOrganization } from './access.js';
-import { domainsRoutes } from './domains.routes.js';
+import { domainRoutes } from './domains.routes.js';
+import { mountRoutes, openApiDocument, type ApiRoute } from './registry.js';
 import { ssoRoutes } from './sso.routes.js';
 
 export interface ApiDependencies {
@@ -13,18 +14,31 @@ export interface ApiDependencies {
   tokens: SessionTokens;
   cookies: CookieSettings;
   lookupTxt: TxtLookup;
+  /** Check every answer against its declared schema (tests). */
+  checkResponses?: boolean;
+}
+
+/** Every route of the admin API, declared once (see registry.ts). */
+export function apiRoutes({ db, publicUrl, lookupTxt }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt'>): ApiRoute[] {
+  return [...domainRoutes(db, lookupTxt), ...ssoRoutes(db, publicUrl)];
 }
 
 /**
  * `/api/v1`: what an Organization's admin console calls, with a session
  * (cookie or bearer) in that Organization and authorised by the caller's role
  * now. JSON in and out; errors are `{"error":{"code","message","details"?}}`.
+ * `GET /api/v1/openapi.json` describes it, generated from the same schemas.
  */
-export function apiRouter({ db, publicUrl, tokens, cookies, lookupTxt }: ApiDependencies): Router {
+export function apiRouter(dependencies: ApiDependencies): Router {
+  const { db, tokens, cookies, publicUrl } = dependencies;
+  const routes = apiRoutes(dependencies);
+  const document = openApiDocument(routes, publicUrl);
   const router = Router();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
   router.use(express.json({ limit: '1mb' }));
   router.use(requireSession(db, tokens, cookies), requireOrganization);
-  router.use('/domains', domainsRoutes(db, lookupTxt));
-  router.use('/sso', ssoRoutes(db, publicUrl));
+  mountRoutes(router, routes, { checkResponses: dependencies.checkResponses ?? false });
   return router;
 }

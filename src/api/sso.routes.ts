@@ -1,13 +1,11 @@
-import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import { parseInput } from '../http/validate.js';
 import { deleteSsoConnection, findSsoConnection, saveSsoConnection, updateSsoSettings } from '../org/sso-connections.service.js';
 import type { SsoConnection } from '../org/types.js';
 import { parseIdpMetadata, normaliseCertificate } from '../sso/saml/metadata.js';
 import { serviceProviderOf } from '../sso/saml/service-provider.js';
-import { apiCallerOf, requireRole } from './access.js';
+import { defineRoute, type ApiRoute } from './registry.js';
 
 const mapping = z
   .object({
@@ -41,7 +39,31 @@ const settings = z
   })
   .strict();
 
-function presentConnection(connection: SsoConnection | undefined, publicUrl: string, organizationId: string) {
+const timestamp = z.string().nullable();
+
+export const ssoSchema = z
+  .object({
+    serviceProvider: z.object({ entityId: z.string(), acsUrl: z.string(), loginUrl: z.string(), metadataUrl: z.string(), nameIdFormat: z.string() }),
+    connection: z
+      .object({
+        idpEntityId: z.string(),
+        ssoUrl: z.string(),
+        certificates: z.number().int(),
+        nameIdFormat: z.string().nullable(),
+        attributeMapping: z.record(z.string(), z.array(z.string())),
+        jitEnabled: z.boolean(),
+        idpInitiatedEnabled: z.boolean(),
+        enforced: z.boolean(),
+        autoAssignSeats: z.boolean(),
+        autoSeatProducts: z.array(z.string()),
+        version: z.number().int(),
+      })
+      .nullable(),
+    status: z.object({ lastSuccessAt: timestamp, lastFailureAt: timestamp, lastFailureReason: z.string().nullable() }).nullable(),
+  })
+  .meta({ id: 'SsoConnection' });
+
+function presentConnection(connection: SsoConnection | undefined, publicUrl: string, organizationId: string): z.infer<typeof ssoSchema> {
   const sp = serviceProviderOf(publicUrl, organizationId, connection);
   return {
     serviceProvider: { entityId: sp.entityId, acsUrl: sp.acsUrl, loginUrl: sp.loginUrl, metadataUrl: sp.metadataUrl, nameIdFormat: sp.nameIdFormat },
@@ -51,7 +73,7 @@ function presentConnection(connection: SsoConnection | undefined, publicUrl: str
           ssoUrl: connection.ssoUrl,
           certificates: connection.certificates.length,
           nameIdFormat: connection.nameIdFormat,
-          attributeMapping: connection.attributeMapping,
+          attributeMapping: connection.attributeMapping as Record<string, string[]>,
           jitEnabled: connection.jitEnabled,
           idpInitiatedEnabled: connection.idpInitiatedEnabled,
           enforced: connection.enforced,
@@ -70,44 +92,43 @@ function presentConnection(connection: SsoConnection | undefined, publicUrl: str
   };
 }
 
-/** `/api/v1/sso`: an Admin connects the Organization's SAML IdP, reads the values to paste into it, and sets the switches. */
-export function ssoRoutes(db: Knex, publicUrl: string): Router {
-  const router = Router();
-  router.use(requireRole('admin'));
+const admin = ['admin'] as const;
+const tag = 'SSO';
 
-  router.get('/', async (_req, res) => {
-    const { organizationId } = apiCallerOf(res.locals);
-    res.json(presentConnection(await inTransaction(db, (tx) => findSsoConnection(tx, organizationId)), publicUrl, organizationId));
-  });
-
-  // Creates or replaces the IdP side, from the IdP's metadata XML or from its fields.
-  router.put('/', async (req, res) => {
-    const caller = apiCallerOf(res.locals);
-    const body = parseInput(connectionBody, req.body);
-    const idp =
-      'metadataXml' in body
-        ? (() => {
-            const metadata = parseIdpMetadata(body.metadataXml);
-            return { idpEntityId: metadata.entityId, ssoUrl: metadata.ssoUrl, certificates: metadata.certificates, nameIdFormat: null };
-          })()
-        : { idpEntityId: body.idpEntityId, ssoUrl: body.ssoUrl, certificates: body.certificates.map(normaliseCertificate), nameIdFormat: body.nameIdFormat ?? null };
-    const existed = Boolean(await inTransaction(db, (tx) => findSsoConnection(tx, caller.organizationId)));
-    const saved = await inTransaction(db, (tx) => saveSsoConnection(tx, caller.actor, caller.organizationId, { ...idp, ...(body.attributeMapping ? { attributeMapping: body.attributeMapping } : {}) }));
-    res.status(existed ? 200 : 201).json(presentConnection(saved, publicUrl, caller.organizationId));
-  });
-
-  router.patch('/settings', async (req, res) => {
-    const caller = apiCallerOf(res.locals);
-    const body = parseInput(settings, req.body);
-    const saved = await inTransaction(db, (tx) => updateSsoSettings(tx, caller.actor, caller.organizationId, body));
-    res.json(presentConnection(saved, publicUrl, caller.organizationId));
-  });
-
-  router.delete('/', async (_req, res) => {
-    const caller = apiCallerOf(res.locals);
-    await inTransaction(db, (tx) => deleteSsoConnection(tx, caller.actor, caller.organizationId));
-    res.status(204).end();
-  });
-
-  return router;
+/** `/sso`: an Admin connects the Organization's SAML IdP, reads the values to paste into it, and sets the switches. */
+export function ssoRoutes(db: Knex, publicUrl: string): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/sso', summary: 'The SP values to paste into the IdP, the connection and its last sign-in outcomes', tag, roles: admin,
+      response: { status: 200, schema: ssoSchema },
+      handle: async ({ caller }) => presentConnection(await inTransaction(db, (tx) => findSsoConnection(tx, caller.organizationId)), publicUrl, caller.organizationId),
+    }),
+    defineRoute({
+      method: 'put', path: '/sso', summary: 'Create or replace the IdP side, from its metadata XML or from its fields (switches are kept)', tag, roles: admin, body: connectionBody,
+      response: { status: 200, schema: ssoSchema, alternatives: [201] },
+      handle: async ({ caller, body, res }) => {
+        const idp =
+          'metadataXml' in body
+            ? (() => {
+                const metadata = parseIdpMetadata(body.metadataXml);
+                return { idpEntityId: metadata.entityId, ssoUrl: metadata.ssoUrl, certificates: metadata.certificates, nameIdFormat: null };
+              })()
+            : { idpEntityId: body.idpEntityId, ssoUrl: body.ssoUrl, certificates: body.certificates.map(normaliseCertificate), nameIdFormat: body.nameIdFormat ?? null };
+        const saved = await inTransaction(db, (tx) => saveSsoConnection(tx, caller.actor, caller.organizationId, { ...idp, ...(body.attributeMapping ? { attributeMapping: body.attributeMapping } : {}) }));
+        // 201 the first time: the connection was created.
+        if (saved.version === 1) res.locals.status = 201;
+        return presentConnection(saved, publicUrl, caller.organizationId);
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/sso/settings', summary: 'Switch JIT, IdP-initiated sign-in, enforcement and automatic seats', tag, roles: admin, body: settings,
+      response: { status: 200, schema: ssoSchema },
+      handle: async ({ caller, body }) => presentConnection(await inTransaction(db, (tx) => updateSsoSettings(tx, caller.actor, caller.organizationId, body)), publicUrl, caller.organizationId),
+    }),
+    defineRoute({
+      method: 'delete', path: '/sso', summary: 'Disconnect the IdP', tag, roles: admin,
+      response: { status: 204, schema: null },
+      handle: ({ caller }) => inTransaction(db, (tx) => deleteSsoConnection(tx, caller.actor, caller.organizationId)),
+    }),
+  ];
 }

@@ -12,7 +12,7 @@ export const origin = new URL(publicUrl).origin;
 
 /** The app for sign-in tests, on the test database. */
 export function authApp(config: Partial<Config> = {}): Express {
-  return createApp({ config: testConfig(config), knex: db(), logger: createLogger('silent') });
+  return createApp({ config: testConfig(config), knex: db(), logger: createLogger('silent'), checkApiResponses: true });
 }
 
 /** The sign-in link in the newest mail to `email` (as the recipient would click it). */
