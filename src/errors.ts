@@ -77,8 +77,8 @@ export class UnavailableError extends DomainError {
 }
 
 export class RateLimitedError extends DomainError {
-  constructor(retryAfterSeconds: number, limit: number) {
-    super('rate_limited', 'rate_limited', `Too many requests: the limit is ${limit} per minute for this credential`, { retryAfterSeconds, limit });
+  constructor(retryAfterSeconds: number, limit: number, per = 'minute for this credential') {
+    super('rate_limited', 'rate_limited', `Too many requests: the limit is ${limit} per ${per}`, { retryAfterSeconds, limit });
     this.name = 'RateLimitedError';
   }
 }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import { ForbiddenError } from '../errors.js';
+import { clientAddress, rateLimited, type RateLimit } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
 import { clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
 import type { SessionTokens } from './session-tokens.js';
@@ -11,6 +12,8 @@ import { completeEmailSignIn, requestEmailSignIn, signInLinkValidSeconds, type S
 
 export interface AuthRouteOptions {
   db: Knex;
+  /** Sign-in requests per client address per minute and per email per 10 minutes (0: off). */
+  signInRateLimit: number;
   tokens: SessionTokens;
   cookies: CookieSettings;
   publicUrl: string;
@@ -26,10 +29,18 @@ function wantsJson(req: Request): boolean {
 }
 
 /** `/auth`: email sign-in, the session's own endpoints. */
-export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: AuthRouteOptions): Router {
+export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, signInRateLimit }: AuthRouteOptions): Router {
   const router = Router();
   router.use(express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb' }));
   const session = requireSession(db, tokens, cookies);
+  // Sign-in sends mail and lets people in: limited per client and per address asked about, across instances.
+  const perClient: RateLimit = { name: 'sign-in:client', keyOf: clientAddress, limit: signInRateLimit, windowSeconds: 60 };
+  const perEmail: RateLimit = {
+    name: 'sign-in:email',
+    keyOf: (req) => (typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase().slice(0, 320) : undefined),
+    limit: signInRateLimit,
+    windowSeconds: 600,
+  };
 
   async function signedIn(req: Request, res: Response, signed: SignedIn): Promise<void> {
     const { token, expiresAt } = await tokens.issue({
@@ -46,7 +57,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
     res.redirect(303, '/');
   }
 
-  router.post('/email', async (req, res) => {
+  router.post('/email', rateLimited(db, perClient, perEmail), async (req, res) => {
     const body = parseInput(emailRequest, req.body);
     await inTransaction(db, (tx) => requestEmailSignIn(tx, { email: body.email, organizationId: body.organizationId, publicUrl }));
     res.status(202).json({ status: 'sent', expiresInSeconds: signInLinkValidSeconds });
@@ -54,7 +65,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
 
   // A GET must not use the link up when a mail scanner fetches it: browsers get a
   // page whose button POSTs the token; API clients (Accept: application/json) sign in at once.
-  router.get('/email/verify', async (req, res) => {
+  router.get('/email/verify', rateLimited(db, perClient), async (req, res) => {
     const { token } = parseInput(linkToken, { token: req.query.token });
     if (wantsJson(req)) {
       await signedIn(req, res, await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs)));
@@ -68,7 +79,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
       .send(confirmPage(token));
   });
 
-  router.post('/email/verify', async (req, res) => {
+  router.post('/email/verify', rateLimited(db, perClient), async (req, res) => {
     // Login CSRF: another site must not sign a visitor's browser in to its own account.
     if (crossSite(req, cookies.origin)) throw new ForbiddenError('cross_site_request', 'This request did not come from Roster’s own pages');
     const { token } = parseInput(linkToken, req.body);
