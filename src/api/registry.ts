@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../http/validate.js';
 import type { OrganizationRole } from '../org/types.js';
@@ -18,6 +18,8 @@ export interface ApiRoute<Body = unknown, Query = unknown> {
   tag: string;
   /** Who may call it (by the caller's Organization role, read on this request). */
   roles: readonly OrganizationRole[];
+  /** Run after the role check, before the handler (a rate limit, say). */
+  before?: RequestHandler[];
   body?: z.ZodType<Body>;
   query?: z.ZodType<Query>;
   /** The success answer: its status and schema (null for no body); `alternatives`: other success statuses a handler may choose (`res.locals.status`). */
@@ -44,7 +46,7 @@ export interface MountOptions {
 export function mountRoutes(router: Router, routes: ApiRoute[], options: MountOptions): void {
   for (const route of routes) {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
-    router[route.method](expressPath, requireRole(...route.roles), async (req: Request, res: Response) => {
+    router[route.method](expressPath, requireRole(...route.roles), ...(route.before ?? []), async (req: Request, res: Response) => {
       const body = route.body ? parseInput(route.body, req.body) : undefined;
       const query = route.query ? parseInput(route.query, req.query) : undefined;
       const result = await route.handle({ caller: apiCallerOf(res.locals), params: req.params as Record<string, string>, body, query, req, res });
