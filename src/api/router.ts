@@ -5,8 +5,11 @@ import { requireSession, type CookieSettings } from '../sso/session-auth.js';
 import type { SessionTokens } from '../sso/session-tokens.js';
 import { requireOrganization } from './access.js';
 import { domainRoutes } from './domains.routes.js';
+import { groupRoutes } from './groups.routes.js';
 import { mountRoutes, openApiDocument, type ApiRoute } from './registry.js';
+import { seatRoutes } from './seats.routes.js';
 import { ssoRoutes } from './sso.routes.js';
+import { workspaceRoutes } from './workspaces.routes.js';
 
 export interface ApiDependencies {
   db: Knex;
@@ -20,7 +23,7 @@ export interface ApiDependencies {
 
 /** Every route of the admin API, declared once (see registry.ts). */
 export function apiRoutes({ db, publicUrl, lookupTxt }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt'>): ApiRoute[] {
-  return [...domainRoutes(db, lookupTxt), ...ssoRoutes(db, publicUrl)];
+  return [...domainRoutes(db, lookupTxt), ...ssoRoutes(db, publicUrl), ...seatRoutes(db), ...workspaceRoutes(db), ...groupRoutes(db)];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Tx } from '../db/transaction.js';
-import type { Group, GroupGrant, WorkspaceRole } from './types.js';
+import type { Keyset, KeysetRow } from './keyset.js';
+import type { Group, GroupGrant, MemberStatus, WorkspaceRole } from './types.js';
 
 export interface GroupRow {
   id: string;
@@ -47,6 +48,42 @@ export async function insertGroup(
 export async function selectGroup(tx: Tx, organizationId: string, id: string): Promise<Group | undefined> {
   const row = await tx<GroupRow>('groups').where({ organization_id: organizationId, id }).first();
   return row && rowToGroup(row);
+}
+
+/** Up to `limit` of the Organization's groups after `after`, by displayName (case-insensitively), then id. */
+export async function selectGroupPage(tx: Tx, organizationId: string, limit: number, after?: Keyset): Promise<Array<KeysetRow<Group>>> {
+  const query = tx('groups')
+    .where('organization_id', organizationId)
+    .select('*', tx.raw('lower(display_name) AS sort_key'))
+    .orderByRaw('lower(display_name), id')
+    .limit(limit);
+  if (after) query.whereRaw('(lower(display_name), id) > (?, ?::uuid)', [after.key, after.id]);
+  const rows = (await query) as Array<GroupRow & { sort_key: string }>;
+  return rows.map((row) => ({ item: rowToGroup(row), keyset: { key: row.sort_key, id: row.id } }));
+}
+
+/** A member of a group as its member list shows them. */
+export interface GroupMemberEntry {
+  memberId: string;
+  userName: string;
+  displayName: string | null;
+  status: MemberStatus;
+}
+
+/** Up to `limit` members of the group after `after`, by userName (case-insensitively), then id. */
+export async function selectGroupMemberPage(tx: Tx, organizationId: string, groupId: string, limit: number, after?: Keyset): Promise<Array<KeysetRow<GroupMemberEntry>>> {
+  const query = tx('group_members as gm')
+    .join('members as m', (on) => on.on('m.id', 'gm.member_id').andOn('m.organization_id', 'gm.organization_id'))
+    .where({ 'gm.organization_id': organizationId, 'gm.group_id': groupId })
+    .select('m.id', 'm.user_name', 'm.display_name', 'm.status', tx.raw('lower(m.user_name) AS sort_key'))
+    .orderByRaw('lower(m.user_name), m.id')
+    .limit(limit);
+  if (after) query.whereRaw('(lower(m.user_name), m.id) > (?, ?::uuid)', [after.key, after.id]);
+  const rows = (await query) as Array<{ id: string; user_name: string; display_name: string | null; status: MemberStatus; sort_key: string }>;
+  return rows.map((row) => ({
+    item: { memberId: row.id, userName: row.user_name, displayName: row.display_name, status: row.status },
+    keyset: { key: row.sort_key, id: row.id },
+  }));
 }
 
 /** Locks the group row: membership changes of one group apply one after another. */
@@ -105,11 +142,16 @@ export async function selectGroupIdsOfMember(tx: Tx, memberId: string): Promise<
   return rows.map((row) => row.group_id);
 }
 
-export async function upsertGroupGrant(tx: Tx, organizationId: string, grant: GroupGrant): Promise<void> {
+/** Adds or changes a grant; returns the previous role (null when new). */
+export async function upsertGroupGrant(tx: Tx, organizationId: string, grant: GroupGrant): Promise<WorkspaceRole | null> {
+  const previous = (await tx('group_workspace_grants').where({ group_id: grant.groupId, workspace_id: grant.workspaceId }).forUpdate().first('role')) as
+    | { role: WorkspaceRole }
+    | undefined;
   await tx('group_workspace_grants')
     .insert({ group_id: grant.groupId, workspace_id: grant.workspaceId, organization_id: organizationId, role: grant.role })
     .onConflict(['group_id', 'workspace_id'])
     .merge({ role: grant.role });
+  return previous?.role ?? null;
 }
 
 export async function deleteGroupGrant(tx: Tx, groupId: string, workspaceId: string): Promise<boolean> {

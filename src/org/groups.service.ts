@@ -2,6 +2,7 @@ import { isId, newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
+import { requireKeysetQuery, toKeysetPage, type KeysetPage, type KeysetQuery } from './keyset.js';
 import { assertVersion, type ExpectedVersion } from './versions.js';
 import {
   bumpGroup,
@@ -15,13 +16,18 @@ import {
   selectGroup,
   selectGroupGrants,
   selectGroupMemberIds,
+  selectGroupMemberPage,
+  selectGroupPage,
   upsertGroupGrant,
+  type GroupMemberEntry,
 } from './groups.repo.js';
 import { selectExistingMemberIds } from './members.repo.js';
 import { selectOrganization } from './organizations.repo.js';
 import type { Actor, Group, GroupGrant, WorkspaceRole } from './types.js';
 import { requireText, requireWorkspaceRole } from './validation.js';
 import { getWorkspace } from './workspaces.service.js';
+
+export type { GroupMemberEntry } from './groups.repo.js';
 
 /**
  * Groups: SCIM-pushed or admin-made sets of members. A group's Workspace grants
@@ -71,6 +77,19 @@ async function requireMembers(tx: Tx, organizationId: string, memberIds: string[
     });
   }
   return unique;
+}
+
+/** A page of the Organization's groups, by displayName. */
+export async function pageGroups(tx: Tx, organizationId: string, query: KeysetQuery): Promise<KeysetPage<Group>> {
+  const { limit, after } = requireKeysetQuery(query);
+  return toKeysetPage(await selectGroupPage(tx, organizationId, limit + 1, after), limit);
+}
+
+/** A page of the group's members, by userName. */
+export async function pageGroupMembers(tx: Tx, organizationId: string, groupId: string, query: KeysetQuery): Promise<KeysetPage<GroupMemberEntry>> {
+  const { limit, after } = requireKeysetQuery(query);
+  await getGroup(tx, organizationId, groupId);
+  return toKeysetPage(await selectGroupMemberPage(tx, organizationId, groupId, limit + 1, after), limit);
 }
 
 export async function createGroup(tx: Tx, actor: Actor, organizationId: string, input: NewGroup): Promise<Group> {
@@ -132,6 +151,12 @@ export async function removeGroupMembers(tx: Tx, actor: Actor, organizationId: s
   return (await changeGroup(tx, actor, organizationId, groupId, [{ removeMembers: memberIds }])).removed;
 }
 
+/** Removes one member from the group; a member who is not in it is not found. */
+export async function removeGroupMember(tx: Tx, actor: Actor, organizationId: string, groupId: string, memberId: string): Promise<void> {
+  const { removed } = await changeGroup(tx, actor, organizationId, groupId, [{ removeMembers: [memberId] }]);
+  if (removed.length === 0) throw new NotFoundError('group_member', memberId);
+}
+
 /** Makes the group's members exactly `memberIds`. */
 export async function replaceGroupMembers(
   tx: Tx,
@@ -149,7 +174,11 @@ export async function listGroupMemberIds(tx: Tx, organizationId: string, groupId
   return selectGroupMemberIds(tx, groupId);
 }
 
-/** Grants the group a role in a Workspace; every member of the group holds it from now on. */
+/**
+ * Grants the group a role in a Workspace (or changes the role it has there);
+ * every member of the group holds it from now on. Allowed on SCIM-pushed groups
+ * too: the IdP owns their name and members, Roster owns their access.
+ */
 export async function grantGroupRole(
   tx: Tx,
   actor: Actor,
@@ -162,8 +191,13 @@ export async function grantGroupRole(
   await lockExistingGroup(tx, organizationId, groupId);
   await getWorkspace(tx, organizationId, workspaceId);
   const grant = { groupId, workspaceId, role: workspaceRole };
-  await upsertGroupGrant(tx, organizationId, grant);
-  await recordEvent(tx, organizationId, actor, { action: 'group.role_granted', target: { type: 'group', id: groupId }, data: { workspaceId, role: workspaceRole } });
+  const previous = await upsertGroupGrant(tx, organizationId, grant);
+  if (previous === workspaceRole) return grant;
+  await recordEvent(tx, organizationId, actor, {
+    action: 'group.role_granted',
+    target: { type: 'group', id: groupId },
+    data: { workspaceId, role: workspaceRole, ...(previous ? { from: previous } : {}) },
+  });
   return grant;
 }
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Tx } from '../db/transaction.js';
-import type { EffectiveAccess, Workspace, WorkspaceMembership, WorkspaceRole } from './types.js';
+import type { Keyset, KeysetRow } from './keyset.js';
+import type { EffectiveAccess, MemberStatus, Workspace, WorkspaceMembership, WorkspaceRole } from './types.js';
 
 interface WorkspaceRow {
   id: string;
@@ -55,6 +56,28 @@ export async function selectWorkspaces(tx: Tx, organizationId: string): Promise<
   return rows.map(rowToWorkspace);
 }
 
+/** The Workspaces the member reaches: a direct membership or a grant to one of their groups. */
+export async function selectWorkspacesReachableBy(tx: Tx, organizationId: string, memberId: string): Promise<Workspace[]> {
+  const rows = (await tx('workspaces as w')
+    .where('w.organization_id', organizationId)
+    .where((reach) =>
+      reach
+        .whereExists((direct) => direct.select(tx.raw('1')).from('workspace_members as wm').whereRaw('wm.workspace_id = w.id').where('wm.member_id', memberId))
+        .orWhereExists((granted) =>
+          granted
+            .select(tx.raw('1'))
+            .from('group_workspace_grants as g')
+            .join('group_members as gm', 'gm.group_id', 'g.group_id')
+            .whereRaw('g.workspace_id = w.id')
+            .where('gm.member_id', memberId),
+        ),
+    )
+    .orderBy('w.created_at')
+    .orderBy('w.id')
+    .select('w.*')) as WorkspaceRow[];
+  return rows.map(rowToWorkspace);
+}
+
 export async function updateWorkspaceName(tx: Tx, organizationId: string, id: string, name: string): Promise<Workspace | undefined> {
   const [row] = (await tx('workspaces')
     .where({ organization_id: organizationId, id })
@@ -95,6 +118,41 @@ export async function selectWorkspaceMembers(tx: Tx, organizationId: string, wor
     .orderBy('member_id')
     .select('workspace_id', 'member_id', 'role')) as Array<{ workspace_id: string; member_id: string; role: WorkspaceRole }>;
   return rows.map((row) => ({ workspaceId: row.workspace_id, memberId: row.member_id, role: row.role }));
+}
+
+/** A direct member of a Workspace as its member list shows them. */
+export interface WorkspaceMemberEntry {
+  memberId: string;
+  userName: string;
+  displayName: string | null;
+  status: MemberStatus;
+  role: WorkspaceRole;
+}
+
+/**
+ * Up to `limit` direct members of the Workspace after `after`, ordered by
+ * userName (case-insensitively), then id; the sort key is read from SQL so
+ * that the next page compares exactly what PostgreSQL ordered.
+ */
+export async function selectWorkspaceMemberPage(
+  tx: Tx,
+  organizationId: string,
+  workspaceId: string,
+  limit: number,
+  after?: Keyset,
+): Promise<Array<KeysetRow<WorkspaceMemberEntry>>> {
+  const query = tx('workspace_members as wm')
+    .join('members as m', (on) => on.on('m.id', 'wm.member_id').andOn('m.organization_id', 'wm.organization_id'))
+    .where({ 'wm.organization_id': organizationId, 'wm.workspace_id': workspaceId })
+    .select('m.id', 'm.user_name', 'm.display_name', 'm.status', 'wm.role', tx.raw('lower(m.user_name) AS sort_key'))
+    .orderByRaw('lower(m.user_name), m.id')
+    .limit(limit);
+  if (after) query.whereRaw('(lower(m.user_name), m.id) > (?, ?::uuid)', [after.key, after.id]);
+  const rows = (await query) as Array<{ id: string; user_name: string; display_name: string | null; status: MemberStatus; role: WorkspaceRole; sort_key: string }>;
+  return rows.map((row) => ({
+    item: { memberId: row.id, userName: row.user_name, displayName: row.display_name, status: row.status, role: row.role },
+    keyset: { key: row.sort_key, id: row.id },
+  }));
 }
 
 /**

@@ -2,6 +2,7 @@ import { isId, newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
+import { requireKeysetQuery, toKeysetPage, type KeysetPage, type KeysetQuery } from './keyset.js';
 import { selectMember } from './members.repo.js';
 import { selectOrganization } from './organizations.repo.js';
 import type { Actor, EffectiveAccess, Workspace, WorkspaceMembership, WorkspaceRole } from './types.js';
@@ -12,11 +13,16 @@ import {
   insertWorkspace,
   selectEffectiveAccess,
   selectWorkspace,
+  selectWorkspaceMemberPage,
   selectWorkspaceMembers,
   selectWorkspaces,
+  selectWorkspacesReachableBy,
   updateWorkspaceName,
   upsertWorkspaceMember,
+  type WorkspaceMemberEntry,
 } from './workspaces.repo.js';
+
+export type { WorkspaceMemberEntry } from './workspaces.repo.js';
 
 /**
  * Workspaces. Every Organization has one default Workspace that every member is
@@ -31,6 +37,17 @@ export async function getWorkspace(tx: Tx, organizationId: string, workspaceId: 
 
 export function listWorkspaces(tx: Tx, organizationId: string): Promise<Workspace[]> {
   return selectWorkspaces(tx, organizationId);
+}
+
+/**
+ * The Workspaces a member reaches now: those they are a direct member of and
+ * those granted to one of their groups. A suspended member reaches none.
+ */
+export async function listWorkspacesOfMember(tx: Tx, organizationId: string, memberId: string): Promise<Workspace[]> {
+  const member = isId(memberId) ? await selectMember(tx, organizationId, memberId) : undefined;
+  if (!member) throw new NotFoundError('member', memberId);
+  if (member.status !== 'active') return [];
+  return selectWorkspacesReachableBy(tx, organizationId, memberId);
 }
 
 /** Creates a Workspace; a member who creates one becomes its admin. */
@@ -119,19 +136,33 @@ export async function setWorkspaceRole(
 
 export async function removeWorkspaceMember(tx: Tx, actor: Actor, organizationId: string, workspaceId: string, memberId: string): Promise<void> {
   const workspace = await getWorkspace(tx, organizationId, workspaceId);
+  // Another Organization's member id is not found, even in the default Workspace.
+  await requireMember(tx, organizationId, memberId);
   if (workspace.isDefault) {
     throw new ConflictError(
       'default_workspace_membership',
       'Every member belongs to the default Workspace; remove them from the Organization instead',
     );
   }
-  if (!isId(memberId) || !(await deleteWorkspaceMember(tx, workspaceId, memberId))) throw new NotFoundError('workspace_member', memberId);
+  if (!(await deleteWorkspaceMember(tx, workspaceId, memberId))) throw new NotFoundError('workspace_member', memberId);
   await recordEvent(tx, organizationId, actor, { action: 'workspace.member_removed', target: { type: 'workspace', id: workspaceId }, data: { memberId } });
 }
 
 export async function listWorkspaceMembers(tx: Tx, organizationId: string, workspaceId: string): Promise<WorkspaceMembership[]> {
   await getWorkspace(tx, organizationId, workspaceId);
   return selectWorkspaceMembers(tx, organizationId, workspaceId);
+}
+
+/** A page of the Workspace's direct members with their roles, by userName. */
+export async function pageWorkspaceMembers(
+  tx: Tx,
+  organizationId: string,
+  workspaceId: string,
+  query: KeysetQuery,
+): Promise<KeysetPage<WorkspaceMemberEntry>> {
+  const { limit, after } = requireKeysetQuery(query);
+  await getWorkspace(tx, organizationId, workspaceId);
+  return toKeysetPage(await selectWorkspaceMemberPage(tx, organizationId, workspaceId, limit + 1, after), limit);
 }
 
 /**

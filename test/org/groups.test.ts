@@ -5,7 +5,11 @@ import {
   deleteGroup,
   getGroup,
   grantGroupRole,
+  listGroupGrants,
   listGroupMemberIds,
+  pageGroupMembers,
+  pageGroups,
+  removeGroupMember,
   removeGroupMembers,
   replaceGroupMembers,
   updateGroup,
@@ -91,5 +95,43 @@ describe('groups', () => {
     assert.equal(await countRows('group_members', { group_id: group.id }), 0);
     assert.equal(await countRows('group_workspace_grants', { group_id: group.id }), 0);
     assert.equal(await countRows('members', { id: member.id }), 1);
+  });
+
+  it('pages groups by displayName and a group\'s members by userName', async () => {
+    const org = await makeOrganization();
+    const tag = unique('g');
+    const members = await Promise.all(['Zed', 'ann', 'Bob'].map((name) => makeMember(org.id, { profile: { userName: `${name}.${tag}@example.test` } })));
+    for (const name of ['beta', 'Alpha', 'gamma']) {
+      await tx((t) => createGroup(t, system, org.id, { displayName: `${name} ${tag}`, memberIds: members.map((member) => member.id) }));
+    }
+
+    const first = await tx((t) => pageGroups(t, org.id, { limit: 2 }));
+    const second = await tx((t) => pageGroups(t, org.id, { limit: 2, after: first.next! }));
+
+    assert.deepEqual([...first.entries, ...second.entries].map((group) => group.displayName.split(' ')[0]), ['Alpha', 'beta', 'gamma']);
+    assert.equal(second.next, null);
+    const people = await tx((t) => pageGroupMembers(t, org.id, first.entries[0]!.id, { limit: 10 }));
+    assert.deepEqual(people.entries.map((entry) => entry.userName.split('.')[0]), ['ann', 'Bob', 'Zed']);
+    assert.equal(people.next, null);
+  });
+
+  it('removes one member, and answers "not found" for a member who is not in the group', async () => {
+    const org = await makeOrganization();
+    const [inside, outside] = [await makeMember(org.id), await makeMember(org.id)];
+    const group = await tx((t) => createGroup(t, system, org.id, { displayName: unique('One'), memberIds: [inside.id] }));
+    await tx((t) => removeGroupMember(t, system, org.id, group.id, inside.id));
+    assert.equal((await rejectionOf(tx((t) => removeGroupMember(t, system, org.id, group.id, outside.id)))).code, 'group_member_not_found');
+    assert.equal(await countRows('group_members', { group_id: group.id }), 0);
+    assert.equal(await countRows('audit_events', { target_id: group.id, action: 'group.updated' }), 1);
+  });
+
+  it('records a grant once: granting the same role again changes nothing, changing it is one more event', async () => {
+    const org = await makeOrganization();
+    const group = await tx((t) => createGroup(t, system, org.id, { displayName: unique('Grants') }));
+    await tx((t) => grantGroupRole(t, system, org.id, group.id, org.defaultWorkspace.id, 'contributor'));
+    await tx((t) => grantGroupRole(t, system, org.id, group.id, org.defaultWorkspace.id, 'contributor'));
+    await tx((t) => grantGroupRole(t, system, org.id, group.id, org.defaultWorkspace.id, 'admin'));
+    assert.deepEqual(await tx((t) => listGroupGrants(t, org.id, group.id)), [{ groupId: group.id, workspaceId: org.defaultWorkspace.id, role: 'admin' }]);
+    assert.equal(await countRows('audit_events', { target_id: group.id, action: 'group.role_granted' }), 2);
   });
 });

@@ -6,10 +6,13 @@ import {
   deleteWorkspace,
   effectiveAccess,
   listWorkspaceMembers,
+  listWorkspacesOfMember,
+  pageWorkspaceMembers,
   removeWorkspaceMember,
   renameWorkspace,
   setWorkspaceRole,
 } from '../../src/org/workspaces.service.js';
+import { suspendMember } from '../../src/org/members.service.js';
 import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
 
 describe('workspaces', () => {
@@ -87,5 +90,57 @@ describe('workspaces', () => {
     assert.equal(await countRows('workspace_members', { workspace_id: workspace.id }), 0);
     assert.equal(await countRows('group_workspace_grants', { workspace_id: workspace.id }), 0);
     assert.equal(await countRows('groups', { id: group.id }), 1);
+  });
+
+  it('lists the Workspaces a member reaches, directly or through a group, and none while they are suspended', async () => {
+    const org = await makeOrganization();
+    const member = await makeMember(org.id);
+    const direct = await tx((t) => createWorkspace(t, system, org.id, unique('Direct')));
+    const granted = await tx((t) => createWorkspace(t, system, org.id, unique('Granted')));
+    await tx((t) => createWorkspace(t, system, org.id, unique('Elsewhere')));
+    await tx((t) => addWorkspaceMember(t, system, org.id, direct.id, member.id));
+    const group = await tx((t) => createGroup(t, system, org.id, { displayName: unique('Readers'), memberIds: [member.id] }));
+    await tx((t) => grantGroupRole(t, system, org.id, group.id, granted.id, 'contributor'));
+
+    const reached = await tx((t) => listWorkspacesOfMember(t, org.id, member.id));
+
+    assert.deepEqual(reached.map((workspace) => workspace.id), [org.defaultWorkspace.id, direct.id, granted.id]);
+    await tx((t) => suspendMember(t, system, org.id, member.id));
+    assert.deepEqual(await tx((t) => listWorkspacesOfMember(t, org.id, member.id)), []);
+  });
+
+  it('pages a Workspace\'s direct members by userName, case-insensitively, without skipping or repeating', async () => {
+    const org = await makeOrganization();
+    const workspace = await tx((t) => createWorkspace(t, system, org.id, unique('Paged')));
+    const tag = unique('p');
+    const names = ['Bea', 'amy', 'Cid', 'dan', 'Eve'].map((name) => `${name}.${tag}@example.test`);
+    for (const userName of names) {
+      const member = await makeMember(org.id, { profile: { userName } });
+      await tx((t) => addWorkspaceMember(t, system, org.id, workspace.id, member.id, userName.startsWith('Cid') ? 'admin' : 'contributor'));
+    }
+
+    const seen: string[] = [];
+    let after: { key: string; id: string } | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 2, ...(after ? { after } : {}) }));
+      seen.push(...page.entries.map((entry) => entry.userName));
+      if (!page.next) break;
+      after = page.next;
+    }
+
+    assert.deepEqual(seen, [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+    const first = await tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 200 }));
+    assert.equal(first.next, null);
+    assert.equal(first.entries.find((entry) => entry.userName.startsWith('Cid'))!.role, 'admin');
+    assert.equal((await rejectionOf(tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 0 })))).code, 'invalid_limit');
+    assert.equal((await rejectionOf(tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 5, after: { key: 'x', id: 'nope' } })))).code, 'invalid_cursor');
+  });
+
+  it('answers "not found" for another Organization\'s member, even in the default Workspace', async () => {
+    const [org, other] = [await makeOrganization(), await makeOrganization()];
+    const stranger = await makeMember(other.id);
+    const error = await rejectionOf(tx((t) => removeWorkspaceMember(t, system, org.id, org.defaultWorkspace.id, stranger.id)));
+    assert.equal(error.code, 'member_not_found');
+    assert.equal(await countRows('workspace_members', { member_id: stranger.id }), 1);
   });
 });

@@ -1,0 +1,138 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { inTransaction } from '../db/transaction.js';
+import {
+  addGroupMembers,
+  createGroup,
+  deleteGroup,
+  grantGroupRole,
+  listGroupGrants,
+  pageGroupMembers,
+  pageGroups,
+  removeGroupMember,
+  revokeGroupRole,
+  updateGroup,
+  type GroupMemberEntry,
+} from '../org/groups.service.js';
+import { workspaceRoles, type Group, type GroupGrant } from '../org/types.js';
+import { cursorOf, keysetQueryOf, pageQuery } from './pagination.js';
+import { defineRoute, type ApiRoute } from './registry.js';
+
+export const groupSchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    externalId: z.string().nullable(),
+    managedBy: z.enum(['none', 'scim']).meta({
+      description: '`scim`: pushed by the identity provider; its name and members are read-only here, its Workspace grants are not. `none`: made by an Admin.',
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Group' });
+
+export function presentGroup(group: Group): z.infer<typeof groupSchema> {
+  return {
+    id: group.id,
+    displayName: group.displayName,
+    externalId: group.externalId,
+    managedBy: group.managedBy,
+    createdAt: group.createdAt.toISOString(),
+    updatedAt: group.updatedAt.toISOString(),
+  };
+}
+
+export const groupMemberSchema = z
+  .object({ memberId: z.string(), userName: z.string(), displayName: z.string().nullable(), status: z.enum(['active', 'suspended']) })
+  .meta({ id: 'GroupMember' });
+
+function presentGroupMember(entry: GroupMemberEntry): z.infer<typeof groupMemberSchema> {
+  return { memberId: entry.memberId, userName: entry.userName, displayName: entry.displayName, status: entry.status };
+}
+
+const workspaceRole = z.enum(workspaceRoles);
+
+export const groupGrantSchema = z.object({ groupId: z.string(), workspaceId: z.string(), role: workspaceRole }).meta({ id: 'GroupGrant' });
+
+function presentGrant(grant: GroupGrant): z.infer<typeof groupGrantSchema> {
+  return { groupId: grant.groupId, workspaceId: grant.workspaceId, role: grant.role };
+}
+
+const memberIds = z.array(z.string().max(100)).max(1000);
+const newGroup = z.object({ displayName: z.string(), memberIds: memberIds.optional() }).strict();
+const rename = z.object({ displayName: z.string() }).strict();
+const addMembers = z.object({ memberIds: memberIds.min(1) }).strict();
+const roleBody = z.object({ role: workspaceRole }).strict();
+const admin = ['admin'] as const;
+const tag = 'Groups';
+
+/**
+ * `/groups`: an Admin makes groups, fills them and grants them Workspace roles.
+ * Groups an IdP pushes over SCIM keep their name and members for the IdP
+ * (409 `externally_managed` here); their grants are the Admin's.
+ */
+export function groupRoutes(db: Knex): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/groups', summary: 'List the groups by displayName, with who manages each', tag, roles: admin, query: pageQuery,
+      response: { status: 200, schema: z.object({ groups: z.array(groupSchema), nextCursor: z.string().nullable() }) },
+      handle: async ({ caller, query }) => {
+        const page = await inTransaction(db, (tx) => pageGroups(tx, caller.organizationId, keysetQueryOf(query)));
+        return { groups: page.entries.map(presentGroup), nextCursor: cursorOf(page.next) };
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/groups', summary: 'Create a group, optionally with members', tag, roles: admin, body: newGroup,
+      response: { status: 201, schema: groupSchema },
+      handle: async ({ caller, body }) =>
+        presentGroup(await inTransaction(db, (tx) => createGroup(tx, caller.actor, caller.organizationId, { displayName: body.displayName, managedBy: 'none', memberIds: body.memberIds ?? [] }))),
+    }),
+    defineRoute({
+      method: 'patch', path: '/groups/{id}', summary: 'Rename a group (not a SCIM-pushed one)', tag, roles: admin, body: rename,
+      response: { status: 200, schema: groupSchema },
+      handle: async ({ caller, params, body }) =>
+        presentGroup(await inTransaction(db, (tx) => updateGroup(tx, caller.actor, caller.organizationId, params.id!, { displayName: body.displayName }))),
+    }),
+    defineRoute({
+      method: 'delete', path: '/groups/{id}', summary: 'Delete a group with its memberships and grants (not a SCIM-pushed one); its members stay', tag, roles: admin,
+      response: { status: 204, schema: null },
+      handle: ({ caller, params }) => inTransaction(db, (tx) => deleteGroup(tx, caller.actor, caller.organizationId, params.id!)),
+    }),
+    defineRoute({
+      method: 'get', path: '/groups/{id}/members', summary: 'List the group’s members, by userName', tag, roles: admin, query: pageQuery,
+      response: { status: 200, schema: z.object({ members: z.array(groupMemberSchema), nextCursor: z.string().nullable() }) },
+      handle: async ({ caller, params, query }) => {
+        const page = await inTransaction(db, (tx) => pageGroupMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
+        return { members: page.entries.map(presentGroupMember), nextCursor: cursorOf(page.next) };
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/groups/{id}/members', summary: 'Add members to a group (not a SCIM-pushed one); those already in are skipped', tag, roles: admin, body: addMembers,
+      response: { status: 200, schema: z.object({ added: z.array(z.string()) }).meta({ id: 'GroupMembersAdded' }) },
+      handle: async ({ caller, params, body }) => ({
+        added: await inTransaction(db, (tx) => addGroupMembers(tx, caller.actor, caller.organizationId, params.id!, body.memberIds)),
+      }),
+    }),
+    defineRoute({
+      method: 'delete', path: '/groups/{id}/members/{memberId}', summary: 'Remove a member from a group (not a SCIM-pushed one)', tag, roles: admin,
+      response: { status: 204, schema: null },
+      handle: ({ caller, params }) => inTransaction(db, (tx) => removeGroupMember(tx, caller.actor, caller.organizationId, params.id!, params.memberId!)),
+    }),
+    defineRoute({
+      method: 'get', path: '/groups/{id}/grants', summary: 'List the Workspace roles the group grants its members', tag, roles: admin,
+      response: { status: 200, schema: z.object({ grants: z.array(groupGrantSchema) }) },
+      handle: async ({ caller, params }) => ({ grants: (await inTransaction(db, (tx) => listGroupGrants(tx, caller.organizationId, params.id!))).map(presentGrant) }),
+    }),
+    defineRoute({
+      method: 'put', path: '/groups/{id}/grants/{workspaceId}', summary: 'Grant the group a role in a Workspace, or change it (SCIM-pushed groups too)', tag, roles: admin, body: roleBody,
+      response: { status: 200, schema: groupGrantSchema },
+      handle: async ({ caller, params, body }) =>
+        presentGrant(await inTransaction(db, (tx) => grantGroupRole(tx, caller.actor, caller.organizationId, params.id!, params.workspaceId!, body.role))),
+    }),
+    defineRoute({
+      method: 'delete', path: '/groups/{id}/grants/{workspaceId}', summary: 'Revoke the group’s role in a Workspace (SCIM-pushed groups too)', tag, roles: admin,
+      response: { status: 204, schema: null },
+      handle: ({ caller, params }) => inTransaction(db, (tx) => revokeGroupRole(tx, caller.actor, caller.organizationId, params.id!, params.workspaceId!)),
+    }),
+  ];
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../errors.js';
+import { maxPageSize, type Keyset, type KeysetQuery } from '../org/keyset.js';
+
+/**
+ * Cursor paging of `/api/v1` lists: `?limit=` (default 50, at most 200) and
+ * `?cursor=` taken from the previous page's `nextCursor`. The cursor is opaque
+ * to clients: base64url of the last item's sort key and id.
+ */
+
+export const defaultPageSize = 50;
+
+export const pageQuery = z
+  .object({
+    // Optional rather than defaulted, so that the OpenAPI document (which describes outputs) does not call it required.
+    limit: z.coerce.number().int().min(1).max(maxPageSize).optional().meta({ description: `Items per page, 1 to ${maxPageSize} (default ${defaultPageSize})` }),
+    cursor: z.string().max(2000).optional().meta({ description: 'The previous page’s nextCursor' }),
+  })
+  .strict();
+
+export type PageQueryInput = z.infer<typeof pageQuery>;
+
+export function cursorOf(next: Keyset | null): string | null {
+  return next ? Buffer.from(JSON.stringify([next.key, next.id]), 'utf8').toString('base64url') : null;
+}
+
+/** The page a request asks for; a cursor this API did not give out is a 400. */
+export function keysetQueryOf({ limit = defaultPageSize, cursor }: PageQueryInput): KeysetQuery {
+  if (cursor === undefined) return { limit };
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'string' || typeof decoded[1] !== 'string') {
+    throw new InvalidInputError('invalid_cursor', 'The cursor is not one this list gave out', { field: 'cursor' });
+  }
+  return { limit, after: { key: decoded[0], id: decoded[1] } };
+}
