@@ -22,8 +22,11 @@ export interface ApiRoute<Body = unknown, Query = unknown> {
   before?: RequestHandler[];
   body?: z.ZodType<Body>;
   query?: z.ZodType<Query>;
-  /** The success answer: its status and schema (null for no body); `alternatives`: other success statuses a handler may choose (`res.locals.status`). */
-  response: { status: number; schema: z.ZodType | null; alternatives?: number[] };
+  /**
+   * The success answer: its status and schema (null for no JSON body); `alternatives`: other success statuses a handler may
+   * choose (`res.locals.status`); `contentType`: for a non-JSON body the handler writes itself with `res` (schema null).
+   */
+  response: { status: number; schema: z.ZodType | null; alternatives?: number[]; contentType?: string };
   handle(input: { caller: ApiCaller; params: Record<string, string>; body: Body; query: Query; req: Request; res: Response }): Promise<unknown>;
 }
 
@@ -88,7 +91,11 @@ export function openApiDocument(routes: ApiRoute[], publicUrl: string): Record<s
         ...Object.fromEntries(
           [route.response.status, ...(route.response.alternatives ?? [])].map((status) => [
             status,
-            route.response.schema ? { description: 'Success', content: { 'application/json': { schema: schema(route.response.schema) } } } : { description: 'Success, no body' },
+            route.response.schema
+              ? { description: 'Success', content: { 'application/json': { schema: schema(route.response.schema) } } }
+              : route.response.contentType
+                ? { description: 'Success', content: { [route.response.contentType]: { schema: { type: 'string' } } } }
+                : { description: 'Success, no body' },
           ]),
         ),
         400: { description: 'Invalid input', ...errorBody },

@@ -4,9 +4,13 @@ import type { TxtLookup } from '../dns/txt-resolver.js';
 import { requireSession, type CookieSettings } from '../sso/session-auth.js';
 import type { SessionTokens } from '../sso/session-tokens.js';
 import { requireOrganization } from './access.js';
+import { auditRoutes } from './audit.routes.js';
 import { domainRoutes } from './domains.routes.js';
 import { groupRoutes } from './groups.routes.js';
+import { apiKeyRoutes, apiKeyWhoami } from './keys.routes.js';
+import { organizationRoutes } from './organization.routes.js';
 import { mountRoutes, openApiDocument, type ApiRoute } from './registry.js';
+import { scimTokenRoutes } from './scim-tokens.routes.js';
 import { seatRoutes } from './seats.routes.js';
 import { ssoRoutes } from './sso.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
@@ -23,7 +27,17 @@ export interface ApiDependencies {
 
 /** Every route of the admin API, declared once (see registry.ts). */
 export function apiRoutes({ db, publicUrl, lookupTxt }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt'>): ApiRoute[] {
-  return [...domainRoutes(db, lookupTxt), ...ssoRoutes(db, publicUrl), ...seatRoutes(db), ...workspaceRoutes(db), ...groupRoutes(db)];
+  return [
+    ...domainRoutes(db, lookupTxt),
+    ...ssoRoutes(db, publicUrl),
+    ...organizationRoutes(db),
+    ...apiKeyRoutes(db),
+    ...scimTokenRoutes(db),
+    ...auditRoutes(db),
+    ...seatRoutes(db),
+    ...workspaceRoutes(db),
+    ...groupRoutes(db),
+  ];
 }
 
 /**
@@ -41,6 +55,8 @@ export function apiRouter(dependencies: ApiDependencies): Router {
     res.json(document);
   });
   router.use(express.json({ limit: '1mb' }));
+  // An API key answers `/whoami` only; every other route, and /whoami without a key, needs a session.
+  router.get('/whoami', apiKeyWhoami(db));
   router.use(requireSession(db, tokens, cookies), requireOrganization);
   mountRoutes(router, routes, { checkResponses: dependencies.checkResponses ?? false });
   return router;

@@ -72,6 +72,56 @@ export async function selectAuditEvents(tx: Tx, query: AuditQuery): Promise<Audi
   return rows.map(rowToAuditEvent);
 }
 
+/** What an admin looks for in the audit log; every field narrows it, all are optional. */
+export interface AuditFilter {
+  actorType?: AuditEvent['actorType'];
+  actorId?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Events at or after this instant. */
+  from?: Date;
+  /** Events strictly before this instant. */
+  to?: Date;
+}
+
+/** Where a page of the audit log starts: after the event with this exact `created_at` (microseconds, ISO) and id. */
+export interface AuditPosition {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * One page of the Organization's audit log, newest first, in the order
+ * (created_at DESC, id DESC) that the audit indexes hold. Keyset paging: each
+ * page starts strictly after `after`, so no event is skipped or repeated
+ * however deep the page, and events written meanwhile (newer) do not shift it.
+ * Each event comes with its position, the exact created_at (PostgreSQL keeps
+ * microseconds; a JavaScript Date would round them away and break the keyset).
+ */
+export async function selectAuditEventPage(
+  tx: Tx,
+  organizationId: string,
+  filter: AuditFilter,
+  page: { limit: number; after?: AuditPosition },
+): Promise<Array<{ event: AuditEvent; position: AuditPosition }>> {
+  const q = tx<AuditEventRow>('audit_events')
+    .select('*', tx.raw(`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_created_at`))
+    .where('organization_id', organizationId);
+  if (filter.actorType) q.andWhere('actor_type', filter.actorType);
+  if (filter.actorId) q.andWhere('actor_id', filter.actorId);
+  if (filter.action) q.andWhere('action', filter.action);
+  if (filter.targetType) q.andWhere('target_type', filter.targetType);
+  if (filter.targetId) q.andWhere('target_id', filter.targetId);
+  if (filter.from) q.andWhere('created_at', '>=', filter.from);
+  if (filter.to) q.andWhere('created_at', '<', filter.to);
+  if (page.after) q.andWhereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [page.after.createdAt, page.after.id]);
+  const rows = (await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit)) as Array<
+    AuditEventRow & { position_created_at: string }
+  >;
+  return rows.map((row) => ({ event: rowToAuditEvent(row), position: { createdAt: row.position_created_at, id: row.id } }));
+}
+
 export async function deleteAuditEventsOf(tx: Tx, organizationId: string): Promise<void> {
   await tx('audit_events').where('organization_id', organizationId).delete();
 }

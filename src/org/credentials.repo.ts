@@ -76,14 +76,21 @@ export async function countActiveScimTokens(tx: Tx, organizationId: string): Pro
 }
 
 export async function selectScimTokens(tx: Tx, organizationId: string): Promise<ScimToken[]> {
-  const rows = await tx<ScimTokenRow>('scim_tokens').where({ organization_id: organizationId }).orderBy('created_at');
+  const rows = await tx<ScimTokenRow>('scim_tokens').where({ organization_id: organizationId }).orderBy([{ column: 'created_at' }, { column: 'id' }]);
   return rows.map(rowToScimToken);
 }
 
+export async function selectScimToken(tx: Tx, organizationId: string, id: string): Promise<ScimToken | undefined> {
+  const row = await tx<ScimTokenRow>('scim_tokens').where({ organization_id: organizationId, id }).first();
+  return row && rowToScimToken(row);
+}
+
+/** Revokes the token if it is live; undefined when there was no live token to revoke. */
 export async function markScimTokenRevoked(tx: Tx, organizationId: string, id: string): Promise<ScimToken | undefined> {
   const [row] = (await tx('scim_tokens')
     .where({ organization_id: organizationId, id })
-    .update({ revoked_at: tx.raw('coalesce(revoked_at, now())') })
+    .whereNull('revoked_at')
+    .update({ revoked_at: tx.fn.now() })
     .returning('*')) as ScimTokenRow[];
   return row && rowToScimToken(row);
 }
@@ -109,7 +116,7 @@ export async function insertApiKey(
 export async function selectApiKeys(tx: Tx, organizationId: string, memberId?: string): Promise<ApiKey[]> {
   const q = tx<ApiKeyRow>('api_keys').where({ organization_id: organizationId });
   if (memberId) q.andWhere({ member_id: memberId });
-  return (await q.orderBy('created_at')).map(rowToApiKey);
+  return (await q.orderBy([{ column: 'created_at' }, { column: 'id' }])).map(rowToApiKey);
 }
 
 export async function selectApiKeyByHash(tx: Tx, hash: string): Promise<(ApiKey & { hash: string }) | undefined> {
@@ -117,10 +124,17 @@ export async function selectApiKeyByHash(tx: Tx, hash: string): Promise<(ApiKey 
   return row && { ...rowToApiKey(row), hash: row.key_hash };
 }
 
+export async function selectApiKey(tx: Tx, organizationId: string, id: string): Promise<ApiKey | undefined> {
+  const row = await tx<ApiKeyRow>('api_keys').where({ organization_id: organizationId, id }).first();
+  return row && rowToApiKey(row);
+}
+
+/** Revokes the key if it is live; undefined when there was no live key to revoke. */
 export async function markApiKeyRevoked(tx: Tx, organizationId: string, id: string, reason: string): Promise<ApiKey | undefined> {
   const [row] = (await tx('api_keys')
     .where({ organization_id: organizationId, id })
-    .update({ revoked_at: tx.raw('coalesce(revoked_at, now())'), revoked_reason: tx.raw('coalesce(revoked_reason, ?)', [reason]) })
+    .whereNull('revoked_at')
+    .update({ revoked_at: tx.fn.now(), revoked_reason: reason })
     .returning('*')) as ApiKeyRow[];
   return row && rowToApiKey(row);
 }

@@ -9,8 +9,10 @@ import {
   insertScimToken,
   markApiKeyRevoked,
   markScimTokenRevoked,
+  selectApiKey,
   selectApiKeyByHash,
   selectApiKeys,
+  selectScimToken,
   selectScimTokens,
   touchApiKey,
   touchScimTokenIfStale,
@@ -22,7 +24,7 @@ import { lockOrganization } from './organizations.repo.js';
 import { generateSecret, hashesMatch, hashSecret } from './secrets.js';
 import type { Actor, ApiKey, Member, ScimToken } from './types.js';
 import { requireText } from './validation.js';
-import { effectiveAccess } from './workspaces.service.js';
+import { effectiveAccess, getWorkspace } from './workspaces.service.js';
 
 /** Two active SCIM tokens let an IdP rotate its credential without downtime. */
 export const maxActiveScimTokens = 2;
@@ -54,10 +56,19 @@ export function listScimTokens(tx: Tx, organizationId: string): Promise<ScimToke
   return selectScimTokens(tx, organizationId);
 }
 
+/**
+ * Revokes a SCIM token. Revoking one already revoked changes nothing and records
+ * nothing; it answers the token as it is.
+ */
 export async function revokeScimToken(tx: Tx, actor: Actor, organizationId: string, tokenId: string): Promise<ScimToken> {
-  const token = isId(tokenId) ? await markScimTokenRevoked(tx, organizationId, tokenId) : undefined;
-  if (!token) throw new NotFoundError('scim_token', tokenId);
-  verifiedScimTokens.forget((remembered) => remembered.id === tokenId);
+  if (!isId(tokenId)) throw new NotFoundError('scim_token', tokenId);
+  const token = await markScimTokenRevoked(tx, organizationId, tokenId);
+  if (!token) {
+    const existing = await selectScimToken(tx, organizationId, tokenId);
+    if (!existing) throw new NotFoundError('scim_token', tokenId);
+    return existing;
+  }
+  forgetNowAndOnCommit(tx, (remembered) => remembered.id === tokenId);
   await recordEvent(tx, organizationId, actor, { action: 'scim_token.revoked', target: { type: 'scim_token', id: tokenId } });
   return token;
 }
@@ -72,6 +83,8 @@ export async function createApiKey(
   name: string,
 ): Promise<{ key: string; apiKey: ApiKey }> {
   const keyName = requireText('name', name, 100);
+  // Another Organization's Workspace is not found; one of this Organization the member cannot reach is refused.
+  await getWorkspace(tx, organizationId, workspaceId);
   const access = await effectiveAccess(tx, organizationId, memberId);
   if (!access.some((entry) => entry.workspaceId === workspaceId)) {
     throw new ForbiddenError('no_workspace_access', 'The member has no access to this Workspace, so cannot hold a key for it', { workspaceId });
@@ -82,13 +95,26 @@ export async function createApiKey(
   return { key: secret.secret, apiKey };
 }
 
-export function listApiKeys(tx: Tx, organizationId: string, memberId?: string): Promise<ApiKey[]> {
+/** The Organization's API keys (revoked ones too), or one member's; a member of another Organization is not found. */
+export async function listApiKeys(tx: Tx, organizationId: string, memberId?: string): Promise<ApiKey[]> {
+  if (memberId !== undefined && !(isId(memberId) && (await selectMember(tx, organizationId, memberId)))) throw new NotFoundError('member', memberId);
   return selectApiKeys(tx, organizationId, memberId);
 }
 
-export async function revokeApiKey(tx: Tx, actor: Actor, organizationId: string, keyId: string): Promise<ApiKey> {
-  const key = isId(keyId) ? await markApiKeyRevoked(tx, organizationId, keyId, 'revoked') : undefined;
+export async function getApiKey(tx: Tx, organizationId: string, keyId: string): Promise<ApiKey> {
+  const key = isId(keyId) ? await selectApiKey(tx, organizationId, keyId) : undefined;
   if (!key) throw new NotFoundError('api_key', keyId);
+  return key;
+}
+
+/**
+ * Revokes an API key: it stops working on the next request. Revoking one
+ * already revoked changes nothing and records nothing.
+ */
+export async function revokeApiKey(tx: Tx, actor: Actor, organizationId: string, keyId: string): Promise<ApiKey> {
+  if (!isId(keyId)) throw new NotFoundError('api_key', keyId);
+  const key = await markApiKeyRevoked(tx, organizationId, keyId, 'revoked');
+  if (!key) return getApiKey(tx, organizationId, keyId);
   await recordEvent(tx, organizationId, actor, { action: 'api_key.revoked', target: { type: 'api_key', id: keyId } });
   return key;
 }
@@ -138,9 +164,24 @@ class VerifiedScimTokens {
 
 const verifiedScimTokens = new VerifiedScimTokens();
 
-/** Forgets every remembered SCIM token of the Organization (it is being deleted). */
-export function forgetScimTokensOf(organizationId: string): void {
-  verifiedScimTokens.forget((token) => token.organizationId === organizationId);
+/**
+ * Forgets remembered tokens now and again once `tx` commits: a request on this
+ * instance that read the token between the two (the revocation not yet
+ * committed) must not keep it remembered past the commit.
+ */
+function forgetNowAndOnCommit(tx: Tx, matches: (token: ScimToken) => boolean): void {
+  verifiedScimTokens.forget(matches);
+  tx.executionPromise?.then(
+    () => verifiedScimTokens.forget(matches),
+    () => undefined,
+  );
+}
+
+/** Forgets every remembered SCIM token of the Organization (it is being deleted in `tx`). */
+export function forgetScimTokensOf(organizationId: string, tx?: Tx): void {
+  const matches = (token: ScimToken) => token.organizationId === organizationId;
+  if (tx) forgetNowAndOnCommit(tx, matches);
+  else verifiedScimTokens.forget(matches);
 }
 
 export interface ScimTokenCheck {

@@ -1,6 +1,6 @@
 import { isId, newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
-import { NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import { upsertAccountByEmail } from './accounts.repo.js';
 import { deleteAuditEventsOf } from './audit.repo.js';
 import { recordEvent, recordEvents } from './audit.service.js';
@@ -73,17 +73,26 @@ export async function renameOrganization(tx: Tx, actor: Actor, organizationId: s
   return organization;
 }
 
+export interface DeleteOptions {
+  /** When given, the deletion goes ahead only if this is the Organization's current name, exactly: a typed confirmation. */
+  confirmName?: string;
+}
+
 /**
  * Deletes the Organization and everything in it: members, seats, Workspaces,
  * groups, tokens, keys, sessions and its audit log. One record stays: the
  * deletion itself, so the operator can still answer "who deleted it, and when".
  */
-export async function deleteOrganization(tx: Tx, actor: Actor, organizationId: string): Promise<void> {
+export async function deleteOrganization(tx: Tx, actor: Actor, organizationId: string, options: DeleteOptions = {}): Promise<void> {
   const organization = isId(organizationId) ? await lockOrganization(tx, organizationId) : undefined;
   if (!organization) throw new NotFoundError('organization', organizationId);
+  // Compared under the row lock, so a rename racing the deletion cannot slip past it.
+  if (options.confirmName !== undefined && options.confirmName !== organization.name) {
+    throw new InvalidInputError('confirmation_mismatch', 'To delete the Organization, confirm with its current name, exactly as it is written', { field: 'confirmName' });
+  }
   await deleteAuditEventsOf(tx, organizationId);
   await deleteOrganizationRow(tx, organizationId);
-  forgetScimTokensOf(organizationId);
+  forgetScimTokensOf(organizationId, tx);
   await recordEvent(tx, organizationId, actor, {
     action: 'organization.deleted',
     target: { type: 'organization', id: organizationId },

@@ -4,12 +4,13 @@ import {
   authenticateScimToken,
   createApiKey,
   createScimToken,
+  listApiKeys,
   revokeApiKey,
   revokeScimToken,
 } from '../../src/org/credentials.service.js';
 import { createWorkspace } from '../../src/org/workspaces.service.js';
-import { db } from '../support/database.js';
-import { makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
+import { db, testDatabase } from '../support/database.js';
+import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
 
 describe('credentials', () => {
   it('stores only a SCIM token\'s hash and records its use', async () => {
@@ -50,5 +51,40 @@ describe('credentials', () => {
     assert.equal((await tx((t) => authenticateApiKey(t, key)))!.member.id, member.id);
     await tx((t) => revokeApiKey(t, system, org.id, apiKey.id));
     assert.equal(await tx((t) => authenticateApiKey(t, key)), null);
+  });
+
+  it('records a revocation once: revoking a revoked key or token again changes nothing', async () => {
+    const org = await makeOrganization();
+    const { apiKey } = await tx((t) => createApiKey(t, system, org.id, org.admin.id, org.defaultWorkspace.id, 'k'));
+    const { scimToken } = await tx((t) => createScimToken(t, system, org.id));
+    const firstKey = await tx((t) => revokeApiKey(t, system, org.id, apiKey.id));
+    const firstToken = await tx((t) => revokeScimToken(t, system, org.id, scimToken.id));
+    assert.deepEqual(await tx((t) => revokeApiKey(t, system, org.id, apiKey.id)), firstKey);
+    assert.deepEqual(await tx((t) => revokeScimToken(t, system, org.id, scimToken.id)), firstToken);
+    assert.equal(await countRows('audit_events', { organization_id: org.id, action: 'api_key.revoked' }), 1);
+    assert.equal(await countRows('audit_events', { organization_id: org.id, action: 'scim_token.revoked' }), 1);
+  });
+
+  it('finds another Organization\'s Workspace and members "not found" for API keys', async () => {
+    const [org, other] = [await makeOrganization(), await makeOrganization()];
+    assert.equal((await rejectionOf(tx((t) => createApiKey(t, system, org.id, org.admin.id, other.defaultWorkspace.id, 'k')))).code, 'workspace_not_found');
+    assert.equal((await rejectionOf(tx((t) => createApiKey(t, system, org.id, other.admin.id, org.defaultWorkspace.id, 'k')))).code, 'member_not_found');
+    assert.equal((await rejectionOf(tx((t) => listApiKeys(t, org.id, other.admin.id)))).code, 'member_not_found');
+    assert.equal((await rejectionOf(tx((t) => listApiKeys(t, org.id, 'nope')))).code, 'member_not_found');
+  });
+
+  it('does not keep trusting a SCIM token that a request read while its revocation was being committed', async function () {
+    // Two transactions open at once need two connections: PostgreSQL only (the embedded database has one).
+    if (!testDatabase().url) this.skip();
+    const org = await makeOrganization();
+    const { token, scimToken } = await tx((t) => createScimToken(t, system, org.id));
+    // Used a moment ago, so the check below only reads the row (the revoking transaction holds its lock).
+    assert.ok(await authenticateScimToken(db(), token));
+    await tx(async (t) => {
+      await revokeScimToken(t, system, org.id, scimToken.id);
+      // Another request on this instance, before the commit: the row still says live, and it is remembered.
+      assert.ok(await authenticateScimToken(db(), token, { cacheMs: 60_000 }));
+    });
+    assert.equal(await authenticateScimToken(db(), token, { cacheMs: 60_000 }), null);
   });
 });

@@ -6,7 +6,7 @@ import { deleteOrganization, renameOrganization } from '../../src/org/organizati
 import { setSeatLimit } from '../../src/org/seats.service.js';
 import { createWorkspace } from '../../src/org/workspaces.service.js';
 import { db } from '../support/database.js';
-import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
+import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
 
 const tablesWithOrganization = [
   'members',
@@ -62,5 +62,16 @@ describe('organizations', () => {
     }
     const left = await db()('audit_events').where({ organization_id: org.id });
     assert.deepEqual(left.map((event: { action: string }) => event.action), ['organization.deleted']);
+  });
+
+  it('deletes only when the confirmation is the current name, exactly', async () => {
+    const org = await makeOrganization('Acme Corp');
+    for (const confirmName of ['acme corp', 'Acme Corp ', 'Acme', '']) {
+      const refused = await rejectionOf(tx((t) => deleteOrganization(t, org.adminActor, org.id, { confirmName })));
+      assert.equal(refused.code, 'confirmation_mismatch', JSON.stringify(confirmName));
+    }
+    assert.equal(await countRows('organizations', { id: org.id }), 1);
+    await tx((t) => deleteOrganization(t, org.adminActor, org.id, { confirmName: 'Acme Corp' }));
+    assert.equal(await countRows('organizations', { id: org.id }), 0);
   });
 });

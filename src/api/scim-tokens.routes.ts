@@ -1,0 +1,65 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { inTransaction } from '../db/transaction.js';
+import { createScimToken, listScimTokens, maxActiveScimTokens, revokeScimToken } from '../org/credentials.service.js';
+import type { ScimToken } from '../org/types.js';
+import { defineRoute, type ApiRoute } from './registry.js';
+
+const timestamp = z.string().nullable();
+
+export const scimTokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    /** The token's first characters, to tell tokens apart; never the token. */
+    prefix: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: timestamp,
+    revokedAt: timestamp,
+  })
+  .meta({ id: 'ScimToken' });
+
+const newScimTokenSchema = scimTokenSchema
+  .extend({ token: z.string().describe('The bearer token for the IdP: shown in this answer only, never again') })
+  .meta({ id: 'NewScimToken' });
+
+export function presentScimToken(token: ScimToken): z.infer<typeof scimTokenSchema> {
+  return {
+    id: token.id,
+    name: token.name,
+    prefix: token.prefix,
+    createdAt: token.createdAt.toISOString(),
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    revokedAt: token.revokedAt?.toISOString() ?? null,
+  };
+}
+
+const newToken = z.object({ name: z.string().max(100) }).strict();
+const admin = ['admin'] as const;
+const tag = 'SCIM tokens';
+
+/** `/scim-tokens`: an Admin issues the bearer tokens an IdP provisions with on `/scim/v2`, and revokes them. */
+export function scimTokenRoutes(db: Knex): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/scim-tokens', summary: 'List the SCIM tokens, revoked ones included, with when each was last used', tag, roles: admin,
+      response: { status: 200, schema: z.object({ scimTokens: z.array(scimTokenSchema) }) },
+      handle: async ({ caller }) => ({ scimTokens: (await inTransaction(db, (tx) => listScimTokens(tx, caller.organizationId))).map(presentScimToken) }),
+    }),
+    defineRoute({
+      method: 'post', path: '/scim-tokens', summary: `Create a SCIM token; the answer holds the token, shown this once (at most ${maxActiveScimTokens} active, for rotation)`, tag, roles: admin, body: newToken,
+      response: { status: 201, schema: newScimTokenSchema },
+      handle: async ({ caller, body }) => {
+        const { token, scimToken } = await inTransaction(db, (tx) => createScimToken(tx, caller.actor, caller.organizationId, body.name));
+        return { ...presentScimToken(scimToken), token };
+      },
+    }),
+    defineRoute({
+      method: 'delete', path: '/scim-tokens/{id}', summary: 'Revoke a SCIM token; the IdP’s next request with it is refused', tag, roles: admin,
+      response: { status: 204, schema: null },
+      handle: async ({ caller, params }) => {
+        await inTransaction(db, (tx) => revokeScimToken(tx, caller.actor, caller.organizationId, params.id!));
+      },
+    }),
+  ];
+}
