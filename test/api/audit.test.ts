@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { newId } from '../../src/db/ids.js';
-import { authApp, sessionFor } from '../support/auth.js';
+import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { db } from '../support/database.js';
 import { makeMember, makeOrganization } from '../support/factories.js';
 
@@ -81,11 +81,7 @@ describe('/api/v1/audit-events', () => {
     app = authApp();
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    patch: (path: string, body: object) => request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
-    post: (path: string, body: object) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
-  });
+  const as = (token: string) => apiClient(app, token);
   const actions = (response: request.Response) => response.body.events.map((event: { action: string }) => event.action);
 
   it('shows an Admin who did what to whom, newest first, filtered by actor, action and target', async () => {

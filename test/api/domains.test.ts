@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { authApp, followLink, linkMailedTo, sessionFor } from '../support/auth.js';
+import { apiClient, authApp, followLink, linkMailedTo, sessionFor } from '../support/auth.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 import { makeMember, makeOrganization, unique } from '../support/factories.js';
 
@@ -13,12 +13,7 @@ describe('/api/v1/domains', () => {
   });
   after(() => dns.close());
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body?: object) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
-    patch: (path: string, body: object) => request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
-    delete: (path: string) => request(app).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-  });
+  const as = (token: string) => apiClient(app, token);
 
   it('lets an Admin claim a domain, publish its TXT record, verify it and turn auto-join on', async () => {
     const org = await makeOrganization();

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { addGroupMembers, createGroup, grantGroupRole } from '../../src/org/groups.service.js';
 import type { Actor } from '../../src/org/types.js';
 import { createWorkspace, effectiveAccess } from '../../src/org/workspaces.service.js';
-import { authApp, sessionFor } from '../support/auth.js';
+import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 
 const scim: Actor = { type: 'scim_token', id: 'okta' };
@@ -14,13 +14,7 @@ describe('/api/v1/groups', () => {
     app = authApp();
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body: unknown) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body as object),
-    put: (path: string, body: unknown) => request(app).put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body as object),
-    patch: (path: string, body: unknown) => request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body as object),
-    delete: (path: string) => request(app).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-  });
+  const as = (token: string) => apiClient(app, token);
   const eventsOf = (organizationId: string) => countRows('audit_events', { organization_id: organizationId });
   const roleIn = async (organizationId: string, memberId: string, workspaceId: string) =>
     (await tx((t) => effectiveAccess(t, organizationId, memberId))).find((entry) => entry.workspaceId === workspaceId)?.role;

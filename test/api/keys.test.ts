@@ -3,7 +3,7 @@ import request from 'supertest';
 import { whoamiSchema } from '../../src/api/keys.routes.js';
 import { removeMember, suspendMember } from '../../src/org/members.service.js';
 import { createWorkspace } from '../../src/org/workspaces.service.js';
-import { authApp, sessionFor } from '../support/auth.js';
+import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 
 describe('/api/v1/api-keys and /api/v1/whoami', () => {
@@ -12,11 +12,7 @@ describe('/api/v1/api-keys and /api/v1/whoami', () => {
     app = authApp();
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body?: object) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
-    delete: (path: string) => request(app).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-  });
+  const as = (token: string) => apiClient(app, token);
   const whoamiWithKey = (key: string) => request(app).get('/api/v1/whoami').set('Authorization', `Bearer ${key}`);
 
   it('lets a member create a key for a Workspace they reach, shows it once, and answers /whoami with it until it is revoked', async () => {

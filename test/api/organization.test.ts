@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createScimToken } from '../../src/org/credentials.service.js';
-import { authApp, sessionFor } from '../support/auth.js';
+import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx } from '../support/factories.js';
 
 describe('/api/v1/organization', () => {
@@ -10,12 +10,7 @@ describe('/api/v1/organization', () => {
     app = authApp({ scimTokenCacheMs: 60_000 });
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body?: object) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
-    patch: (path: string, body: object) => request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
-    delete: (path: string, body?: object) => request(app).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
-  });
+  const as = (token: string) => apiClient(app, token);
 
   it('lets every member read their own Organization, and only an Admin rename it', async () => {
     const org = await makeOrganization('Acme');

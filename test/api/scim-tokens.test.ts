@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { authApp, sessionFor } from '../support/auth.js';
+import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization } from '../support/factories.js';
 
 describe('/api/v1/scim-tokens', () => {
@@ -10,11 +10,7 @@ describe('/api/v1/scim-tokens', () => {
     app = authApp({ scimTokenCacheMs: 60_000 });
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body?: object) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
-    delete: (path: string) => request(app).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-  });
+  const as = (token: string) => apiClient(app, token);
   const scimUsers = (token: string) => request(app).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${token}`);
 
   it('lets an Admin create a token shown once, see when the IdP last used it, and revoke it so the next SCIM request is refused', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { changeRole } from '../../src/org/members.service.js';
 import { assignSeat, listSeatPools, setSeatLimit } from '../../src/org/seats.service.js';
-import { authApp, sessionFor } from '../support/auth.js';
+import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx } from '../support/factories.js';
 
 describe('/api/v1/seats', () => {
@@ -11,10 +11,7 @@ describe('/api/v1/seats', () => {
     app = authApp();
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    put: (path: string, body: unknown) => request(app).put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body as object),
-  });
+  const as = (token: string) => apiClient(app, token);
   const eventsOf = (organizationId: string) => countRows('audit_events', { organization_id: organizationId });
 
   it('lets an Admin create, raise and lower pools, each real change one audit event', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createGroup, grantGroupRole } from '../../src/org/groups.service.js';
 import { addWorkspaceMember, createWorkspace, effectiveAccess } from '../../src/org/workspaces.service.js';
-import { authApp, sessionFor } from '../support/auth.js';
+import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 
 describe('/api/v1/workspaces', () => {
@@ -11,13 +11,7 @@ describe('/api/v1/workspaces', () => {
     app = authApp();
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body: unknown) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body as object),
-    put: (path: string, body: unknown) => request(app).put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body as object),
-    patch: (path: string, body: unknown) => request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body as object),
-    delete: (path: string) => request(app).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-  });
+  const as = (token: string) => apiClient(app, token);
   const eventsOf = (organizationId: string) => countRows('audit_events', { organization_id: organizationId });
   const accessOf = async (organizationId: string, memberId: string) =>
     new Map((await tx((t) => effectiveAccess(t, organizationId, memberId))).map((entry) => [entry.workspaceId, entry.role]));

@@ -35,3 +35,15 @@ export async function sessionFor(app: Express, organizationId: string, email: st
   const response = await followLink(app, decodeURIComponent(new URL(link.url).searchParams.get('token')!)).expect(200);
   return response.body.token as string;
 }
+
+/** A caller of /api/v1 with a session token: `as(token).post('/domains', body)`. */
+export function apiClient(app: Express, token: string) {
+  const withToken = (test: request.Test) => test.set('Authorization', `Bearer ${token}`);
+  return {
+    get: (path: string) => withToken(request(app).get(`/api/v1${path}`)),
+    post: (path: string, body?: unknown) => withToken(request(app).post(`/api/v1${path}`)).send((body ?? {}) as object),
+    put: (path: string, body?: unknown) => withToken(request(app).put(`/api/v1${path}`)).send((body ?? {}) as object),
+    patch: (path: string, body: unknown) => withToken(request(app).patch(`/api/v1${path}`)).send(body as object),
+    delete: (path: string, body?: unknown) => (body === undefined ? withToken(request(app).delete(`/api/v1${path}`)) : withToken(request(app).delete(`/api/v1${path}`)).send(body as object)),
+  };
+}
