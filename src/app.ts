@@ -9,6 +9,7 @@ import { apiRouter } from './api/router.js';
 import { createTxtLookup } from './dns/txt-resolver.js';
 import { scimRouter } from './scim/router.js';
 import { authRoutes } from './sso/auth.routes.js';
+import { invitationAcceptRoutes } from './sso/invitations.routes.js';
 import { samlRoutes } from './sso/saml.routes.js';
 import { cookieSettingsFor } from './sso/session-auth.js';
 import { SessionTokens } from './sso/session-tokens.js';
@@ -37,6 +38,7 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   app.use('/scim/v2', scimRouter(config, knex));
   const tokens = new SessionTokens(knex, config.publicUrl, config.sessionTokenTtlMs);
   const cookies = cookieSettingsFor(config.publicUrl, config.sessionTokenTtlMs);
+  app.use('/auth/invitations', invitationAcceptRoutes({ db: knex, tokens, cookies, sessionMaxAgeMs: config.sessionMaxAgeMs }));
   app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
   app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), checkResponses: checkApiResponses }));
   app.use('/sso', samlRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));

@@ -9,6 +9,8 @@ import { domainRoutes } from './domains.routes.js';
 import { groupRoutes } from './groups.routes.js';
 import { apiKeyRoutes, apiKeyWhoami } from './keys.routes.js';
 import { organizationRoutes } from './organization.routes.js';
+import { invitationRoutes } from './invitations.routes.js';
+import { memberRoutes } from './members.routes.js';
 import { mountRoutes, openApiDocument, type ApiRoute } from './registry.js';
 import { scimTokenRoutes } from './scim-tokens.routes.js';
 import { seatRoutes } from './seats.routes.js';
@@ -37,6 +39,8 @@ export function apiRoutes({ db, publicUrl, lookupTxt }: Pick<ApiDependencies, 'd
     ...seatRoutes(db),
     ...workspaceRoutes(db),
     ...groupRoutes(db),
+    ...memberRoutes(db),
+    ...invitationRoutes(db, publicUrl),
   ];
 }
 

@@ -20,6 +20,7 @@ const uniqueMessages: Record<string, { code: string; message: string }> = {
   accounts_email_unique: { code: 'email_taken', message: 'An account with this email already exists' },
   domains_organization_domain_unique: { code: 'domain_already_claimed', message: 'The Organization has already claimed this domain' },
   domains_verified_unique: { code: 'domain_verified_elsewhere', message: 'This domain is already verified by another Organization' },
+  invitations_pending_unique: { code: 'already_invited', message: 'This address has a pending invitation already; resend or revoke it' },
 };
 
 export function isRetryable(error: unknown): boolean {

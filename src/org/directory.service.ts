@@ -13,8 +13,13 @@ import {
   type MemberEntry,
   type MemberParts,
 } from './directory.repo.js';
+import type { Tx } from '../db/transaction.js';
+import { listApiKeys } from './credentials.service.js';
 import { anchored, rememberPageEnd } from './page-anchors.js';
-import type { PageQuery } from './search.js';
+import type { Condition, PageQuery } from './search.js';
+import type { ApiKey, EffectiveAccess, OrganizationRole, Workspace } from './types.js';
+import { requireOrganizationRole } from './validation.js';
+import { effectiveAccess, listWorkspaces } from './workspaces.service.js';
 
 export type { GroupEntry, MemberEntry, MemberParts } from './directory.repo.js';
 
@@ -66,4 +71,57 @@ export async function getGroupEntry(tx: Knex, organizationId: string, groupId: s
   if (!entry) throw new NotFoundError('group', groupId);
   if (withMembers) entry.members = (await selectMembersOfGroups(tx, [entry.id])).get(entry.id) ?? [];
   return entry;
+}
+
+/** What an admin console's member list asks for: a text to look for, a role, and where the page starts. */
+export interface MemberSearch {
+  /** Members whose last name or one of whose emails contains it, case-insensitively. */
+  text?: string;
+  role?: OrganizationRole;
+  /** Only members after this id: the list is in id order, which is join order (ids are time-ordered). */
+  afterId?: string;
+  limit: number;
+}
+
+/**
+ * A page of the member list, by keyset: its cost does not grow with the page's
+ * depth, and members joining or leaving meanwhile shift no one across pages.
+ * One row more than the page is read to tell whether another page follows.
+ */
+export async function searchMembers(tx: Knex, organizationId: string, search: MemberSearch): Promise<{ entries: MemberEntry[]; more: boolean }> {
+  if (!isId(organizationId) || (search.afterId !== undefined && !isId(search.afterId))) return { entries: [], more: false };
+  const conditions: Condition[] = [];
+  const text = search.text?.trim();
+  if (text) {
+    conditions.push({ any: [{ field: 'name.familyName', op: 'co', value: text }, { collection: 'emails', where: { field: 'value', op: 'co', value: text } }] });
+  }
+  if (search.role !== undefined) conditions.push({ field: 'role', op: 'eq', value: requireOrganizationRole(search.role) });
+  const rows = await selectMemberEntries(
+    tx,
+    organizationId,
+    { ...(conditions.length > 0 ? { where: { all: conditions } } : {}), ...(search.afterId ? { afterId: search.afterId } : {}), offset: 0, limit: search.limit + 1 },
+    { emails: true, seats: true, groups: false },
+  );
+  return { entries: rows.slice(0, search.limit), more: rows.length > search.limit };
+}
+
+/** Everything a member's page shows: profile, seats, groups, the Workspaces they reach and with which role, and their API keys. */
+export interface MemberDetails {
+  member: MemberEntry & { groups: Array<{ id: string; displayName: string }> };
+  workspaces: Array<EffectiveAccess & { workspace: Workspace }>;
+  apiKeys: ApiKey[];
+}
+
+export async function getMemberDetails(tx: Tx, organizationId: string, memberId: string): Promise<MemberDetails> {
+  const member = (await getMemberEntry(tx, organizationId, memberId, { emails: true, seats: true, groups: true })) as MemberDetails['member'];
+  const access = await effectiveAccess(tx, organizationId, member.id);
+  const workspaces = new Map((await listWorkspaces(tx, organizationId)).map((workspace) => [workspace.id, workspace]));
+  return {
+    member,
+    workspaces: access.flatMap((entry) => {
+      const workspace = workspaces.get(entry.workspaceId);
+      return workspace ? [{ ...entry, workspace }] : [];
+    }),
+    apiKeys: await listApiKeys(tx, organizationId, member.id),
+  };
 }

@@ -100,3 +100,20 @@ export async function releaseSeat(tx: Tx, actor: Actor, organizationId: string, 
   await recordEvent(tx, organizationId, actor, { action: 'seat.released', target: { type: 'member', id: memberId }, data: { product: name } });
   return changed!;
 }
+
+/**
+ * Locks the pools of `products` and splits the products into those with a free seat
+ * now and those without one (the pool is full, or the Organization has none): for a
+ * join that takes the seats it can and says which it could not, instead of failing.
+ * The pools stay locked to the end of the transaction, so the free seats found can
+ * then be taken (`addMember` with `seats`) without racing anyone.
+ */
+export async function partitionByFreeSeat(tx: Tx, organizationId: string, products: string[]): Promise<{ free: string[]; unavailable: string[] }> {
+  const free: string[] = [];
+  const unavailable: string[] = [];
+  for (const product of [...new Set(products.map(requireProduct))].sort()) {
+    const pool = await lockSeatPool(tx, organizationId, product);
+    (pool && pool.assigned < pool.limit ? free : unavailable).push(product);
+  }
+  return { free, unavailable };
+}

@@ -1,7 +1,8 @@
 import { isId, newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
-import { NotFoundError } from '../errors.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
+import { findVerifiedDomain } from './domains.service.js';
 import { selectOrganization } from './organizations.repo.js';
 import {
   optionalNameIdFormat,
@@ -157,6 +158,22 @@ export async function recordSsoOutcome(tx: Tx, organizationId: string, outcome: 
 /** Whether the Organization's members must sign in through its IdP; false without a connection. */
 export async function isSsoEnforcedFor(tx: Tx, organizationId: string): Promise<boolean> {
   return isId(organizationId) && (await selectSsoEnforced(tx, organizationId));
+}
+
+/**
+ * SSO enforcement: an email on a domain verified by an Organization that enforces SSO
+ * gets in through that Organization's identity provider only — not by an email sign-in
+ * link, and not by an invitation (sent or accepted). `loginUrlOf` lets the SSO adapter
+ * say where to sign in instead; the domain layer knows no URLs.
+ */
+export async function assertEmailMaySignInWithoutSso(tx: Tx, email: string, loginUrlOf?: (organizationId: string) => string): Promise<void> {
+  const domain = await findVerifiedDomain(tx, email);
+  if (!domain || !(await isSsoEnforcedFor(tx, domain.organizationId))) return;
+  throw new ForbiddenError('sso_required', `Addresses on ${domain.domain} sign in with SSO through their Organization's identity provider`, {
+    organizationId: domain.organizationId,
+    domain: domain.domain,
+    ...(loginUrlOf ? { loginUrl: loginUrlOf(domain.organizationId) } : {}),
+  });
 }
 
 async function lockExistingConnection(tx: Tx, organizationId: string): Promise<SsoConnection> {

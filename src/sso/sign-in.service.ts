@@ -5,9 +5,10 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.j
 import { queueMail } from '../mail/outbox.js';
 import { accountForVerifiedEmail } from '../org/accounts.service.js';
 import { findVerifiedDomain } from '../org/domains.service.js';
+import { acceptInvitation, type AcceptedInvitation } from '../org/invitations.service.js';
 import { addMember, findMemberByUserName, findMemberOfAccount, linkMemberToAccount, membershipsOfAccount } from '../org/members.service.js';
 import { getOrganization } from '../org/organizations.service.js';
-import { isSsoEnforcedFor } from '../org/sso-connections.service.js';
+import { assertEmailMaySignInWithoutSso } from '../org/sso-connections.service.js';
 import { hashSecret } from '../org/secrets.js';
 import type { Account, Member } from '../org/types.js';
 import { requireEmail } from '../org/validation.js';
@@ -88,16 +89,22 @@ export async function completeEmailSignIn(tx: Tx, token: string, sessionMaxAgeMs
 }
 
 /**
- * SSO enforcement: an email on a domain verified by an Organization that enforces
- * SSO signs in through that Organization's identity provider only.
+ * A signed-in Account accepts an invitation (see `acceptInvitation`) and gets a new
+ * session in the Organization it joined, so it carries on there.
  */
-async function assertSsoNotRequired(tx: Tx, email: string, publicUrl?: string): Promise<void> {
-  const domain = await findVerifiedDomain(tx, email);
-  if (!domain || !(await isSsoEnforcedFor(tx, domain.organizationId))) return;
-  throw new ForbiddenError('sso_required', 'Your organization requires signing in with SSO', {
-    organizationId: domain.organizationId,
-    ...(publicUrl ? { loginUrl: `${publicUrl}/sso/${domain.organizationId}/login` } : {}),
-  });
+export async function joinByInvitation(tx: Tx, token: string, accountId: string, sessionMaxAgeMs: number): Promise<AcceptedInvitation & { session: Session }> {
+  const accepted = await acceptInvitation(tx, token, accountId);
+  const session = await insertSession(tx, { id: newId(), accountId, organizationId: accepted.member.organizationId, memberId: accepted.member.id, maxAgeMs: sessionMaxAgeMs });
+  return { ...accepted, session };
+}
+
+/** SSO enforcement (see `assertEmailMaySignInWithoutSso`), pointing to the SSO login when the caller knows Roster's URL. */
+function assertSsoNotRequired(tx: Tx, email: string, publicUrl?: string): Promise<void> {
+  return assertEmailMaySignInWithoutSso(tx, email, publicUrl ? (organizationId) => ssoLoginUrl(publicUrl, organizationId) : undefined);
+}
+
+function ssoLoginUrl(publicUrl: string, organizationId: string): string {
+  return `${publicUrl}/sso/${organizationId}/login`;
 }
 
 async function membershipFor(tx: Tx, link: SignInLink, account: Account): Promise<Member | null> {

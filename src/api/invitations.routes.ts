@@ -1,0 +1,106 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { inTransaction } from '../db/transaction.js';
+import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations.service.js';
+import { organizationRoles, type Invitation } from '../org/types.js';
+import { idOfCursor, nextCursor, pageQuery } from './id-cursor.js';
+import { defineRoute, type ApiRoute } from './registry.js';
+
+const role = z.enum(organizationRoles);
+
+export const invitationSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role,
+    seats: z.array(z.string()),
+    /** `expired`: still pending but past `expiresAt`; resend it to renew it. */
+    status: z.enum(['pending', 'expired', 'accepted', 'revoked']),
+    expiresAt: z.string(),
+    invitedByMemberId: z.string().nullable(),
+    acceptedMemberId: z.string().nullable(),
+    createdAt: z.string(),
+    /** When it was last sent (or ended). */
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Invitation' });
+
+export function presentInvitation(invitation: Invitation): z.infer<typeof invitationSchema> {
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    role: invitation.role,
+    seats: invitation.seats,
+    status: invitation.expired ? 'expired' : invitation.status,
+    expiresAt: invitation.expiresAt.toISOString(),
+    invitedByMemberId: invitation.invitedByMemberId,
+    acceptedMemberId: invitation.acceptedMemberId,
+    createdAt: invitation.createdAt.toISOString(),
+    updatedAt: invitation.updatedAt.toISOString(),
+  };
+}
+
+const listQuery = z
+  .object({
+    /** Addresses containing it, case-insensitively. */
+    q: z.string().max(320).optional(),
+    role: role.optional(),
+    ...pageQuery,
+  })
+  .strict();
+
+const inviteBody = z
+  .object({
+    emails: z.array(z.string().max(320)).min(1).max(maxInvitationsAtOnce),
+    role,
+    seats: z.array(z.string().max(40)).max(20).optional(),
+  })
+  .strict();
+
+const admin = ['admin'] as const;
+const tag = 'Invitations';
+
+/**
+ * `/invitations`: the Organization's Invited Users. An Admin invites addresses
+ * (each gets a mail with a join link good for 7 days), resends and revokes. The
+ * invitee accepts at `POST /auth/invitations/accept`, outside `/api/v1`, since they
+ * are not in the Organization yet.
+ */
+export function invitationRoutes(db: Knex, publicUrl: string): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/invitations', summary: 'List pending and expired invitations, a page at a time', tag, roles: admin, query: listQuery,
+      response: { status: 200, schema: z.object({ invitations: z.array(invitationSchema), nextCursor: z.string().nullable() }) },
+      handle: async ({ caller, query }) => {
+        const { invitations, more } = await inTransaction(db, (tx) =>
+          listPendingInvitations(tx, caller.organizationId, {
+            ...(query.q ? { search: query.q } : {}),
+            ...(query.role ? { role: query.role } : {}),
+            ...(query.cursor ? { afterId: idOfCursor(query.cursor) } : {}),
+            limit: query.limit,
+          }),
+        );
+        return { invitations: invitations.map(presentInvitation), nextCursor: nextCursor(invitations, more) };
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/invitations', summary: 'Invite 1 to 100 addresses with one role and seats; each gets a join link by mail', tag, roles: admin, body: inviteBody,
+      response: { status: 201, schema: z.object({ invitations: z.array(invitationSchema) }) },
+      handle: async ({ caller, body }) => ({
+        invitations: (await inTransaction(db, (tx) => inviteMembers(tx, caller.actor, caller.organizationId, body, { publicUrl }))).map(presentInvitation),
+      }),
+    }),
+    defineRoute({
+      method: 'post', path: '/invitations/{id}/resend', summary: 'Mail a new link, good for 7 days; the previous link stops working', tag, roles: admin,
+      response: { status: 200, schema: invitationSchema },
+      handle: async ({ caller, params }) => presentInvitation(await inTransaction(db, (tx) => resendInvitation(tx, caller.actor, caller.organizationId, params.id!, { publicUrl }))),
+    }),
+    defineRoute({
+      method: 'delete', path: '/invitations/{id}', summary: 'Revoke an invitation: its link stops working', tag, roles: admin,
+      response: { status: 204, schema: null },
+      handle: async ({ caller, params }) => {
+        await inTransaction(db, (tx) => revokeInvitation(tx, caller.actor, caller.organizationId, params.id!));
+      },
+    }),
+  ];
+}

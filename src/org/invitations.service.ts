@@ -1,0 +1,264 @@
+import { randomBytes } from 'node:crypto';
+import { isId, newId } from '../db/ids.js';
+import type { Tx } from '../db/transaction.js';
+import { ConflictError, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import { queueMail } from '../mail/outbox.js';
+import { selectAccount } from './accounts.repo.js';
+import { recordEvent, recordEvents } from './audit.service.js';
+import { emailDomain } from './domain-names.js';
+import {
+  insertInvitations,
+  lockInvitation,
+  lockInvitationByTokenHash,
+  markInvitationDone,
+  replaceInvitationToken,
+  selectEmailsOfMembers,
+  selectInvitation,
+  selectPendingInvitationEmails,
+  selectPendingInvitations,
+} from './invitations.repo.js';
+import { addMember, findMemberByUserName, findMemberOfAccount } from './members.service.js';
+import { selectOrganization } from './organizations.repo.js';
+import { listSeatPools, partitionByFreeSeat } from './seats.service.js';
+import { hashSecret } from './secrets.js';
+import { assertEmailMaySignInWithoutSso } from './sso-connections.service.js';
+import type { Actor, Invitation, Member, Organization, OrganizationRole } from './types.js';
+import { requireEmail, requireOrganizationRole, requireProduct } from './validation.js';
+
+/**
+ * Invitations: an Admin offers people, by email address, to join with one role and
+ * seats. Each invitee gets a mail with a link that works for 7 days; resending makes
+ * a new link (the old one dies) good for 7 days from then; revoking kills the link.
+ * The person accepts signed in with an Account whose verified email is the invited
+ * address, and becomes a new member: the invited role, and each invited seat that
+ * is free then. Someone removed earlier comes back as a fresh member: nothing of the
+ * old membership carries over (it was deleted with its seats, Workspaces and groups).
+ *
+ * Audit: `invitation.created` (one per address), `invitation.resent`,
+ * `invitation.revoked`, `invitation.accepted`, and the new member's `member.created`.
+ */
+
+export const invitationValidSeconds = 7 * 24 * 60 * 60;
+export const maxInvitationsAtOnce = 100;
+
+/** The console page an invitee opens; it calls `POST /auth/invitations/accept` with the token once they are signed in. */
+export function invitationJoinUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/join?token=${encodeURIComponent(token)}`;
+}
+
+function newInvitationToken(): string {
+  return `roster_invite_${randomBytes(32).toString('base64url')}`;
+}
+
+export interface InvitationRequest {
+  emails: string[];
+  role: OrganizationRole;
+  /** Products whose seat each invitee takes on joining, if one is free then. */
+  seats?: string[];
+}
+
+/** Where links in invitation mail point. */
+export interface InvitationLinks {
+  publicUrl: string;
+}
+
+/**
+ * Invites every address at once, all or nothing: one refused address (a member
+ * already, invited already, or on a domain that enforces SSO) refuses the request.
+ */
+export async function inviteMembers(tx: Tx, actor: Actor, organizationId: string, request: InvitationRequest, links: InvitationLinks): Promise<Invitation[]> {
+  const emails = requireInvitedEmails(request.emails);
+  const role = requireOrganizationRole(request.role);
+  const seats = [...new Set((request.seats ?? []).map(requireProduct))].sort();
+  const organization = await requireOrganization(tx, organizationId);
+  const pools = new Set((await listSeatPools(tx, organizationId)).map((pool) => pool.product));
+  const unknown = seats.filter((product) => !pools.has(product));
+  if (unknown.length > 0) {
+    throw new InvalidInputError('unknown_product', `The Organization has no seat pool for ${unknown.map((product) => `"${product}"`).join(', ')}`, { products: unknown });
+  }
+  // One check per domain: enforcement is a property of the domain.
+  const byDomain = new Map(emails.map((email) => [emailDomain(email) ?? email, email]));
+  for (const email of byDomain.values()) await assertEmailMaySignInWithoutSso(tx, email);
+  await assertNotMembers(tx, organizationId, emails);
+  const invited = await selectPendingInvitationEmails(tx, organizationId, emails);
+  if (invited.length > 0) {
+    throw new ConflictError('already_invited', `${list(invited)} ${invited.length === 1 ? 'has' : 'have'} a pending invitation already; resend or revoke it`, { emails: invited });
+  }
+
+  const tokens = emails.map(() => newInvitationToken());
+  const invitations = await insertInvitations(
+    tx,
+    emails.map((email, index) => ({
+      id: newId(),
+      organizationId,
+      email,
+      role,
+      seats,
+      tokenHash: hashSecret(tokens[index]!),
+      invitedByMemberId: actor.type === 'member' && isId(actor.id) ? actor.id : null,
+    })),
+    invitationValidSeconds,
+  );
+  for (const [index, invitation] of invitations.entries()) await mailInvitation(tx, organization, invitation, tokens[index]!, links);
+  await recordEvents(
+    tx,
+    organizationId,
+    actor,
+    invitations.map((invitation) => ({ action: 'invitation.created', target: { type: 'invitation', id: invitation.id }, data: { email: invitation.email, role, seats } })),
+  );
+  return invitations;
+}
+
+export interface InvitationListQuery {
+  /** Addresses containing it, case-insensitively. */
+  search?: string;
+  role?: OrganizationRole;
+  /** Only invitations after this one (the list is in creation order). */
+  afterId?: string;
+  limit: number;
+}
+
+/** The Organization's "Invited Users": pending invitations, live and expired, in id order (time-ordered ids: creation order, to the millisecond); `more` says whether another page follows. */
+export async function listPendingInvitations(tx: Tx, organizationId: string, query: InvitationListQuery): Promise<{ invitations: Invitation[]; more: boolean }> {
+  if (!isId(organizationId) || (query.afterId !== undefined && !isId(query.afterId))) return { invitations: [], more: false };
+  const rows = await selectPendingInvitations(tx, organizationId, {
+    ...(query.search ? { search: query.search } : {}),
+    ...(query.role ? { role: requireOrganizationRole(query.role) } : {}),
+    ...(query.afterId ? { afterId: query.afterId } : {}),
+    limit: query.limit + 1,
+  });
+  return { invitations: rows.slice(0, query.limit), more: rows.length > query.limit };
+}
+
+export async function getInvitation(tx: Tx, organizationId: string, invitationId: string): Promise<Invitation> {
+  const invitation = isId(organizationId) && isId(invitationId) ? await selectInvitation(tx, organizationId, invitationId) : undefined;
+  if (!invitation) throw new NotFoundError('invitation', invitationId);
+  return invitation;
+}
+
+/** Sends a new link, good for 7 days from now; the previous link stops working. Also renews an expired invitation. */
+export async function resendInvitation(tx: Tx, actor: Actor, organizationId: string, invitationId: string, links: InvitationLinks): Promise<Invitation> {
+  const invitation = await lockPendingInvitation(tx, organizationId, invitationId, 'resend');
+  await assertEmailMaySignInWithoutSso(tx, invitation.email);
+  await assertNotMembers(tx, organizationId, [invitation.email]);
+  const token = newInvitationToken();
+  const resent = (await replaceInvitationToken(tx, organizationId, invitation.id, hashSecret(token), invitationValidSeconds))!;
+  await mailInvitation(tx, await requireOrganization(tx, organizationId), resent, token, links);
+  await recordEvent(tx, organizationId, actor, {
+    action: 'invitation.resent',
+    target: { type: 'invitation', id: invitation.id },
+    data: { email: invitation.email, expiresAt: resent.expiresAt.toISOString() },
+  });
+  return resent;
+}
+
+/** Kills the invitation's link for good. */
+export async function revokeInvitation(tx: Tx, actor: Actor, organizationId: string, invitationId: string): Promise<Invitation> {
+  const invitation = await lockPendingInvitation(tx, organizationId, invitationId, 'revoke');
+  const revoked = (await markInvitationDone(tx, organizationId, invitation.id, { status: 'revoked' }))!;
+  await recordEvent(tx, organizationId, actor, { action: 'invitation.revoked', target: { type: 'invitation', id: invitation.id }, data: { email: invitation.email } });
+  return revoked;
+}
+
+export interface AcceptedInvitation {
+  invitation: Invitation;
+  member: Member;
+  /** Invited seats that had no free seat (or no pool) when the invitee joined: not taken. */
+  seatsUnavailable: string[];
+}
+
+/**
+ * The holder of an invitation link joins, signed in as `accountId`: the Account's
+ * verified email must be the invited address. The invitation is row-locked first, so
+ * two accepts of one link make one member (the second finds it accepted).
+ */
+export async function acceptInvitation(tx: Tx, token: string, accountId: string): Promise<AcceptedInvitation> {
+  const found = typeof token === 'string' && token.length > 0 && token.length <= 200 ? await lockInvitationByTokenHash(tx, hashSecret(token)) : undefined;
+  if (!found) throw new DomainError('not_found', 'invitation_not_found', 'This invitation link is invalid or was replaced by a newer one; ask for a new invitation');
+  if (found.status === 'accepted') throw new ConflictError('invitation_used', 'This invitation has already been accepted');
+  if (found.status === 'revoked') throw new ConflictError('invitation_revoked', 'This invitation was revoked; ask an admin for a new one');
+  if (found.expired) throw new ConflictError('invitation_expired', 'This invitation has expired; ask an admin to resend it', { expiresAt: found.expiresAt.toISOString() });
+
+  const account = isId(accountId) ? await selectAccount(tx, accountId) : undefined;
+  if (!account?.emailVerifiedAt) throw new ForbiddenError('email_not_verified', 'Sign in with a verified email address to accept an invitation');
+  if (account.email.toLowerCase() !== found.email.toLowerCase()) {
+    throw new ForbiddenError('invitation_email_mismatch', 'This invitation was sent to another email address; sign in with the address it was sent to');
+  }
+  await assertEmailMaySignInWithoutSso(tx, found.email);
+  const organizationId = found.organizationId;
+  if ((await findMemberOfAccount(tx, organizationId, account.id)) || (await findMemberByUserName(tx, organizationId, found.email))) {
+    throw new ConflictError('already_member', 'You are already a member of this Organization');
+  }
+
+  const { free, unavailable } = await partitionByFreeSeat(tx, organizationId, found.seats);
+  const member = await addMember(tx, { type: 'system', id: 'invitation' }, organizationId, {
+    profile: {
+      userName: found.email,
+      emails: [{ value: found.email, type: 'work', primary: true }],
+      name: { givenName: account.givenName, familyName: account.familyName },
+      ...(account.displayName ? { displayName: account.displayName } : {}),
+    },
+    role: found.role,
+    source: 'invitation',
+    accountId: account.id,
+    seats: free,
+  });
+  const invitation = (await markInvitationDone(tx, organizationId, found.id, { status: 'accepted', memberId: member.id }))!;
+  await recordEvent(tx, organizationId, { type: 'member', id: member.id }, {
+    action: 'invitation.accepted',
+    target: { type: 'invitation', id: found.id },
+    data: { memberId: member.id, accountId: account.id, role: found.role, seats: free, seatsUnavailable: unavailable },
+  });
+  return { invitation, member, seatsUnavailable: unavailable };
+}
+
+/** 1 to 100 addresses, each checked; the same address twice (in any letter case) counts once. */
+function requireInvitedEmails(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > maxInvitationsAtOnce) {
+    throw new InvalidInputError('invalid_value', `emails is a list of 1 to ${maxInvitationsAtOnce} addresses`, { field: 'emails' });
+  }
+  const byAddress = new Map<string, string>();
+  value.forEach((email, index) => {
+    const address = requireEmail(`emails[${index}]`, email);
+    if (!byAddress.has(address.toLowerCase())) byAddress.set(address.toLowerCase(), address);
+  });
+  return [...byAddress.values()];
+}
+
+async function requireOrganization(tx: Tx, organizationId: string): Promise<Organization> {
+  const organization = isId(organizationId) ? await selectOrganization(tx, organizationId) : undefined;
+  if (!organization) throw new NotFoundError('organization', organizationId);
+  return organization;
+}
+
+async function assertNotMembers(tx: Tx, organizationId: string, emails: string[]): Promise<void> {
+  const members = await selectEmailsOfMembers(tx, organizationId, emails);
+  if (members.length > 0) {
+    throw new ConflictError('already_member', `${list(members)} ${members.length === 1 ? 'is' : 'are'} already a member of the Organization`, { emails: members });
+  }
+}
+
+async function lockPendingInvitation(tx: Tx, organizationId: string, invitationId: string, action: string): Promise<Invitation> {
+  const invitation = isId(organizationId) && isId(invitationId) ? await lockInvitation(tx, organizationId, invitationId) : undefined;
+  if (!invitation) throw new NotFoundError('invitation', invitationId);
+  if (invitation.status !== 'pending') {
+    throw new ConflictError('invitation_not_pending', `This invitation was ${invitation.status}; there is nothing to ${action}`, { status: invitation.status });
+  }
+  return invitation;
+}
+
+async function mailInvitation(tx: Tx, organization: Organization, invitation: Invitation, token: string, links: InvitationLinks): Promise<void> {
+  const role = invitation.role === 'admin' ? 'an Admin' : invitation.role === 'billing' ? 'a Billing admin' : 'a Member';
+  await queueMail(tx, {
+    to: invitation.email,
+    subject: `You are invited to join ${organization.name} on Roster`,
+    text:
+      `You are invited to join ${organization.name} on Roster as ${role}.\n\n` +
+      `Open this link and sign in with this email address (${invitation.email}) to accept. It works until ${invitation.expiresAt.toUTCString()}:\n\n` +
+      `${invitationJoinUrl(links.publicUrl, token)}\n\nIf you did not expect this invitation, ignore this message.`,
+  });
+}
+
+function list(emails: string[]): string {
+  return emails.length <= 3 ? emails.join(', ') : `${emails.slice(0, 3).join(', ')} and ${emails.length - 3} more`;
+}

@@ -1,0 +1,51 @@
+import express, { Router } from 'express';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { inTransaction } from '../db/transaction.js';
+import { parseInput } from '../http/validate.js';
+import { requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
+import type { SessionTokens } from './session-tokens.js';
+import { joinByInvitation } from './sign-in.service.js';
+
+export interface InvitationAcceptOptions {
+  db: Knex;
+  tokens: SessionTokens;
+  cookies: CookieSettings;
+  sessionMaxAgeMs: number;
+}
+
+const acceptBody = z.object({ token: z.string().min(1).max(200) }).strict();
+
+/**
+ * `POST /auth/invitations/accept {token}`: what the console's join page
+ * (`{PUBLIC_URL}/join?token=…`, the link in the mail) calls once the invitee is
+ * signed in — with any session, also one in no Organization, since they are not
+ * in this one yet. The answer carries a new session token for the Organization
+ * joined (and, for a cookie session, the new cookie), like `/auth/email/verify`.
+ */
+export function invitationAcceptRoutes({ db, tokens, cookies, sessionMaxAgeMs }: InvitationAcceptOptions): Router {
+  const router = Router();
+  router.use(express.json({ limit: '16kb' }));
+  router.post('/accept', requireSession(db, tokens, cookies), async (req, res) => {
+    const caller = sessionCallerOf(res.locals);
+    const { token } = parseInput(acceptBody, req.body);
+    const joined = await inTransaction(db, (tx) => joinByInvitation(tx, token, caller.accountId, sessionMaxAgeMs));
+    const issued = await tokens.issue({
+      sessionId: joined.session.id,
+      accountId: joined.session.accountId,
+      organizationId: joined.session.organizationId,
+      sessionExpiresAt: joined.session.expiresAt,
+    });
+    if (caller.viaCookie) setSessionCookie(res, issued.token, issued.expiresAt, cookies);
+    res.status(200).json({
+      token: issued.token,
+      expiresAt: issued.expiresAt.toISOString(),
+      organizationId: joined.member.organizationId,
+      memberId: joined.member.id,
+      role: joined.member.role,
+      seats: joined.invitation.seats.filter((product) => !joined.seatsUnavailable.includes(product)),
+      seatsUnavailable: joined.seatsUnavailable,
+    });
+  });
+  return router;
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { createApiKey, revokeApiKey } from '../../src/org/credentials.service.js';
+import { getMemberDetails, searchMembers } from '../../src/org/directory.service.js';
+import { createGroup } from '../../src/org/groups.service.js';
+import { suspendMember } from '../../src/org/members.service.js';
+import { partitionByFreeSeat, setSeatLimit, assignSeat } from '../../src/org/seats.service.js';
+import { db } from '../support/database.js';
+import { makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
+
+describe('member search and details', () => {
+  it('finds members by a part of their last name or of any of their emails, in any letter case, and by role', async () => {
+    const org = await makeOrganization();
+    const tag = unique('s');
+    const byName = await makeMember(org.id, { profile: { userName: `${unique('a')}@example.test`, name: { familyName: `Mc${tag}Duff` } } });
+    const bySecondEmail = await makeMember(org.id, {
+      role: 'billing',
+      profile: {
+        userName: `${unique('b')}@example.test`,
+        emails: [
+          { value: `${unique('b')}@example.test`, primary: true },
+          { value: `${tag}@elsewhere.test`, primary: false },
+        ],
+      },
+    });
+    await makeMember(org.id, { profile: { userName: `${unique('c')}@example.test`, displayName: tag } });
+
+    const found = await searchMembers(db(), org.id, { text: ` ${tag.toUpperCase()} `, limit: 10 });
+    assert.deepEqual(found.entries.map((entry) => entry.id).sort(), [byName.id, bySecondEmail.id].sort(), 'displayName is not searched');
+    assert.deepEqual((await searchMembers(db(), org.id, { text: tag, role: 'billing', limit: 10 })).entries.map((entry) => entry.id), [bySecondEmail.id]);
+    assert.deepEqual((await searchMembers(db(), org.id, { role: 'admin', limit: 10 })).entries.map((entry) => entry.id), [org.admin.id]);
+    assert.equal((await rejectionOf(searchMembers(db(), org.id, { role: 'owner' as never, limit: 10 }))).code, 'invalid_role');
+  });
+
+  it('pages by keyset in id order, telling whether another page follows', async () => {
+    const org = await makeOrganization();
+    for (let n = 0; n < 4; n++) await makeMember(org.id);
+    const all = await searchMembers(db(), org.id, { limit: 10 });
+    assert.equal(all.entries.length, 5);
+    assert.deepEqual(all.entries.map((entry) => entry.id), all.entries.map((entry) => entry.id).sort());
+    const first = await searchMembers(db(), org.id, { limit: 3 });
+    const second = await searchMembers(db(), org.id, { limit: 3, afterId: first.entries.at(-1)!.id });
+    assert.deepEqual([first.more, second.more], [true, false]);
+    assert.deepEqual([...first.entries, ...second.entries].map((entry) => entry.id), all.entries.map((entry) => entry.id));
+    assert.deepEqual((await searchMembers(db(), org.id, { limit: 3, afterId: 'not-an-id' })).entries, []);
+  });
+
+  it('gathers a member’s seats, Workspaces, groups and API keys; another Organization’s member is not found', async () => {
+    const org = await makeOrganization();
+    const member = await makeMember(org.id);
+    await tx((t) => setSeatLimit(t, system, org.id, 'chat', 1));
+    await tx((t) => assignSeat(t, system, org.id, member.id, 'chat'));
+    const group = await tx((t) => createGroup(t, system, org.id, { displayName: unique('G'), memberIds: [member.id] }));
+    const { apiKey } = await tx((t) => createApiKey(t, system, org.id, member.id, org.defaultWorkspace.id, 'laptop'));
+
+    const details = await tx((t) => getMemberDetails(t, org.id, member.id));
+    assert.deepEqual(details.member.seats, ['chat']);
+    assert.deepEqual(details.member.groups, [{ id: group.id, displayName: group.displayName }]);
+    assert.deepEqual(details.workspaces.map((entry) => [entry.workspace.name, entry.role]), [[org.defaultWorkspace.name, 'contributor']]);
+    assert.deepEqual(details.apiKeys.map((key) => key.id), [apiKey.id]);
+
+    await tx((t) => revokeApiKey(t, system, org.id, apiKey.id));
+    await tx((t) => suspendMember(t, system, org.id, member.id));
+    const suspended = await tx((t) => getMemberDetails(t, org.id, member.id));
+    assert.deepEqual(suspended.workspaces, [], 'a suspended member reaches nothing');
+    assert.deepEqual(suspended.member.seats, []);
+    assert.ok(suspended.apiKeys[0]!.revokedAt);
+
+    const other = await makeOrganization();
+    assert.equal((await rejectionOf(tx((t) => getMemberDetails(t, other.id, member.id)))).code, 'member_not_found');
+  });
+
+  it('splits products into those with a free seat and those without, keeping the pools locked', async () => {
+    const org = await makeOrganization();
+    await tx((t) => setSeatLimit(t, system, org.id, 'chat', 1));
+    await tx((t) => setSeatLimit(t, system, org.id, 'code', 0));
+    assert.deepEqual(await tx((t) => partitionByFreeSeat(t, org.id, ['code', 'chat', 'nopool', 'chat'])), { free: ['chat'], unavailable: ['code', 'nopool'] });
+    assert.equal((await rejectionOf(tx((t) => partitionByFreeSeat(t, org.id, ['Bad Name'])))).code, 'invalid_product');
+  });
+});
