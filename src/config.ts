@@ -27,6 +27,8 @@ export interface Config {
   dnsServers: string[] | undefined;
   /** Sign-in requests allowed per client address per minute, and per email address per 10 minutes; 0 turns it off. */
   signInRateLimit: number;
+  /** Invitation requests (invite, resend) per Organization per hour; 0 turns it off. */
+  invitationRateLimit: number;
   /** Lifetime of a session (ms): how long a sign-in lasts at most. */
   sessionMaxAgeMs: number;
   /** Lifetime of a session's signed token (ms); a cookie is renewed past half of it. */
@@ -85,6 +87,7 @@ const variables = {
     .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/, 'must be IP addresses, with an optional :port, separated by commas')).min(1))
     .optional(),
   SIGN_IN_RATE_LIMIT: integer(0, 100_000).default(10),
+  INVITATION_RATE_LIMIT: integer(0, 100_000).default(60),
   SESSION_MAX_AGE_MS: integer(60_000, 90 * 24 * 3_600_000).default(14 * 24 * 3_600_000),
   SESSION_TOKEN_TTL_MS: integer(30_000, 24 * 3_600_000).default(3_600_000),
 };
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: read(env, 'MAIL_FROM'),
     dnsServers: read(env, 'DNS_SERVERS'),
     signInRateLimit: read(env, 'SIGN_IN_RATE_LIMIT'),
+    invitationRateLimit: read(env, 'INVITATION_RATE_LIMIT'),
     sessionMaxAgeMs: read(env, 'SESSION_MAX_AGE_MS'),
     sessionTokenTtlMs: read(env, 'SESSION_TOKEN_TTL_MS'),
   };

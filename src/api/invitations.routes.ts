@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { rateLimited } from '../http/rate-limit.js';
+import { sessionCallerOf } from '../sso/session-auth.js';
 import { inTransaction } from '../db/transaction.js';
 import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations.service.js';
 import { organizationRoles, type Invitation } from '../org/types.js';
@@ -66,7 +68,14 @@ const tag = 'Invitations';
  * invitee accepts at `POST /auth/invitations/accept`, outside `/api/v1`, since they
  * are not in the Organization yet.
  */
-export function invitationRoutes(db: Knex, publicUrl: string): ApiRoute[] {
+export function invitationRoutes(db: Knex, publicUrl: string, requestsPerHour: number): ApiRoute[] {
+  // Invitations send mail: each Organization may send so many requests an hour, counted for every instance.
+  const perOrganization = rateLimited(db, {
+    name: 'invitations:organization',
+    keyOf: (req) => sessionCallerOf(req.res!.locals).organizationId ?? undefined,
+    limit: requestsPerHour,
+    windowSeconds: 3600,
+  });
   return [
     defineRoute({
       method: 'get', path: '/invitations', summary: 'List pending and expired invitations, a page at a time', tag, roles: admin, query: listQuery,
@@ -84,14 +93,14 @@ export function invitationRoutes(db: Knex, publicUrl: string): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'post', path: '/invitations', summary: 'Invite 1 to 100 addresses with one role and seats; each gets a join link by mail', tag, roles: admin, body: inviteBody,
+      method: 'post', path: '/invitations', summary: 'Invite 1 to 100 addresses with one role and seats; each gets a join link by mail', tag, roles: admin, body: inviteBody, before: [perOrganization],
       response: { status: 201, schema: z.object({ invitations: z.array(invitationSchema) }) },
       handle: async ({ caller, body }) => ({
         invitations: (await inTransaction(db, (tx) => inviteMembers(tx, caller.actor, caller.organizationId, body, { publicUrl }))).map(presentInvitation),
       }),
     }),
     defineRoute({
-      method: 'post', path: '/invitations/{id}/resend', summary: 'Mail a new link, good for 7 days; the previous link stops working', tag, roles: admin,
+      method: 'post', path: '/invitations/{id}/resend', summary: 'Mail a new link, good for 7 days; the previous link stops working', tag, roles: admin, before: [perOrganization],
       response: { status: 200, schema: invitationSchema },
       handle: async ({ caller, params }) => presentInvitation(await inTransaction(db, (tx) => resendInvitation(tx, caller.actor, caller.organizationId, params.id!, { publicUrl }))),
     }),

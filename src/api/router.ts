@@ -23,12 +23,14 @@ export interface ApiDependencies {
   tokens: SessionTokens;
   cookies: CookieSettings;
   lookupTxt: TxtLookup;
+  /** Invitation requests (invite, resend) per Organization per hour (0: off). */
+  invitationRateLimit: number;
   /** Check every answer against its declared schema (tests). */
   checkResponses?: boolean;
 }
 
 /** Every route of the admin API, declared once (see registry.ts). */
-export function apiRoutes({ db, publicUrl, lookupTxt }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt'>): ApiRoute[] {
+export function apiRoutes({ db, publicUrl, lookupTxt, invitationRateLimit }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt' | 'invitationRateLimit'>): ApiRoute[] {
   return [
     ...domainRoutes(db, lookupTxt),
     ...ssoRoutes(db, publicUrl),
@@ -40,7 +42,7 @@ export function apiRoutes({ db, publicUrl, lookupTxt }: Pick<ApiDependencies, 'd
     ...workspaceRoutes(db),
     ...groupRoutes(db),
     ...memberRoutes(db),
-    ...invitationRoutes(db, publicUrl),
+    ...invitationRoutes(db, publicUrl, invitationRateLimit),
   ];
 }
 

@@ -2,12 +2,15 @@ import express, { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
+import { clientAddress, rateLimited } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
 import { requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
 import type { SessionTokens } from './session-tokens.js';
 import { joinByInvitation } from './sign-in.service.js';
 
 export interface InvitationAcceptOptions {
+  /** Accept requests per client address per minute (0: off), as for sign-in. */
+  signInRateLimit: number;
   db: Knex;
   tokens: SessionTokens;
   cookies: CookieSettings;
@@ -23,10 +26,10 @@ const acceptBody = z.object({ token: z.string().min(1).max(200) }).strict();
  * in this one yet. The answer carries a new session token for the Organization
  * joined (and, for a cookie session, the new cookie), like `/auth/email/verify`.
  */
-export function invitationAcceptRoutes({ db, tokens, cookies, sessionMaxAgeMs }: InvitationAcceptOptions): Router {
+export function invitationAcceptRoutes({ db, tokens, cookies, sessionMaxAgeMs, signInRateLimit }: InvitationAcceptOptions): Router {
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
-  router.post('/accept', requireSession(db, tokens, cookies), async (req, res) => {
+  router.post('/accept', rateLimited(db, { name: 'invitations:accept', keyOf: clientAddress, limit: signInRateLimit, windowSeconds: 60 }), requireSession(db, tokens, cookies), async (req, res) => {
     const caller = sessionCallerOf(res.locals);
     const { token } = parseInput(acceptBody, req.body);
     const joined = await inTransaction(db, (tx) => joinByInvitation(tx, token, caller.accountId, sessionMaxAgeMs));

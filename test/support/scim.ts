@@ -16,7 +16,7 @@ export const scimJson = 'application/scim+json';
 const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ PUBLIC_URL: publicUrl, SCIM_RATE_LIMIT: '0', SIGN_IN_RATE_LIMIT: '0' }), ...overrides };
+  return { ...loadConfig({ PUBLIC_URL: publicUrl, SCIM_RATE_LIMIT: '0', SIGN_IN_RATE_LIMIT: '0', INVITATION_RATE_LIMIT: '0' }), ...overrides };
 }
 
 let sharedApp: Express | undefined;
