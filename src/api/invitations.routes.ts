@@ -5,7 +5,7 @@ import { sessionCallerOf } from '../sso/session-auth.js';
 import { inTransaction } from '../db/transaction.js';
 import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations.service.js';
 import { organizationRoles, type Invitation } from '../org/types.js';
-import { idOfCursor, nextCursor, pageQuery } from './id-cursor.js';
+import { afterIdOf, defaultPageSize, nextCursorAfter, pageQuery } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 const role = z.enum(organizationRoles);
@@ -47,7 +47,7 @@ const listQuery = z
     /** Addresses containing it, case-insensitively. */
     q: z.string().max(320).optional(),
     role: role.optional(),
-    ...pageQuery,
+    ...pageQuery.shape,
   })
   .strict();
 
@@ -85,11 +85,11 @@ export function invitationRoutes(db: Knex, publicUrl: string, requestsPerHour: n
           listPendingInvitations(tx, caller.organizationId, {
             ...(query.q ? { search: query.q } : {}),
             ...(query.role ? { role: query.role } : {}),
-            ...(query.cursor ? { afterId: idOfCursor(query.cursor) } : {}),
-            limit: query.limit,
+            ...(query.cursor ? { afterId: afterIdOf(query.cursor) } : {}),
+            limit: query.limit ?? defaultPageSize,
           }),
         );
-        return { invitations: invitations.map(presentInvitation), nextCursor: nextCursor(invitations, more) };
+        return { invitations: invitations.map(presentInvitation), nextCursor: nextCursorAfter(invitations, more) };
       },
     }),
     defineRoute({

@@ -5,7 +5,7 @@ import { getMemberDetails, searchMembers, type MemberDetails, type MemberEntry }
 import { changeRole, leaveOrganization, removeMember, updateProfile } from '../org/members.service.js';
 import { assignSeat, releaseSeat } from '../org/seats.service.js';
 import { organizationRoles, type Member, type ProfileChanges } from '../org/types.js';
-import { idOfCursor, nextCursor, pageQuery } from './id-cursor.js';
+import { afterIdOf, defaultPageSize, nextCursorAfter, pageQuery } from './pagination.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();
@@ -112,7 +112,7 @@ const listQuery = z
     /** Last name or email containing it, case-insensitively. */
     q: z.string().max(320).optional(),
     role: role.optional(),
-    ...pageQuery,
+    ...pageQuery.shape,
   })
   .strict();
 
@@ -182,11 +182,11 @@ export function memberRoutes(db: Knex): ApiRoute[] {
           searchMembers(tx, caller.organizationId, {
             ...(query.q ? { text: query.q } : {}),
             ...(query.role ? { role: query.role } : {}),
-            ...(query.cursor ? { afterId: idOfCursor(query.cursor) } : {}),
-            limit: query.limit,
+            ...(query.cursor ? { afterId: afterIdOf(query.cursor) } : {}),
+            limit: query.limit ?? defaultPageSize,
           }),
         );
-        return { members: entries.map(presentMemberSummary), nextCursor: nextCursor(entries, more) };
+        return { members: entries.map(presentMemberSummary), nextCursor: nextCursorAfter(entries, more) };
       },
     }),
     defineRoute({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isId } from '../db/ids.js';
 import { InvalidInputError } from '../errors.js';
 import { maxPageSize, type Keyset, type KeysetQuery } from '../org/keyset.js';
 
@@ -37,4 +38,17 @@ export function keysetQueryOf({ limit = defaultPageSize, cursor }: PageQueryInpu
     throw new InvalidInputError('invalid_cursor', 'The cursor is not one this list gave out', { field: 'cursor' });
   }
   return { limit, after: { key: decoded[0], id: decoded[1] } };
+}
+
+/** For lists ordered by id alone (ids are time-ordered): the id a cursor continues after. */
+export function afterIdOf(cursor: string): string {
+  const { after } = keysetQueryOf({ cursor });
+  if (!after || !isId(after.id)) throw new InvalidInputError('invalid_cursor', 'The cursor is not one this list gave out', { field: 'cursor' });
+  return after.id;
+}
+
+/** For lists ordered by id alone: the next page's cursor, after the last item, when another page follows. */
+export function nextCursorAfter(items: Array<{ id: string }>, more: boolean): string | null {
+  const last = items.at(-1);
+  return more && last ? cursorOf({ key: last.id, id: last.id }) : null;
 }

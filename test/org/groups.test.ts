@@ -75,11 +75,11 @@ describe('groups', () => {
     assert.equal(group.managedBy, 'scim');
 
     for (const attempt of [
-      tx((t) => updateGroup(t, org.adminActor, org.id, group.id, { displayName: 'Renamed' })),
-      tx((t) => addGroupMembers(t, org.adminActor, org.id, group.id, [member.id])),
-      tx((t) => deleteGroup(t, org.adminActor, org.id, group.id)),
+      () => tx((t) => updateGroup(t, org.adminActor, org.id, group.id, { displayName: 'Renamed' })),
+      () => tx((t) => addGroupMembers(t, org.adminActor, org.id, group.id, [member.id])),
+      () => tx((t) => deleteGroup(t, org.adminActor, org.id, group.id)),
     ]) {
-      assert.equal((await rejectionOf(attempt)).code, 'externally_managed');
+      assert.equal((await rejectionOf(attempt())).code, 'externally_managed');
     }
     await tx((t) => grantGroupRole(t, org.adminActor, org.id, group.id, org.defaultWorkspace.id, 'admin'));
     const renamed = await tx((t) => updateGroup(t, scim, org.id, group.id, { displayName: 'Renamed by IdP' }));

@@ -15,25 +15,25 @@ describe('tenancy (invariant 8)', () => {
     const token = await tx((t) => createScimToken(t, system, theirs.id));
     const key = await tx((t) => createApiKey(t, theirs.adminActor, theirs.id, theirs.admin.id, theirs.defaultWorkspace.id, 'k'));
 
-    const attempts: Array<[string, Promise<unknown>]> = [
-      ['member_not_found', tx((t) => getMember(t, mine.id, member.id))],
-      ['member_not_found', tx((t) => updateProfile(t, system, mine.id, member.id, { title: 'x' }))],
-      ['member_not_found', tx((t) => changeRole(t, system, mine.id, member.id, 'admin'))],
-      ['member_not_found', tx((t) => suspendMember(t, system, mine.id, member.id))],
-      ['member_not_found', tx((t) => removeMember(t, system, mine.id, member.id))],
-      ['member_not_found', tx((t) => assignSeat(t, system, mine.id, member.id, 'chat'))],
-      ['member_not_found', tx((t) => addWorkspaceMember(t, system, mine.id, mine.defaultWorkspace.id, member.id))],
-      ['workspace_not_found', tx((t) => renameWorkspace(t, system, mine.id, theirs.defaultWorkspace.id, 'x'))],
-      ['workspace_not_found', tx((t) => deleteWorkspace(t, system, mine.id, theirs.defaultWorkspace.id))],
-      ['group_not_found', tx((t) => addGroupMembers(t, system, mine.id, group.id, [mine.admin.id]))],
-      ['group_not_found', tx((t) => deleteGroup(t, system, mine.id, group.id))],
-      ['scim_token_not_found', tx((t) => revokeScimToken(t, system, mine.id, token.scimToken.id))],
-      ['api_key_not_found', tx((t) => revokeApiKey(t, system, mine.id, key.apiKey.id))],
-      ['member_not_found', tx((t) => getMember(t, mine.id, 'not-a-uuid'))],
-      ['group_not_found', tx((t) => deleteGroup(t, system, mine.id, "1' OR '1'='1"))],
+    const attempts: Array<[string, () => Promise<unknown>]> = [
+      ['member_not_found', () => tx((t) => getMember(t, mine.id, member.id))],
+      ['member_not_found', () => tx((t) => updateProfile(t, system, mine.id, member.id, { title: 'x' }))],
+      ['member_not_found', () => tx((t) => changeRole(t, system, mine.id, member.id, 'admin'))],
+      ['member_not_found', () => tx((t) => suspendMember(t, system, mine.id, member.id))],
+      ['member_not_found', () => tx((t) => removeMember(t, system, mine.id, member.id))],
+      ['member_not_found', () => tx((t) => assignSeat(t, system, mine.id, member.id, 'chat'))],
+      ['member_not_found', () => tx((t) => addWorkspaceMember(t, system, mine.id, mine.defaultWorkspace.id, member.id))],
+      ['workspace_not_found', () => tx((t) => renameWorkspace(t, system, mine.id, theirs.defaultWorkspace.id, 'x'))],
+      ['workspace_not_found', () => tx((t) => deleteWorkspace(t, system, mine.id, theirs.defaultWorkspace.id))],
+      ['group_not_found', () => tx((t) => addGroupMembers(t, system, mine.id, group.id, [mine.admin.id]))],
+      ['group_not_found', () => tx((t) => deleteGroup(t, system, mine.id, group.id))],
+      ['scim_token_not_found', () => tx((t) => revokeScimToken(t, system, mine.id, token.scimToken.id))],
+      ['api_key_not_found', () => tx((t) => revokeApiKey(t, system, mine.id, key.apiKey.id))],
+      ['member_not_found', () => tx((t) => getMember(t, mine.id, 'not-a-uuid'))],
+      ['group_not_found', () => tx((t) => deleteGroup(t, system, mine.id, "1' OR '1'='1"))],
     ];
     for (const [code, attempt] of attempts) {
-      const error = await rejectionOf(attempt);
+      const error = await rejectionOf(attempt());
       assert.equal(error.code, code);
       assert.equal(error.kind, 'not_found');
     }
