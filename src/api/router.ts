@@ -14,6 +14,7 @@ import { memberRoutes } from './members.routes.js';
 import { mountRoutes, openApiDocument, type ApiRoute } from './registry.js';
 import { scimTokenRoutes } from './scim-tokens.routes.js';
 import { seatRoutes } from './seats.routes.js';
+import { sessionRoutes } from './sessions.routes.js';
 import { ssoRoutes } from './sso.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
 
@@ -43,6 +44,7 @@ export function apiRoutes({ db, publicUrl, lookupTxt, invitationRateLimit }: Pic
     ...groupRoutes(db),
     ...memberRoutes(db),
     ...invitationRoutes(db, publicUrl, invitationRateLimit),
+    ...sessionRoutes(db),
   ];
 }
 

@@ -81,3 +81,21 @@ export async function markSessionRevoked(tx: Tx, id: string, reason: string): Pr
   const rows = (await tx('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: tx.fn.now(), revoked_reason: reason }).returning('id')) as unknown[];
   return rows.length > 0;
 }
+
+/** The Account's sessions that are still live, newest first. */
+export async function selectLiveSessionsOfAccount(tx: Tx, accountId: string): Promise<Session[]> {
+  const rows = (await tx('sessions')
+    .where({ account_id: accountId })
+    .whereNull('revoked_at')
+    .where('expires_at', '>', tx.fn.now())
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(200)) as SessionRow[];
+  return rows.map(rowToSession);
+}
+
+/** Revokes one of the Account's own sessions; false when it is not theirs (or already ended). */
+export async function markOwnSessionRevoked(tx: Tx, accountId: string, id: string, reason: string): Promise<boolean> {
+  const rows = (await tx('sessions').where({ id, account_id: accountId }).whereNull('revoked_at').update({ revoked_at: tx.fn.now(), revoked_reason: reason }).returning('id')) as unknown[];
+  return rows.length > 0;
+}

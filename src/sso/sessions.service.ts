@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Tx } from '../db/transaction.js';
-import { UnauthenticatedError } from '../errors.js';
-import { markSessionRevoked, selectSessionView, touchSession, type SessionView } from './sessions.repo.js';
+import { NotFoundError, UnauthenticatedError } from '../errors.js';
+import { isId } from '../db/ids.js';
+import { markOwnSessionRevoked, markSessionRevoked, selectLiveSessionsOfAccount, selectSessionView, touchSession, type Session, type SessionView } from './sessions.repo.js';
 
 export type { Session, SessionView } from './sessions.repo.js';
 
@@ -27,4 +28,14 @@ export async function checkSession(tx: Knex, sessionId: string): Promise<Session
 
 export async function endSession(tx: Tx, sessionId: string): Promise<void> {
   await markSessionRevoked(tx, sessionId, 'signed_out');
+}
+
+/** A person's own live sessions, in every Organization (where they are signed in). */
+export function listOwnSessions(tx: Tx, accountId: string): Promise<Session[]> {
+  return selectLiveSessionsOfAccount(tx, accountId);
+}
+
+/** Ends one of the caller's own sessions (signing out elsewhere); another person's session is not found. */
+export async function endOwnSession(tx: Tx, accountId: string, sessionId: string): Promise<void> {
+  if (!isId(sessionId) || !(await markOwnSessionRevoked(tx, accountId, sessionId, 'signed_out_elsewhere'))) throw new NotFoundError('session', sessionId);
 }
