@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { apiClient, authApp, sessionFor } from '../support/auth.js';
+import { apiClient, authApp, origin, sessionFor } from '../support/auth.js';
 import { makeMember, makeOrganization } from '../support/factories.js';
 
 describe('/api/v1/sessions', () => {
@@ -33,5 +33,20 @@ describe('/api/v1/sessions', () => {
     await apiClient(app, theirs).delete(`/sessions/${adminSession}`).expect(404);
     await apiClient(app, theirs).delete('/sessions/not-an-id').expect(404);
     await apiClient(app, admin).get('/sessions').expect(200);
+  });
+});
+
+describe('/api/v1 with the session cookie', () => {
+  it('refuses a cookie request that changes something unless it comes from Roster’s own origin', async () => {
+    const app = authApp();
+    const org = await makeOrganization();
+    const token = await sessionFor(app, org.id, org.admin.userName);
+    const cookie = `roster_session=${token}`;
+    await request(app).get('/api/v1/organization').set('Cookie', cookie).expect(200);
+    const forged = await request(app).patch('/api/v1/organization').set('Cookie', cookie).set('Origin', 'https://evil.example').send({ name: 'Pwned' }).expect(403);
+    assert.equal(forged.body.error.code, 'cross_site_request');
+    await request(app).patch('/api/v1/organization').set('Cookie', cookie).send({ name: 'Pwned' }).expect(403);
+    assert.notEqual((await request(app).get('/api/v1/organization').set('Cookie', cookie).expect(200)).body.name, 'Pwned');
+    await request(app).patch('/api/v1/organization').set('Cookie', cookie).set('Origin', origin).send({ name: 'Renamed' }).expect(200);
   });
 });
