@@ -28,7 +28,7 @@ export async function inTransaction<T>(db: Knex, work: (tx: Tx) => Promise<T>): 
  * Runs `work` that sends exactly one statement, which PostgreSQL applies
  * atomically on its own: no BEGIN and COMMIT round trips. Errors come out as
  * from `inTransaction`. Only for work whose one-statement shape its service
- * guarantees (see members.service `isOneStatementChange`).
+ * guarantees (see members.service `assessChange`, `isOneStatementCreate`).
  */
 export async function inOneStatement<T>(db: Knex, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db as Tx);

@@ -223,17 +223,23 @@ function planChange(member: Member, changes: MemberChanges) {
 }
 
 /**
- * True when `changeMember`, given the member as `seen` without a lock, writes
- * `changes` in a single statement (profile columns, role, status, the revocations
- * of a suspension and the event together): atomic on its own, so the caller
- * needs no transaction. Not so for an Admin (locked first), new emails, or seats
- * to take or release.
+ * What `changeMember` would do with `changes` to the member as `seen` without a
+ * lock (holding `seen.seats`), worked out once for the caller:
+ * - `nothing`: the member would stay exactly as stored (no write, no event), so
+ *   the request can be answered from that read, without a transaction;
+ * - `oneStatement`: the write is the member's row alone (profile columns, role,
+ *   status, a suspension's revocations and the event together), atomic on its own,
+ *   so it needs no transaction. Not so for an Admin (locked first), new emails,
+ *   or seats to take or release.
  */
-export function isOneStatementChange(seen: Member & { seats: string[] }, changes: MemberChanges): boolean {
-  if (seen.role === 'admin') return false;
-  const { fields, status } = planChange(seen, changes);
-  if (fields.includes('emails')) return false;
-  return status !== 'active' || changes.seats === undefined || sameProducts(seen.seats, changes.seats);
+export function assessChange(seen: Member & { seats: string[] }, changes: MemberChanges): { nothing: boolean; oneStatement: boolean } {
+  const { fields, role, status } = planChange(seen, changes);
+  // Seats apply to active members only (changeMember ignores them otherwise).
+  const seatsKept = status !== 'active' || changes.seats === undefined || sameProducts(seen.seats, changes.seats);
+  return {
+    nothing: fields.length === 0 && role === seen.role && status === seen.status && seatsKept,
+    oneStatement: seen.role !== 'admin' && !fields.includes('emails') && seatsKept,
+  };
 }
 
 function sameProducts(held: string[], wanted: string[]): boolean {
@@ -241,17 +247,6 @@ function sameProducts(held: string[], wanted: string[]): boolean {
   return target.size === held.length && held.every((product) => target.has(product));
 }
 
-/**
- * True when `changes` would leave the member, holding `seatsHeld`, exactly as
- * stored: `changeMember` would write nothing and record no event. Lets a caller
- * answer such a request from a plain read, without a transaction.
- */
-export function changesNothing(member: Member, seatsHeld: string[], changes: MemberChanges): boolean {
-  const { fields, role, status } = planChange(member, changes);
-  if (fields.length > 0 || role !== member.role || status !== member.status) return false;
-  // Seats apply to active members only (changeMember ignores them otherwise).
-  return status !== 'active' || changes.seats === undefined || sameProducts(seatsHeld, changes.seats);
-}
 
 /** Changes profile fields (invariant 4: an IdP-managed name, userName and emails only from that IdP). */
 export function updateProfile(

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { inOneStatement, inTransaction } from '../db/transaction.js';
 import { getMemberEntry, listMembers } from '../org/directory.service.js';
 import type { MemberEntry } from '../org/directory.service.js';
-import { addMember, changeMember, changesNothing, isOneStatementChange, isOneStatementCreate, removeMember, type MemberChanges, type NewMember } from '../org/members.service.js';
+import { addMember, changeMember, assessChange, isOneStatementCreate, removeMember, type MemberChanges, type NewMember } from '../org/members.service.js';
 import type { Member } from '../org/types.js';
 import { assertVersion, ChangedMeanwhileError } from '../org/versions.js';
 import { seatsOf } from '../org/seats.service.js';
@@ -50,13 +50,14 @@ export const userWrites: ResourceWrites = {
     // PATCH changes nothing, so it is answered from a plain read: no lock, no transaction.
     const seen = await getMemberEntry(db, caller.organizationId, id, everything);
     const seenChanges = patch(seen);
-    if (changesNothing(seen, seen.seats, seenChanges)) {
+    const assessed = assessChange(seen, seenChanges);
+    if (assessed.nothing) {
       assertVersion('member', seen.version, ifVersion);
       return { status: 200, resource: toScimUser(seen, baseUrl), id: seen.id, version: seen.version };
     }
     // The change is written if the member is still as seen (its version); if another
     // request changed it meanwhile, the operations apply again to a locked read.
-    const run = isOneStatementChange(seen, seenChanges) ? inOneStatement : inTransaction;
+    const run = assessed.oneStatement ? inOneStatement : inTransaction;
     const entry = await run(db, async (tx) =>
       changedEntry(seen, seenChanges, await changeMember(tx, caller.actor, caller.organizationId, seen.id, seenChanges, { ifVersion, seen })),
     ).catch((error: unknown) => {

@@ -6,7 +6,7 @@ import {
   addMember,
   changeMember,
   changeRole,
-  isOneStatementChange,
+  assessChange,
   getMember,
   leaveOrganization,
   reactivateMember,
@@ -199,7 +199,7 @@ describe('members', () => {
       const member = await makeMember(org.id, { seats: ['chat'] });
       const { key } = await tx((t) => createApiKey(t, system, org.id, member.id, org.defaultWorkspace.id, 'ci'));
       const seen = { ...(await tx((t) => getMember(t, org.id, member.id))), seats: ['chat'] };
-      assert.ok(isOneStatementChange(seen, { active: false }));
+      assert.ok(assessChange(seen, { active: false }).oneStatement);
       await tx((t) => updateProfile(t, system, org.id, member.id, { title: 'Meanwhile' }));
 
       const stale = await rejectionOf(inOneStatement(db(), (t) => changeMember(t, system, org.id, member.id, { active: false }, { seen })));
