@@ -5,7 +5,7 @@ import { sessionCallerOf } from '../sso/session-auth.js';
 import { inTransaction } from '../db/transaction.js';
 import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations.service.js';
 import { organizationRoles, type Invitation } from '../org/types.js';
-import { afterIdOf, defaultPageSize, nextCursorAfter, pageQuery } from './pagination.js';
+import { idPageOf, nextCursorAfter, pageQuery } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 const role = z.enum(organizationRoles);
@@ -85,8 +85,7 @@ export function invitationRoutes(db: Knex, publicUrl: string, requestsPerHour: n
           listPendingInvitations(tx, caller.organizationId, {
             ...(query.q ? { search: query.q } : {}),
             ...(query.role ? { role: query.role } : {}),
-            ...(query.cursor ? { afterId: afterIdOf(query.cursor) } : {}),
-            limit: query.limit ?? defaultPageSize,
+            ...idPageOf(query),
           }),
         );
         return { invitations: invitations.map(presentInvitation), nextCursor: nextCursorAfter(invitations, more) };

@@ -5,7 +5,7 @@ import { getMemberDetails, searchMembers, type MemberDetails, type MemberEntry }
 import { changeRole, leaveOrganization, removeMember, updateProfile } from '../org/members.service.js';
 import { assignSeat, releaseSeat } from '../org/seats.service.js';
 import { organizationRoles, type Member, type ProfileChanges } from '../org/types.js';
-import { afterIdOf, defaultPageSize, nextCursorAfter, pageQuery } from './pagination.js';
+import { idPageOf, nextCursorAfter, pageQuery } from './pagination.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();
@@ -182,8 +182,7 @@ export function memberRoutes(db: Knex): ApiRoute[] {
           searchMembers(tx, caller.organizationId, {
             ...(query.q ? { text: query.q } : {}),
             ...(query.role ? { role: query.role } : {}),
-            ...(query.cursor ? { afterId: afterIdOf(query.cursor) } : {}),
-            limit: query.limit ?? defaultPageSize,
+            ...idPageOf(query),
           }),
         );
         return { members: entries.map(presentMemberSummary), nextCursor: nextCursorAfter(entries, more) };

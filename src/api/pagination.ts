@@ -52,3 +52,8 @@ export function nextCursorAfter(items: Array<{ id: string }>, more: boolean): st
   const last = items.at(-1);
   return more && last ? cursorOf({ key: last.id, id: last.id }) : null;
 }
+
+/** For lists ordered by id alone: the page a request asks for, as the domain's list functions take it. */
+export function idPageOf(query: PageQueryInput): { afterId?: string; limit: number } {
+  return { ...(query.cursor ? { afterId: afterIdOf(query.cursor) } : {}), limit: query.limit ?? defaultPageSize };
+}

@@ -2,7 +2,7 @@ import { isId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { ConflictError, InvalidInputError, NoSeatsAvailableError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
-import { bumpMember, lockMember, selectMember } from './members.repo.js';
+import { bumpMember, lockMember } from './members.repo.js';
 import { selectOrganization } from './organizations.repo.js';
 import {
   deleteSeatAssignment,

@@ -1,14 +1,14 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import { ForbiddenError } from '../errors.js';
 import { clientAddress, rateLimited, type RateLimit } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
-import { clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
+import { answerSignIn, clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
 import type { SessionTokens } from './session-tokens.js';
 import { endSession } from './sessions.service.js';
-import { completeEmailSignIn, requestEmailSignIn, signInLinkValidSeconds, type SignedIn } from './sign-in.service.js';
+import { completeEmailSignIn, requestEmailSignIn, signInLinkValidSeconds } from './sign-in.service.js';
 
 export interface AuthRouteOptions {
   db: Knex;
@@ -42,20 +42,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
     windowSeconds: 600,
   };
 
-  async function signedIn(req: Request, res: Response, signed: SignedIn): Promise<void> {
-    const { token, expiresAt } = await tokens.issue({
-      sessionId: signed.session.id,
-      accountId: signed.account.id,
-      organizationId: signed.session.organizationId,
-      sessionExpiresAt: signed.session.expiresAt,
-    });
-    if (wantsJson(req)) {
-      res.status(200).json({ token, expiresAt: expiresAt.toISOString(), organizationId: signed.session.organizationId, memberId: signed.session.memberId });
-      return;
-    }
-    setSessionCookie(res, token, expiresAt, cookies);
-    res.redirect(303, '/');
-  }
+
 
   router.post('/email', rateLimited(db, perClient, perEmail), async (req, res) => {
     const body = parseInput(emailRequest, req.body);
@@ -68,7 +55,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
   router.get('/email/verify', rateLimited(db, perClient), async (req, res) => {
     const { token } = parseInput(linkToken, { token: req.query.token });
     if (wantsJson(req)) {
-      await signedIn(req, res, await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs)));
+      await answerSignIn(req, res, tokens, cookies, (await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs))).session, '/');
       return;
     }
     res
@@ -83,7 +70,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
     // Login CSRF: another site must not sign a visitor's browser in to its own account.
     if (crossSite(req, cookies.origin)) throw new ForbiddenError('cross_site_request', 'This request did not come from Roster’s own pages');
     const { token } = parseInput(linkToken, req.body);
-    await signedIn(req, res, await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs)));
+    await answerSignIn(req, res, tokens, cookies, (await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs))).session, '/');
   });
 
   router.get('/session', session, (_req, res) => {
@@ -98,7 +85,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
 
   router.post('/refresh', session, async (_req, res) => {
     const caller = sessionCallerOf(res.locals);
-    const { token, expiresAt } = await tokens.issue({ sessionId: caller.sessionId, accountId: caller.accountId, organizationId: caller.organizationId, sessionExpiresAt: caller.sessionExpiresAt });
+    const { token, expiresAt } = await tokens.issue({ id: caller.sessionId, accountId: caller.accountId, organizationId: caller.organizationId, expiresAt: caller.sessionExpiresAt });
     if (caller.viaCookie) setSessionCookie(res, token, expiresAt, cookies);
     res.json({ token, expiresAt: expiresAt.toISOString() });
   });

@@ -33,12 +33,7 @@ export function invitationAcceptRoutes({ db, tokens, cookies, sessionMaxAgeMs, s
     const caller = sessionCallerOf(res.locals);
     const { token } = parseInput(acceptBody, req.body);
     const joined = await inTransaction(db, (tx) => joinByInvitation(tx, token, caller.accountId, sessionMaxAgeMs));
-    const issued = await tokens.issue({
-      sessionId: joined.session.id,
-      accountId: joined.session.accountId,
-      organizationId: joined.session.organizationId,
-      sessionExpiresAt: joined.session.expiresAt,
-    });
+    const issued = await tokens.issue(joined.session);
     if (caller.viaCookie) setSessionCookie(res, issued.token, issued.expiresAt, cookies);
     res.status(200).json({
       token: issued.token,

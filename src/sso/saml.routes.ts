@@ -13,7 +13,7 @@ import type { SsoConnection } from '../org/types.js';
 import { profileFromClaims } from './saml/attributes.js';
 import { assertResponsePolicy, inspectSamlResponse, SamlPolicyError } from './saml/response-checks.js';
 import { samlOptionsFor, samlRequestStore, serviceProviderOf, type ServiceProvider } from './saml/service-provider.js';
-import { setSessionCookie, type CookieSettings } from './session-auth.js';
+import { answerSignIn, type CookieSettings } from './session-auth.js';
 import type { SessionTokens } from './session-tokens.js';
 import { completeSsoSignIn } from './sso-sign-in.service.js';
 
@@ -70,8 +70,7 @@ export function samlRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
     const organizationId = String(req.params.organizationId);
     const connection = isId(organizationId) ? await inTransaction(db, (tx) => findSsoConnection(tx, organizationId)) : undefined;
     if (!connection) throw new NotFoundError('sso_connection', organizationId);
-    res.locals.sso = { connection, sp: serviceProviderOf(publicUrl, organizationId, connection) } satisfies SsoContext;
-    (req as Request & { sso?: SsoContext }).sso = res.locals.sso as SsoContext;
+    (req as Request & { sso?: SsoContext }).sso = { connection, sp: serviceProviderOf(publicUrl, organizationId, connection) };
     next();
   };
 
@@ -110,13 +109,7 @@ export function samlRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
         return completeSsoSignIn(tx, connection, { nameId: profile.nameID, ...claims }, sessionMaxAgeMs);
       });
       await inTransaction(db, (tx) => recordSsoOutcome(tx, organizationId, { ok: true }));
-      const { token, expiresAt } = await tokens.issue({ sessionId: signed.session.id, accountId: signed.accountId, organizationId, sessionExpiresAt: signed.session.expiresAt });
-      if (req.accepts(['html', 'json']) === 'json') {
-        res.json({ token, expiresAt: expiresAt.toISOString(), organizationId, memberId: signed.member.id });
-        return;
-      }
-      setSessionCookie(res, token, expiresAt, cookies);
-      res.redirect(303, safeRelayState(req.body?.RelayState));
+      await answerSignIn(req, res, tokens, cookies, signed.session, safeRelayState(req.body?.RelayState));
     } catch (raw) {
       const error = asSignInError(raw);
       await inTransaction(db, (tx) => recordSsoOutcome(tx, organizationId, { ok: false, reason: `${error.code}: ${error.message}` })).catch(() => {});

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { UnauthenticatedError, ForbiddenError } from '../errors.js';
 import type { OrganizationRole } from '../org/types.js';
 import type { SessionTokens } from './session-tokens.js';
-import { checkSession } from './sessions.service.js';
+import { checkSession, type Session } from './sessions.service.js';
 
 /** Who is calling, as every session-authenticated route sees it. */
 export interface SessionCaller {
@@ -97,7 +97,7 @@ async function authenticate(db: Knex, tokens: SessionTokens, settings: CookieSet
     viaCookie,
   } satisfies SessionCaller;
   if (viaCookie && Date.now() - claims.issuedAt.getTime() > settings.tokenTtlMs / 2) {
-    const renewed = await tokens.issue({ sessionId: session.id, accountId: session.accountId, organizationId: session.organizationId, sessionExpiresAt: session.expiresAt });
+    const renewed = await tokens.issue(session);
     setSessionCookie(res, renewed.token, renewed.expiresAt, settings);
   }
 }
@@ -125,4 +125,26 @@ function refererOrigin(referer: string | undefined): string | undefined {
 
 export function sessionCallerOf(locals: Record<string, unknown>): SessionCaller {
   return locals.session as SessionCaller;
+}
+
+/**
+ * The answer to a completed sign-in (email link, SAML): API clients asking for
+ * JSON get the session token in the body; browsers get the cookie and a
+ * redirect to `redirectTo` (one of Roster's own paths).
+ */
+export async function answerSignIn(
+  req: Request,
+  res: Response,
+  tokens: SessionTokens,
+  settings: CookieSettings,
+  session: Session,
+  redirectTo: string,
+): Promise<void> {
+  const { token, expiresAt } = await tokens.issue(session);
+  if (req.accepts(['html', 'json']) === 'json') {
+    res.status(200).json({ token, expiresAt: expiresAt.toISOString(), organizationId: session.organizationId, memberId: session.memberId });
+    return;
+  }
+  setSessionCookie(res, token, expiresAt, settings);
+  res.redirect(303, redirectTo);
 }

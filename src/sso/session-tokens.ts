@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { Knex } from 'knex';
 import { inTransaction } from '../db/transaction.js';
+import type { Session } from './sessions.repo.js';
 import { insertSigningKey, retireSigningKeysExcept, selectUsableSigningKeys, type StoredSigningKey } from './signing-keys.repo.js';
 
 /**
@@ -47,16 +48,16 @@ export class SessionTokens {
   ) {}
 
   /** Signs a token for the session, expiring at the token lifetime or the session's end, whichever is first. */
-  async issue(claims: { sessionId: string; accountId: string; organizationId: string | null; sessionExpiresAt: Date }): Promise<{ token: string; expiresAt: Date }> {
+  async issue(session: Pick<Session, 'id' | 'accountId' | 'organizationId' | 'expiresAt'>): Promise<{ token: string; expiresAt: Date }> {
     const key = (await this.loaded()).find((candidate) => !candidate.retired) ?? (await this.reload(true)).find((candidate) => !candidate.retired);
     if (!key) throw new Error('No signing key is active');
     const now = Date.now();
-    const expiresAt = new Date(Math.min(now + this.tokenTtlMs, claims.sessionExpiresAt.getTime()));
-    const token = await new SignJWT({ sid: claims.sessionId, ...(claims.organizationId ? { org: claims.organizationId } : {}) })
+    const expiresAt = new Date(Math.min(now + this.tokenTtlMs, session.expiresAt.getTime()));
+    const token = await new SignJWT({ sid: session.id, ...(session.organizationId ? { org: session.organizationId } : {}) })
       .setProtectedHeader({ alg: algorithm, kid: key.kid, typ: 'JWT' })
       .setIssuer(this.issuer)
       .setAudience(sessionAudience)
-      .setSubject(claims.accountId)
+      .setSubject(session.accountId)
       .setIssuedAt(Math.floor(now / 1000))
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .setJti(randomUUID())

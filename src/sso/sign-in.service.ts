@@ -13,7 +13,7 @@ import { hashSecret } from '../org/secrets.js';
 import type { Account, Member } from '../org/types.js';
 import { requireEmail } from '../org/validation.js';
 import { insertSession, type Session } from './sessions.repo.js';
-import { consumeSignInLinkRow, deleteExpiredSignInLinks, insertSignInLink, type SignInLink } from './sign-in-links.repo.js';
+import { consumeSignInLinkRow, insertSignInLink, type SignInLink } from './sign-in-links.repo.js';
 
 /** A sign-in link is good for 15 minutes, once. */
 export const signInLinkValidSeconds = 15 * 60;
@@ -35,7 +35,6 @@ export async function requestEmailSignIn(tx: Tx, input: { email: unknown; organi
   const email = requireEmail('email', input.email);
   if (input.organizationId !== undefined) await getOrganization(tx, input.organizationId);
   await assertSsoNotRequired(tx, email, input.publicUrl);
-  await deleteExpiredSignInLinks(tx);
   const token = newLinkToken();
   await insertSignInLink(tx, { id: newId(), tokenHash: hashSecret(token), email, organizationId: input.organizationId ?? null, memberId: null, validSeconds: signInLinkValidSeconds });
   await queueMail(tx, {
