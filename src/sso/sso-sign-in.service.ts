@@ -1,12 +1,12 @@
 import { newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
-import { DomainError, ForbiddenError } from '../errors.js';
+import { ForbiddenError } from '../errors.js';
 import { accountForVerifiedEmail } from '../org/accounts.service.js';
-import { recordEvent } from '../org/audit.service.js';
+import { recordEvents } from '../org/audit.service.js';
 import { isProvisionedByScim } from '../org/credentials.service.js';
 import { findVerifiedDomain } from '../org/domains.service.js';
 import { addMember, changeMember, findMemberByUserName, getMember, linkMemberToAccount } from '../org/members.service.js';
-import { takeSeats } from '../org/seats.service.js';
+import { partitionByFreeSeat, takeSeats } from '../org/seats.service.js';
 import type { Member, SsoConnection } from '../org/types.js';
 import { insertSession, type Session } from './sessions.repo.js';
 import { countSsoIdentitiesOf, selectMemberIdByNameId, upsertSsoIdentity } from './sso-identities.repo.js';
@@ -90,19 +90,12 @@ function profileOf(asserted: AssertedIdentity, email: string, creating: boolean)
  * log says which.
  */
 async function assignAutomaticSeats(tx: Tx, connection: SsoConnection, member: Member): Promise<void> {
-  for (const product of connection.autoSeatProducts) {
-    try {
-      const taken = await takeSeats(tx, connection.organizationId, member.id, [product]);
-      if (taken.length > 0) {
-        await recordEvent(tx, connection.organizationId, ssoActor, { action: 'seat.assigned', target: { type: 'member', id: member.id }, data: { product, automatic: true } });
-      }
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await recordEvent(tx, connection.organizationId, ssoActor, {
-        action: 'seat.unavailable',
-        target: { type: 'member', id: member.id },
-        data: { product, reason: error.code },
-      });
-    }
-  }
+  const organizationId = connection.organizationId;
+  // The pools stay locked from here, so the seats found free are taken without racing anyone.
+  const { free, unavailable } = await partitionByFreeSeat(tx, organizationId, connection.autoSeatProducts);
+  const taken = await takeSeats(tx, organizationId, member.id, free);
+  await recordEvents(tx, organizationId, ssoActor, [
+    ...taken.map((product) => ({ action: 'seat.assigned', target: { type: 'member', id: member.id }, data: { product, automatic: true } })),
+    ...unavailable.map((product) => ({ action: 'seat.unavailable', target: { type: 'member', id: member.id }, data: { product, reason: 'no_free_seat' } })),
+  ]);
 }
