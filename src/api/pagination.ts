@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isId } from '../db/ids.js';
 import { InvalidInputError } from '../errors.js';
+import { unstorableReason } from '../http/unstorable-text.js';
 import { maxPageSize, type Keyset, type KeysetQuery } from '../org/keyset.js';
 
 /**
@@ -34,7 +35,8 @@ export function keysetQueryOf({ limit = defaultPageSize, cursor }: PageQueryInpu
   } catch {
     decoded = undefined;
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'string' || typeof decoded[1] !== 'string') {
+  // A forged cursor can spell what no URL could carry (NUL): it is refused like any other cursor Roster did not give out.
+  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'string' || typeof decoded[1] !== 'string' || decoded.some((part) => unstorableReason(part as string))) {
     throw new InvalidInputError('invalid_cursor', 'The cursor is not one this list gave out', { field: 'cursor' });
   }
   return { limit, after: { key: decoded[0], id: decoded[1] } };

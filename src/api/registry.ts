@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { parseInput } from '../http/validate.js';
+import { checkInput, invalidInput } from '../http/validate.js';
 import type { OrganizationRole } from '../org/types.js';
 import { apiCallerOf, requireRole, type ApiCaller } from './access.js';
 
@@ -50,8 +50,7 @@ export function mountRoutes(router: Router, routes: ApiRoute[], options: MountOp
   for (const route of routes) {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     router[route.method](expressPath, requireRole(...route.roles), ...(route.before ?? []), async (req: Request, res: Response) => {
-      const body = route.body ? parseInput(route.body, req.body) : undefined;
-      const query = route.query ? parseInput(route.query, req.query) : undefined;
+      const { body, query } = validatedInput(route, req);
       const result = await route.handle({ caller: apiCallerOf(res.locals), params: req.params as Record<string, string>, body, query, req, res });
       if (res.headersSent) return;
       const status = typeof res.locals.status === 'number' ? res.locals.status : route.response.status;
@@ -66,6 +65,14 @@ export function mountRoutes(router: Router, routes: ApiRoute[], options: MountOp
       res.status(status).json(result);
     });
   }
+}
+
+/** The route's body and query, validated together: a 400 lists the problems of both. */
+function validatedInput(route: ApiRoute, req: Request): { body: unknown; query: unknown } {
+  const body = route.body ? checkInput(route.body, req.body, 'body') : { ok: true as const, data: undefined };
+  const query = route.query ? checkInput(route.query, req.query, 'query') : { ok: true as const, data: undefined };
+  if (!body.ok || !query.ok) throw invalidInput([...(body.ok ? [] : body.problems), ...(query.ok ? [] : query.problems)]);
+  return { body: body.data, query: query.data };
 }
 
 /** The OpenAPI 3.1 document of these routes. */

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { Knex } from 'knex';
 import type { TxtLookup } from '../dns/txt-resolver.js';
+import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { requireSession, type CookieSettings } from '../sso/session-auth.js';
 import type { SessionTokens } from '../sso/session-tokens.js';
 import { requireOrganization } from './access.js';
@@ -62,7 +63,7 @@ export function apiRouter(dependencies: ApiDependencies): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  router.use(express.json({ limit: '1mb' }));
+  router.use(express.json({ limit: '1mb' }), refuseUnstorableText());
   // An API key answers `/whoami` only; every other route, and /whoami without a key, needs a session.
   router.get('/whoami', apiKeyWhoami(db));
   router.use(requireSession(db, tokens, cookies), requireOrganization);

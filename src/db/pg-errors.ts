@@ -74,6 +74,8 @@ export function translateDbError(error: unknown): unknown {
         constraint: pg.constraint,
       });
     case '22001':
+    // program_limit_exceeded: a value too large for an index entry (about 2.7 kB after compression).
+    case '54000':
       return new InvalidInputError('value_too_long', 'A value is longer than allowed');
     case '22P02':
       return new InvalidInputError('invalid_value', 'A value has the wrong format');

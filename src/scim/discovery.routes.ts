@@ -15,7 +15,7 @@ interface Discovery {
  * ServiceProviderConfig, ResourceTypes and Schemas (RFC 7644 §4), described by
  * scimmy from the declared schemas and configuration, with Roster's base URL in
  * every `meta.location`. They do not change while Roster runs, so they are
- * described once. They are read-only: any other method answers 405.
+ * described once. They are read-only: see discoveryWritesRefused.
  */
 export function discoveryRoutes(baseUrl: string): Router {
   const router = Router();
@@ -50,10 +50,24 @@ export function discoveryRoutes(baseUrl: string): Router {
   router.get('/Schemas', async (_req, res) => sendResource(res, 200, list((await discovery()).schemas)));
   router.get('/Schemas/:id', async (req, res) => sendResource(res, 200, one((await discovery()).schemas, req.params.id, 'schema')));
 
-  const readOnly: RequestHandler = (req, res) => {
+  return router;
+}
+
+const discoveryPaths = ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:id', '/Schemas', '/Schemas/:id'];
+
+/**
+ * Any method but GET on a discovery endpoint is 405 with `Allow: GET` (RFC 9110
+ * §15.5.6), whatever the body: mounted before body parsing, so a malformed or
+ * oversized body is never read, only drained.
+ */
+export function discoveryWritesRefused(): Router {
+  const router = Router();
+  const readOnly: RequestHandler = (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    req.resume();
     res.setHeader('Allow', 'GET');
     sendScimError(res, new ScimError(405, undefined, `${req.method} is not allowed on discovery endpoints; they are read-only`));
   };
-  router.all(['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:id', '/Schemas', '/Schemas/:id'], readOnly);
+  router.all(discoveryPaths, readOnly);
   return router;
 }

@@ -5,6 +5,8 @@
  * words Microsoft's documentation shows (`externalId eq jyoung`).
  */
 
+import { unstorableReason } from '../http/unstorable-text.js';
+
 export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
 export type FilterValue = string | number | boolean | null;
 /** An attribute path: optional schema URN, attribute name, optional sub-attribute. */
@@ -55,11 +57,16 @@ function tokenize(text: string, offset = 0): Token[] {
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       if (j >= text.length) throw new FilterSyntaxError(`Unterminated string starting at position ${offset + i + 1}`);
       // Values are JSON strings (RFC 7644 §3.4.2.2), so JSON.parse decodes the escapes.
+      let value: string;
       try {
-        tokens.push({ type: 'string', value: JSON.parse(text.slice(i, j + 1)) as string, at: offset + i });
+        value = JSON.parse(text.slice(i, j + 1)) as string;
       } catch {
         throw new FilterSyntaxError(`Invalid escape in the string starting at position ${offset + i + 1}`);
       }
+      // An escape can spell what the request itself could not carry ("\u0000"); it is refused the same way.
+      const unstorable = unstorableReason(value);
+      if (unstorable) throw new FilterSyntaxError(`The string starting at position ${offset + i + 1} ${unstorable}`);
+      tokens.push({ type: 'string', value, at: offset + i });
       i = j + 1;
     } else {
       let j = i;

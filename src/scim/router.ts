@@ -1,10 +1,11 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
+import { unstorableInRequest } from '../http/unstorable-text.js';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import { scimAuthentication } from './auth.js';
 import { bulkRoutes } from './bulk.routes.js';
-import { discoveryRoutes } from './discovery.routes.js';
-import { renderScimError, ScimError } from './errors.js';
+import { discoveryRoutes, discoveryWritesRefused } from './discovery.routes.js';
+import { badRequest, renderScimError, ScimError } from './errors.js';
 import { groupsRoutes } from './groups.routes.js';
 import { baseUrlOf } from './http.js';
 import { declareScimSchemas, limits } from './schemas.js';
@@ -21,7 +22,9 @@ export function scimRouter(config: Config, db: Knex): Router {
   const baseUrl = baseUrlOf(config.publicUrl);
   const router = Router();
   // RFC 7644 §3.1: bodies are application/scim+json; plain JSON is accepted as IdPs send it too.
+  router.use(discoveryWritesRefused());
   router.use(express.json({ type: ['application/scim+json', 'application/json'], limit: limits.maxPayloadSize, strict: true }));
+  router.use(refuseUnstorableText);
   router.use(scimAuthentication(db, { limitPerMinute: config.scimRateLimit, cacheMs: config.scimTokenCacheMs }));
   router.use(discoveryRoutes(baseUrl));
   router.use('/Users', usersRoutes(db, config.publicUrl));
@@ -32,3 +35,16 @@ export function scimRouter(config: Config, db: Knex): Router {
   router.use(renderScimError);
   return router;
 }
+
+/**
+ * Text PostgreSQL cannot store (NUL, lone surrogates) or absurd nesting, refused
+ * before any query runs (RFC 7644 §3.12): in a filter `invalidFilter`, nesting
+ * `invalidSyntax`, anything else `invalidValue`.
+ */
+const refuseUnstorableText: RequestHandler = (req, _res, next) => {
+  const problem = unstorableInRequest(req);
+  if (!problem) return next();
+  const scimType = problem.path === '/filter' ? 'invalidFilter' : problem.reason === 'depth' ? 'invalidSyntax' : 'invalidValue';
+  const where = problem.in === 'path' ? '' : `${problem.in === 'query' ? 'Query parameter' : 'Body attribute'} "${problem.path.slice(1).replaceAll('/', '.')}" `;
+  next(badRequest(scimType, `${where}${problem.message}`));
+};

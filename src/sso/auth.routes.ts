@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import { ForbiddenError } from '../errors.js';
 import { clientAddress, rateLimited, type RateLimit } from '../http/rate-limit.js';
+import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { parseInput } from '../http/validate.js';
 import { answerSignIn, clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
 import type { SessionTokens } from './session-tokens.js';
@@ -31,7 +32,8 @@ function wantsJson(req: Request): boolean {
 /** `/auth`: email sign-in, the session's own endpoints. */
 export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, signInRateLimit }: AuthRouteOptions): Router {
   const router = Router();
-  router.use(express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb' }));
+  // Text PostgreSQL cannot store is refused before anything (a rate-limit key, say) reaches a query.
+  router.use(express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb' }), refuseUnstorableText());
   const session = requireSession(db, tokens, cookies);
   // Sign-in sends mail and lets people in: limited per client and per address asked about, across instances.
   const perClient: RateLimit = { name: 'sign-in:client', keyOf: clientAddress, limit: signInRateLimit, windowSeconds: 60 };
@@ -53,7 +55,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
   // A GET must not use the link up when a mail scanner fetches it: browsers get a
   // page whose button POSTs the token; API clients (Accept: application/json) sign in at once.
   router.get('/email/verify', rateLimited(db, perClient), async (req, res) => {
-    const { token } = parseInput(linkToken, { token: req.query.token });
+    const { token } = parseInput(linkToken, { token: req.query.token }, 'query');
     if (wantsJson(req)) {
       await answerSignIn(req, res, tokens, cookies, (await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs))).session, '/');
       return;

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import { clientAddress, rateLimited } from '../http/rate-limit.js';
+import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { parseInput } from '../http/validate.js';
 import { requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
 import type { SessionTokens } from './session-tokens.js';
@@ -28,7 +29,7 @@ const acceptBody = z.object({ token: z.string().min(1).max(200) }).strict();
  */
 export function invitationAcceptRoutes({ db, tokens, cookies, sessionMaxAgeMs, signInRateLimit }: InvitationAcceptOptions): Router {
   const router = Router();
-  router.use(express.json({ limit: '16kb' }));
+  router.use(express.json({ limit: '16kb' }), refuseUnstorableText());
   router.post('/accept', rateLimited(db, { name: 'invitations:accept', keyOf: clientAddress, limit: signInRateLimit, windowSeconds: 60 }), requireSession(db, tokens, cookies), async (req, res) => {
     const caller = sessionCallerOf(res.locals);
     const { token } = parseInput(acceptBody, req.body);
