@@ -10,11 +10,12 @@ import { baseUrlOf, etagOf, ifMatchVersion, sendRead, sendResource } from './htt
 import { listResponse, parseListRequest, type ListParameters } from './list.js';
 import { parsePatchRequest } from './patch.js';
 import { Projection } from './projection.js';
-import { groupSchema } from './schemas.js';
+import { assertCoreSchema, groupSchema } from './schemas.js';
 
 /** Writes to /Groups. Member changes are SQL deltas inside one group change; see groups.service. */
 export const groupWrites: ResourceWrites = {
   async create({ db, baseUrl, caller }: ScimContext, body: unknown): Promise<WriteResult> {
+    assertCoreSchema(body, groupSchema);
     const input = fromScimGroup(body);
     const entry = await inTransaction(db, async (tx) => {
       const group = await createGroup(tx, caller.actor, caller.organizationId, { ...input, managedBy: 'scim' });
@@ -24,6 +25,7 @@ export const groupWrites: ResourceWrites = {
   },
 
   async replace({ db, baseUrl, caller }, id, body, ifVersion) {
+    assertCoreSchema(body, groupSchema);
     const input = fromScimGroup(body);
     const steps = [{ rename: input.displayName }, { externalId: input.externalId }, { replaceMembers: input.memberIds }];
     const entry = await inTransaction(db, async (tx) => {

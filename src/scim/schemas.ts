@@ -1,5 +1,7 @@
 import SCIMMY from 'scimmy';
 import { organizationRoles } from '../org/types.js';
+import { badRequest } from './errors.js';
+import { field, type Json } from './json.js';
 
 /**
  * The schemas Roster serves (RFC 7643 §4, §8.7), defined through scimmy so that
@@ -84,3 +86,22 @@ export const canonicalTypes: Record<string, readonly string[]> = {
   ims: ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo'],
   photos: ['photo', 'thumbnail'],
 };
+
+/**
+ * A resource body (POST, PUT, and the same in /Bulk) must name its core schema
+ * among its `schemas` (RFC 7643 §3: the URIs of the schemas it is built from;
+ * extension URIs beside it, as Entra sends them, are fine). A body that names
+ * none is read as the endpoint's resource: several IdPs leave `schemas` out.
+ */
+export function assertCoreSchema(body: unknown, core: string): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  const schemas = field(body as Json, 'schemas');
+  if (schemas === undefined || schemas === null) return;
+  if (!Array.isArray(schemas) || !schemas.every((schema) => typeof schema === 'string')) {
+    throw badRequest('invalidValue', '"schemas" must be a list of schema URIs');
+  }
+  // Schema URIs compare case-insensitively, like the attribute names they qualify (RFC 7643 §2.1).
+  if (!schemas.some((schema: string) => schema.toLowerCase() === core.toLowerCase())) {
+    throw badRequest('invalidValue', `"schemas" must include ${core}`);
+  }
+}

@@ -13,7 +13,7 @@ import { baseUrlOf, ifMatchVersion, sendRead, sendResource } from './http.js';
 import { listResponse, parseListRequest, type ListParameters } from './list.js';
 import { parsePatchRequest, ResourcePatcher } from './patch.js';
 import { Projection } from './projection.js';
-import { userDefinition, userSchema } from './schemas.js';
+import { assertCoreSchema, userDefinition, userSchema } from './schemas.js';
 import { fromScimUser, toScimUser } from './users.mapper.js';
 
 const everything = { emails: true, seats: true, groups: true };
@@ -21,6 +21,7 @@ const everything = { emails: true, seats: true, groups: true };
 /** Writes to /Users (RFC 7644 §3.3, §3.5, §3.6), each atomic (one transaction, or one statement) on the domain services. */
 export const userWrites: ResourceWrites = {
   async create({ db, baseUrl, caller }: ScimContext, body: unknown): Promise<WriteResult> {
+    assertCoreSchema(body, userSchema);
     const input = fromScimUser(body);
     const newMember: NewMember = { profile: input.profile, role: input.role, source: 'scim', seats: input.seats, active: input.active };
     // Without seats to take, the member is created in one statement (see addMember).
@@ -35,6 +36,7 @@ export const userWrites: ResourceWrites = {
   },
 
   async replace({ db, baseUrl, caller }, id, body, ifVersion) {
+    assertCoreSchema(body, userSchema);
     const input = fromScimUser(body);
     const entry = await inTransaction(db, async (tx) => {
       const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);

@@ -7,7 +7,7 @@ import { createScimToken, revokeScimToken } from '../../src/org/credentials.serv
 import { createLogger } from '../../src/log.js';
 import { deleteOrganization } from '../../src/org/organizations.service.js';
 import { db } from '../support/database.js';
-import { makeOrganization, system, tx, unique } from '../support/factories.js';
+import { countRows, makeOrganization, system, tx, unique } from '../support/factories.js';
 import { newUser, scimApp, scimClient, testConfig } from '../support/scim.js';
 
 const errorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -156,6 +156,74 @@ describe('SCIM protocol: authentication, errors and discovery', () => {
         await idp.put(path, {}).expect(405);
         await idp.delete(path).expect(405);
       }
+    });
+
+    it('answers every write to a discovery endpoint with 405 and Allow: GET, whatever the body (RFC 9110 §15.5.6)', async () => {
+      const idp = await scimClient();
+      const paths = ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/User', '/Schemas', '/Schemas/urn:ietf:params:scim:schemas:core:2.0:User'];
+      const bodies: Array<string | undefined> = [undefined, '{}', '{"schemas": ', '\u0000', `{"x":"${'y'.repeat(9 * 1024 * 1024)}"}`];
+      for (const path of paths) {
+        for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+          for (const body of method === 'post' ? bodies : bodies.slice(0, 3)) {
+            const test = request(scimApp())[method](`/scim/v2${path}`).set('Authorization', `Bearer ${idp.token}`);
+            const response = await (body === undefined ? test : test.set('Content-Type', 'application/scim+json').send(body)).expect(405);
+            const label = `${method} ${path} with ${body === undefined ? 'no body' : `${body.length} characters`}`;
+            assert.equal(response.headers.allow, 'GET', label);
+            assert.deepEqual(response.body.schemas, [errorSchema], label);
+            assert.equal(response.body.status, '405', label);
+          }
+        }
+      }
+      await idp.get('/ServiceProviderConfig').expect(200);
+    });
+  });
+
+  describe('resource schemas', () => {
+    const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const groupCore = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+    it('refuses a User or Group whose schemas lack its core schema with 400 invalidValue, and creates nothing', async () => {
+      const idp = await scimClient();
+      for (const schemas of [['urn:x'], [], [groupCore], 'urn:ietf:params:scim:schemas:core:2.0:User', [7]]) {
+        const response = await idp.post('/Users', { ...newUser(`${unique('s')}@example.com`), schemas }).expect(400);
+        assert.equal(response.body.scimType, 'invalidValue', JSON.stringify(schemas));
+        const group = await idp.post('/Groups', { schemas: Array.isArray(schemas) && schemas[0] === groupCore ? [core] : schemas, displayName: unique('G') }).expect(400);
+        assert.equal(group.body.scimType, 'invalidValue', JSON.stringify(schemas));
+      }
+      const user = (await idp.post('/Users', newUser(`${unique('s')}@example.com`)).expect(201)).body;
+      const group = (await idp.post('/Groups', { schemas: [groupCore], displayName: unique('G') }).expect(201)).body;
+      assert.equal((await idp.put(`/Users/${user.id}`, { ...newUser(user.userName, { displayName: 'Changed' }), schemas: ['urn:x'] }).expect(400)).body.scimType, 'invalidValue');
+      assert.equal((await idp.put(`/Groups/${group.id}`, { schemas: [core], displayName: 'Changed' }).expect(400)).body.scimType, 'invalidValue');
+      assert.equal((await idp.get(`/Users/${user.id}`).expect(200)).body.displayName, undefined, 'the refused PUT changed nothing');
+      assert.notEqual((await idp.get(`/Groups/${group.id}`).expect(200)).body.displayName, 'Changed');
+      assert.equal(await countRows('members', { organization_id: idp.org.id }), 2, 'the first Admin and the one valid User');
+      assert.equal(await countRows('groups', { organization_id: idp.org.id }), 1);
+    });
+
+    it('refuses such a resource in a Bulk operation too, and runs the others', async () => {
+      const idp = await scimClient();
+      const response = await idp
+        .post('/Bulk', {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+          Operations: [
+            { method: 'POST', path: '/Users', bulkId: 'bad', data: { ...newUser(`${unique('b')}@example.com`), schemas: ['urn:x'] } },
+            { method: 'POST', path: '/Groups', bulkId: 'badGroup', data: { schemas: ['urn:x'], displayName: 'x' } },
+            { method: 'POST', path: '/Users', bulkId: 'good', data: newUser(`${unique('g')}@example.com`) },
+          ],
+        })
+        .expect(200);
+      assert.deepEqual(response.body.Operations.map((operation: { status: string }) => operation.status), ['400', '400', '201']);
+      assert.equal(response.body.Operations[0].response.scimType, 'invalidValue');
+      assert.equal(await countRows('members', { organization_id: idp.org.id }), 2);
+      assert.equal(await countRows('groups', { organization_id: idp.org.id }), 0);
+    });
+
+    it('accepts extension URNs beside the core schema, in any case, and a body that leaves schemas out', async () => {
+      const idp = await scimClient();
+      const extensions = [core.toUpperCase(), 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'urn:ietf:params:scim:schemas:extension:roster:2.0:User', 'urn:example:extra'];
+      await idp.post('/Users', { ...newUser(`${unique('e')}@example.com`), schemas: extensions }).expect(201);
+      const { schemas: _left, ...withoutSchemas } = newUser(`${unique('n')}@example.com`);
+      await idp.post('/Users', withoutSchemas).expect(201);
     });
   });
 });
