@@ -14,8 +14,8 @@ import {
  * Roster's own checks on a SAML Response, read from the raw XML (the base64-decoded
  * SAMLResponse). node-saml 5.1 verifies the signature, the audience and the validity window but
  * not these (see SAML-NOTES): who issued the assertion, whom it was addressed to, how the subject
- * is confirmed and until when, which algorithms were used, and the status. They complement node-saml and never
- * replace it: a response must pass both.
+ * is confirmed and until when, which algorithms were used, and the status. They complement
+ * node-saml and never replace it: a response must pass both.
  */
 
 export type SamlPolicyReason =
