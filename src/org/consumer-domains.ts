@@ -1,63 +1,26 @@
+import { createRequire } from 'node:module';
+import { normaliseDomain } from './domain-names.js';
+
 /**
- * Mail domains where anyone can get an address. No Organization may claim one
- * (or a name under one): owning the DNS of gmail.com says nothing about who the
- * people with @gmail.com addresses work for, so verifying it would hand strangers'
- * sign-ins to one tenant.
+ * Mail domains where anyone can get an address. No Organization may claim one (or a name under
+ * one): owning the DNS of gmail.com says nothing about who the people with @gmail.com addresses
+ * work for, so verifying it would hand strangers' sign-ins to one tenant.
+ *
+ * The list is the `email-providers` package's (some 8,800 free and disposable mail domains,
+ * bundled in the package and released monthly), read once at start-up. `free-email-domains`,
+ * the better-known list, downloads its data in an install script, which fails offline and would
+ * make the list differ between installs of one lockfile.
  */
-const consumerDomains = new Set([
-  // Google
-  'gmail.com',
-  'googlemail.com',
-  // Microsoft
-  'outlook.com',
-  'hotmail.com',
-  'hotmail.co.uk',
-  'hotmail.fr',
-  'live.com',
-  'msn.com',
-  // Yahoo and AOL
-  'yahoo.com',
-  'yahoo.co.uk',
-  'yahoo.co.jp',
-  'yahoo.fr',
-  'ymail.com',
-  'rocketmail.com',
-  'aol.com',
-  // Apple
-  'icloud.com',
-  'me.com',
-  'mac.com',
-  // Privacy-focused and independent providers
-  'proton.me',
-  'protonmail.com',
-  'pm.me',
-  'tutanota.com',
-  'tuta.io',
-  'fastmail.com',
-  'hey.com',
-  'zoho.com',
-  'mail.com',
-  // Europe
-  'gmx.com',
-  'gmx.net',
-  'gmx.de',
-  'web.de',
-  't-online.de',
-  'orange.fr',
-  'free.fr',
-  'yandex.ru',
-  'yandex.com',
-  'mail.ru',
-  // Asia
-  'qq.com',
-  '163.com',
-  '126.com',
-  'naver.com',
-  'rediffmail.com',
-  // Internet service providers
-  'comcast.net',
-  'att.net',
-]);
+const providers = createRequire(import.meta.url)('email-providers/all.json') as unknown;
+if (!Array.isArray(providers) || !providers.every((entry) => typeof entry === 'string')) {
+  throw new Error('email-providers/all.json is not a list of domains');
+}
+
+/** Well-known providers the package's list lacks (checked against email-providers 2.26.0). */
+const missingFromPackage = ['fastmail.com', 'hey.com', 'tuta.io', 'tutanota.com'];
+
+// Stored as Roster stores domains (IDNs as punycode); an entry that is no domain is left out.
+const consumerDomains = new Set([...providers, ...missingFromPackage].map((entry: string) => normaliseDomain(entry)).filter((domain) => domain !== undefined));
 
 /** Whether `domain` (normalised: lower-case, no trailing dot) is a consumer mail domain or a name under one. */
 export function isConsumerDomain(domain: string): boolean {

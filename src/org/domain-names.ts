@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { parse } from 'tldts';
 
 /**
  * Domain names as Roster stores and compares them: lower-case ASCII, IDNs as
@@ -46,4 +47,18 @@ export function emailDomain(email: string): string | undefined {
   const at = address.lastIndexOf('@');
   if (at <= 0) return undefined;
   return asciiHostname(address.slice(at + 1).toLowerCase());
+}
+
+/**
+ * Whether a stored domain is a public suffix: a name under which unrelated people get their own
+ * names, from a registry (co.uk, com.au: the ICANN section of the Public Suffix List) or from a
+ * company (github.io, herokuapp.com: its private section). Its DNS says nothing about who owns
+ * the names below it, so it can be neither claimed nor matched. The list is the one bundled in
+ * tldts (nothing is fetched). A TLD the list does not know falls under its default rule `*`: the
+ * TLD alone is the suffix, so `acme.test` (RFC 6761 reserves `.test`, the list leaves it out) is
+ * registrable, and only the bare TLD, which `isHostname` refuses already, is not.
+ */
+export function isPublicSuffix(domain: string): boolean {
+  // No registrable part (eTLD+1) means the name is itself a suffix.
+  return parse(domain, { allowPrivateDomains: true, extractHostname: false }).domain === null;
 }

@@ -6,7 +6,7 @@ import { DnsLookupError, type TxtLookup } from '../dns/txt-resolver.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
 import { isConsumerDomain } from './consumer-domains.js';
-import { emailDomain, normaliseDomain } from './domain-names.js';
+import { emailDomain, isPublicSuffix, normaliseDomain } from './domain-names.js';
 import {
   deleteDomainRow,
   insertDomain,
@@ -42,7 +42,10 @@ export function listDomains(tx: Tx, organizationId: string): Promise<Domain[]> {
   return isId(organizationId) ? selectDomains(tx, organizationId) : Promise.resolve([]);
 }
 
-/** The name an admin typed, normalised and checked: a hostname and not a consumer mail domain. */
+/**
+ * The name an admin typed, normalised and checked: a hostname, a registrable domain or a name
+ * under one (not a public suffix such as co.uk or github.io), and not a consumer mail domain.
+ */
 export function requireClaimableDomain(value: unknown): string {
   const domain = typeof value === 'string' ? normaliseDomain(value) : undefined;
   if (!domain) {
@@ -50,10 +53,29 @@ export function requireClaimableDomain(value: unknown): string {
       domain: value,
     });
   }
-  if (isConsumerDomain(domain)) {
-    throw new InvalidInputError('consumer_domain', `${domain} is a public email provider; only an Organization's own domain can be claimed`, { domain });
-  }
+  refuseUnclaimable(domain);
   return domain;
+}
+
+/** Throws why the domain cannot be claimed; verification asks too, so a claim made before the rules or lists refused its name is never verified. */
+function refuseUnclaimable(domain: string): void {
+  const refusal = unclaimableBecause(domain);
+  if (refusal) throw refusal;
+}
+
+/** Why a normalised domain can be neither claimed nor matched, or undefined when it can. */
+function unclaimableBecause(domain: string): InvalidInputError | undefined {
+  if (isPublicSuffix(domain)) {
+    return new InvalidInputError(
+      'public_suffix',
+      `${domain} is a public suffix: names under it belong to different owners (Public Suffix List); claim your own domain under it, such as example.${domain}`,
+      { domain },
+    );
+  }
+  if (isConsumerDomain(domain)) {
+    return new InvalidInputError('consumer_domain', `${domain} is a public email provider; only an Organization's own domain can be claimed`, { domain });
+  }
+  return undefined;
 }
 
 /** Claims a domain, pending until its TXT record is found. Another Organization's verified claim does not stop a claim, only a verification. */
@@ -111,6 +133,7 @@ function verifiedElsewhere(domain: string): ConflictError {
 export async function recordDomainCheck(tx: Tx, actor: Actor, organizationId: string, domainId: string, check: DomainCheck): Promise<Domain> {
   const domain = await getDomain(tx, organizationId, domainId);
   if (domain.status === 'verified') return domain;
+  refuseUnclaimable(domain.domain);
   if (check.domain !== domain.domain || check.token !== domain.verificationToken) {
     throw new InvalidInputError('domain_check_mismatch', 'The check was made for another domain claim');
   }
@@ -148,6 +171,7 @@ export async function recordDomainCheck(tx: Tx, actor: Actor, organizationId: st
 export async function verifyDomain(tx: Tx, actor: Actor, organizationId: string, domainId: string, lookupTxt: TxtLookup): Promise<Domain> {
   const domain = await getDomain(tx, organizationId, domainId);
   if (domain.status === 'verified') return domain;
+  refuseUnclaimable(domain.domain);
   await refuseVerifiedElsewhere(tx, organizationId, domain.domain);
   return recordDomainCheck(tx, actor, organizationId, domainId, await checkDomainTxt(domain, lookupTxt));
 }
@@ -183,16 +207,18 @@ export async function deleteDomain(tx: Tx, actor: Actor, organizationId: string,
  * The verified claim of an email address's domain (or of a domain), whichever
  * Organization holds it; undefined when none does or the input is not one.
  * Only the exact domain matches: a verified acme.test says nothing of eng.acme.test.
+ * A domain that could not be claimed today (a public suffix or a consumer mail
+ * domain, verified before the rule or the lists said so) matches nothing.
  */
 export async function findVerifiedDomain(tx: Tx, emailOrDomain: string): Promise<Domain | undefined> {
   if (typeof emailOrDomain !== 'string') return undefined;
   const name = emailOrDomain.includes('@') ? emailDomain(emailOrDomain) : normaliseDomain(emailOrDomain);
-  return name ? selectVerifiedDomain(tx, name) : undefined;
+  return name && !unclaimableBecause(name) ? selectVerifiedDomain(tx, name) : undefined;
 }
 
-/** Whether the email address is on a domain the Organization has verified. */
+/** Whether the email address is on a domain the Organization has verified (and that could be claimed today). */
 export async function isVerifiedDomainOf(tx: Tx, organizationId: string, email: string): Promise<boolean> {
   if (!isId(organizationId) || typeof email !== 'string') return false;
   const name = emailDomain(email);
-  return name !== undefined && (await selectVerifiedDomain(tx, name, organizationId)) !== undefined;
+  return name !== undefined && !unclaimableBecause(name) && (await selectVerifiedDomain(tx, name, organizationId)) !== undefined;
 }

@@ -12,7 +12,7 @@ import { findSsoConnection, recordSsoOutcome } from '../org/sso-connections.serv
 import type { SsoConnection } from '../org/types.js';
 import { profileFromClaims } from './saml/attributes.js';
 import { assertResponsePolicy, inspectSamlResponse, SamlPolicyError } from './saml/response-checks.js';
-import { samlOptionsFor, samlRequestStore, serviceProviderOf, type ServiceProvider } from './saml/service-provider.js';
+import { acceptedClockSkewMs, samlOptionsFor, samlRequestStore, serviceProviderOf, type ServiceProvider } from './saml/service-provider.js';
 import { answerSignIn, type CookieSettings } from './session-auth.js';
 import type { SessionTokens } from './session-tokens.js';
 import { completeSsoSignIn } from './sso-sign-in.service.js';
@@ -45,7 +45,8 @@ export function safeRelayState(value: unknown): string {
  * connection — metadata, SP-initiated login, and the ACS that turns a response
  * into a session. node-saml (through passport-saml's MultiSamlStrategy) checks
  * signature, audience and times; Roster adds what it does not: issuer,
- * destination and recipient, bearer confirmation, SHA-1, one assertion, the
+ * destination and recipient, bearer confirmation and its NotOnOrAfter on every
+ * path, SHA-1, one assertion, the
  * IdP-initiated switch, atomic InResponseTo consumption and the replay cache.
  */
 export function samlRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: SamlRouteOptions): Router {
@@ -93,7 +94,7 @@ export function samlRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
     try {
       const xml = decodedResponse(req.body?.SAMLResponse);
       const inspected = inspectSamlResponse(xml);
-      assertResponsePolicy(inspected, { idpEntityId: connection.idpEntityId, acsUrl: sp.acsUrl });
+      assertResponsePolicy(inspected, { idpEntityId: connection.idpEntityId, acsUrl: sp.acsUrl, now: new Date(), clockSkewMs: acceptedClockSkewMs });
       if (!inspected.inResponseTo && !connection.idpInitiatedEnabled) {
         throw new UnauthenticatedError('idp_initiated_disabled', 'This Organization does not accept sign-ins started at the identity provider');
       }

@@ -63,6 +63,8 @@ describe('/api/v1/domains', () => {
     for (const [body, code] of [
       [{}, 'invalid_request'],
       [{ domain: 'gmail.com' }, 'consumer_domain'],
+      [{ domain: 'co.uk' }, 'public_suffix'],
+      [{ domain: 'github.io' }, 'public_suffix'],
       [{ domain: 'not a domain' }, 'invalid_domain'],
       [{ domain: 'acme.test', extra: true }, 'invalid_request'],
     ] as const) {

@@ -95,12 +95,32 @@ describe('domains', () => {
 
     it('refuses consumer mail domains and names under them', async () => {
       const org = await makeOrganization();
-      for (const name of ['gmail.com', 'GMail.com.', 'outlook.com', 'yahoo.co.uk', 'uk.yahoo.com', 'proton.me', 'qq.com']) {
+      // From the maintained list (free and disposable providers), and the few it lacks.
+      for (const name of ['gmail.com', 'GMail.com.', 'outlook.com', 'yahoo.co.uk', 'uk.yahoo.com', 'proton.me', 'qq.com', 'gmx.de', 'mail.ru', 'mailinator.com', 'fastmail.com', 'hey.com', 'tuta.io']) {
         const error = await rejectionOf(claim(org, name));
         assert.equal(error.kind, 'invalid', name);
         assert.equal(error.code, 'consumer_domain', name);
       }
       assert.equal(await countRows('domains', { organization_id: org.id }), 0);
+    });
+
+    it('refuses public suffixes, of the ICANN and the private section of the Public Suffix List, with a code', async () => {
+      const org = await makeOrganization();
+      // 公司.cn: an IDN suffix; foo.ck: under the wildcard rule *.ck.
+      for (const name of ['co.uk', 'CO.UK.', 'com.au', 'github.io', 'herokuapp.com', 'blogspot.com', 's3.amazonaws.com', '公司.cn', 'foo.ck', 'com']) {
+        const error = await rejectionOf(claim(org, name));
+        assert.equal(error.kind, 'invalid', name);
+        assert.equal(error.code, name === 'com' ? 'invalid_domain' : 'public_suffix', name);
+      }
+      assert.equal(await countRows('domains', { organization_id: org.id }), 0);
+    });
+
+    it('accepts a registrable domain under a public suffix, and names below it; .test names under the list\'s default rule', async () => {
+      const org = await makeOrganization();
+      const suffix = unique('x').slice(2);
+      const names = [`acme${suffix}.co.uk`, `eng.acme${suffix}.co.uk`, `acme${suffix}.com.au`, `acme${suffix}.github.io`, `app${suffix}.herokuapp.com`, `acme${suffix}.xn--55qx5d.cn`, `acme${suffix}.test`];
+      for (const name of names) assert.equal((await claim(org, name)).domain, name);
+      assert.equal(await countRows('domains', { organization_id: org.id }), names.length);
     });
 
     it('refuses a second claim of a domain in one Organization, not in another', async () => {
@@ -333,6 +353,29 @@ describe('domains', () => {
       assert.equal(await tx((t) => isVerifiedDomainOf(t, other.id, `User@${name}`)), false);
       for (const input of [...notMatching, name]) assert.equal(await tx((t) => isVerifiedDomainOf(t, org.id, input)), false, input);
       assert.equal(await tx((t) => isVerifiedDomainOf(t, 'not-a-uuid', `x@${name}`)), false);
+    });
+
+    it('matches nothing on a public suffix or a consumer domain verified before the rules refused it, and verifies no such claim', async () => {
+      const org = await makeOrganization();
+      const legacy = async (domain: string, status: 'verified' | 'pending') => {
+        const id = crypto.randomUUID();
+        await db()('domains').insert({ id, organization_id: org.id, domain, verification_token: unique('t'), status, verified_at: status === 'verified' ? new Date() : null, auto_join: status === 'verified' });
+        return id;
+      };
+      await legacy('github.io', 'verified');
+      await legacy('hey.com', 'verified');
+      for (const email of ['ada@github.io', 'ada@hey.com']) {
+        assert.equal(await tx((t) => findVerifiedDomain(t, email)), undefined, email);
+        assert.equal(await tx((t) => isVerifiedDomainOf(t, org.id, email)), false, email);
+      }
+      const pending = await legacy('com.au', 'pending');
+      dns.setTxt('com.au', [(await tx((t) => getDomain(t, org.id, pending))).txtRecord]);
+      const error = await rejectionOf(tx((t) => verifyDomain(t, system, org.id, pending, lookup)));
+      assert.equal(error.code, 'public_suffix');
+      const check = await checkDomainTxt(await tx((t) => getDomain(t, org.id, pending)), lookup);
+      assert.equal(check.verified, true, 'the record is there: the refusal is about the name');
+      assert.equal((await rejectionOf(tx((t) => recordDomainCheck(t, system, org.id, pending, check)))).code, 'public_suffix');
+      assert.equal((await tx((t) => getDomain(t, org.id, pending))).status, 'pending');
     });
 
     it('matches an address with an internationalised domain to its punycode claim', async () => {

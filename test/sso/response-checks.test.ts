@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { assertResponsePolicy, inspectSamlResponse, SamlPolicyError, type SamlPolicyReason } from '../../src/sso/saml/response-checks.js';
+import { assertResponsePolicy, inspectSamlResponse, SamlPolicyError, type ResponsePolicy, type SamlPolicyReason } from '../../src/sso/saml/response-checks.js';
 import { createTestIdp, wrapSignature, type ResponseOptions, type TestIdp, type WrapVariant } from '../support/saml-idp.js';
 
 const acsUrl = 'https://roster.test/sso/org_1/acs';
@@ -16,10 +16,13 @@ describe('SAML response policy', () => {
   const respond = (options: Partial<ResponseOptions> = {}) =>
     xmlOf(idp.response({ acsUrl, audience, nameId: 'ada@acme.test', sign: 'assertion', ...options }));
 
+  const skewMs = 90_000;
+  const policy = (now = new Date()): ResponsePolicy => ({ idpEntityId: idp.entityId, acsUrl, now, clockSkewMs: skewMs });
+
   /** The reason the policy (inspection, then the checks) refuses this XML for. */
-  function reasonOf(xml: string): SamlPolicyReason {
+  function reasonOf(xml: string, now?: Date): SamlPolicyReason {
     try {
-      assertResponsePolicy(inspectSamlResponse(xml), { idpEntityId: idp.entityId, acsUrl });
+      assertResponsePolicy(inspectSamlResponse(xml), policy(now));
     } catch (error) {
       assert.ok(error instanceof SamlPolicyError, `expected a SamlPolicyError, got ${String(error)}`);
       return error.reason;
@@ -28,28 +31,59 @@ describe('SAML response policy', () => {
   }
 
   it('passes a good response and reads what the HTTP layer needs', () => {
-    const inspected = inspectSamlResponse(respond({ sign: 'both', inResponseTo: '_req1', assertionId: '_a1', responseId: '_r1' }));
+    const notOnOrAfter = new Date(Date.now() + 5 * 60_000);
+    const inspected = inspectSamlResponse(respond({ sign: 'both', inResponseTo: '_req1', assertionId: '_a1', responseId: '_r1', notOnOrAfter }));
     assert.deepEqual(inspected, {
       responseId: '_r1',
+      responseSigned: true,
       destination: acsUrl,
       inResponseTo: '_req1',
       issuer: idp.entityId,
       assertionId: '_a1',
       assertionIssuer: idp.entityId,
       recipient: acsUrl,
+      confirmationNotOnOrAfter: notOnOrAfter.toISOString(),
       subjectConfirmationMethod: 'urn:oasis:names:tc:SAML:2.0:cm:bearer',
       signatureAlgorithms: ['http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'],
       digestAlgorithms: ['http://www.w3.org/2001/04/xmlenc#sha256'],
       statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
     });
-    assertResponsePolicy(inspected, { idpEntityId: idp.entityId, acsUrl });
+    assertResponsePolicy(inspected, policy());
   });
 
   it('passes a response without the optional Destination and Response Issuer', () => {
     const inspected = inspectSamlResponse(respond({ destination: null, responseIssuer: null }));
     assert.equal(inspected.destination, undefined);
     assert.equal(inspected.issuer, undefined);
-    assertResponsePolicy(inspected, { idpEntityId: idp.entityId, acsUrl });
+    assert.equal(inspected.responseSigned, false);
+    assertResponsePolicy(inspected, policy());
+  });
+
+  it('refuses a signed Response without Destination (SAML Bindings §3.5.5.2), signed alone or with its Assertion', () => {
+    assert.equal(reasonOf(respond({ sign: 'response', destination: null })), 'missing_destination');
+    assert.equal(reasonOf(respond({ sign: 'both', destination: null })), 'missing_destination');
+    assert.equal(reasonOf(respond({ sign: 'response', destination: 'https://roster.test/sso/org_2/acs' })), 'wrong_destination');
+  });
+
+  it('tells a signed Response from one whose Assertion alone is signed', () => {
+    assert.equal(inspectSamlResponse(respond({ sign: 'assertion' })).responseSigned, false);
+    assert.equal(inspectSamlResponse(respond({ sign: 'response' })).responseSigned, true);
+  });
+
+  it('refuses a bearer confirmation past its NotOnOrAfter beyond the clock skew, whatever the Conditions say', () => {
+    const now = new Date();
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    const expiring = (subjectNotOnOrAfter: Date, inResponseTo?: string) => respond({ subjectNotOnOrAfter, notOnOrAfter: at(5 * 60_000), ...(inResponseTo ? { inResponseTo } : {}) });
+    assert.equal(reasonOf(expiring(at(-skewMs - 1000))), 'confirmation_expired');
+    assert.equal(reasonOf(expiring(at(-skewMs - 1000), '_req1')), 'confirmation_expired');
+    assert.equal(reasonOf(expiring(at(-skewMs)), now), 'confirmation_expired', 'NotOnOrAfter is exclusive');
+    assertResponsePolicy(inspectSamlResponse(expiring(at(-skewMs + 1000))), policy(now));
+    assertResponsePolicy(inspectSamlResponse(expiring(at(60_000))), policy(now));
+  });
+
+  it('refuses a bearer confirmation without a readable NotOnOrAfter (saml-profiles §4.1.4.2)', () => {
+    assert.equal(reasonOf(respond({ subjectNotOnOrAfter: null })), 'confirmation_unbounded');
+    assert.equal(reasonOf(respond().replace(/(<saml:SubjectConfirmationData[^>]*NotOnOrAfter=")[^"]*/, '$1tomorrow')), 'confirmation_unbounded');
   });
 
   it('refuses an assertion issued by another IdP, and a Response Issuer that differs', () => {

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import request, { type Response, type Test } from 'supertest';
 import { createScimToken } from '../../src/org/credentials.service.js';
 import { suspendMember } from '../../src/org/members.service.js';
-import { authApp } from '../support/auth.js';
+import { authApp, sessionFor } from '../support/auth.js';
 import { db } from '../support/database.js';
 import { makeMember, makeOrganization, tx } from '../support/factories.js';
 import { attackerNameId, generateKeyPair, signElement, tamper, wrapSignature, type ResponseOptions, type TestKeyPair, type WrapVariant } from '../support/saml-idp.js';
@@ -284,7 +284,16 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
       ['wrong Response Issuer only', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, responseIssuer: 'https://evil.test/idp' }), 'saml_wrong_issuer'],
       ['wrong Destination', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, destination: 'https://evil.test/acs' }), 'saml_wrong_destination'],
       ['another Organization’s ACS as Destination', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, destination: other.sp.acsUrl }), 'saml_wrong_destination'],
+      // SAML Bindings §3.5.5.2: a signed message carries Destination; a missing one is refused, not skipped.
+      ['signed Response without Destination', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, sign: 'response', destination: null }), 'saml_missing_destination'],
+      ['signed Response and Assertion without Destination', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, sign: 'both', destination: null }), 'saml_missing_destination'],
+      ['wrong Destination on a signed Response', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, sign: 'response', destination: other.sp.acsUrl }), 'saml_wrong_destination'],
       ['wrong Recipient', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, recipient: 'https://evil.test/acs' }), 'saml_wrong_recipient'],
+      [
+        'wrong Recipient, only the Assertion signed and no Destination',
+        (inResponseTo, nameId) => org.response({ inResponseTo, nameId, destination: null, recipient: other.sp.acsUrl }),
+        'saml_wrong_recipient',
+      ],
       ['another Organization’s ACS as Recipient', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, recipient: other.sp.acsUrl }), 'saml_wrong_recipient'],
       [
         'subject confirmed other than by bearer',
@@ -298,25 +307,56 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
         await expectRefused(label, org, acs(make(await login(), nameId)), { status: 401, code, emails: [nameId], ...(code === 'saml_rejected' ? { reason: /audience/i } : {}) });
       });
     }
+    it('(control) only the Assertion signed, without Destination: accepted, the signed Recipient names this ACS', async () => {
+      // The Bindings' rule is about signed messages; an unsigned Response's Destination proves nothing either way.
+      await postToAcs(app, org.id, org.response({ inResponseTo: await login(), destination: null })).expect(200);
+    });
   });
 
   describe('time: expired beyond skew, NotBefore in the future, too old IssueInstant → 401', () => {
     // node-saml checks SubjectConfirmationData's NotOnOrAfter (capped by IssueInstant + max age) before Conditions.
-    const cases: Array<[string, () => Partial<ResponseOptions>, RegExp]> = [
-      ['expired 3 minutes ago (skew is 90 s)', () => ({ issueInstant: minutes(-8), notBefore: minutes(-8), notOnOrAfter: minutes(-3) }), /no valid subject confirmation/i],
-      ['NotBefore 5 minutes in the future', () => ({ notBefore: minutes(5) }), /not yet valid/],
+    const cases: Array<[string, () => Partial<ResponseOptions>, string, RegExp]> = [
+      ['expired 3 minutes ago (skew is 90 s)', () => ({ issueInstant: minutes(-8), notBefore: minutes(-8), notOnOrAfter: minutes(-3) }), 'saml_confirmation_expired', /NotOnOrAfter/],
+      ['NotBefore 5 minutes in the future', () => ({ notBefore: minutes(5) }), 'saml_rejected', /not yet valid/],
       [
         'IssueInstant 30 minutes old, still within NotOnOrAfter (max age is 10 min)',
         () => ({ issueInstant: minutes(-30), notBefore: minutes(-30), notOnOrAfter: minutes(5) }),
+        'saml_rejected',
         /no valid subject confirmation/i,
       ],
+      ['a bearer SubjectConfirmationData without NotOnOrAfter', () => ({ subjectNotOnOrAfter: null }), 'saml_confirmation_unbounded', /NotOnOrAfter/],
     ];
-    for (const [label, times, reason] of cases) {
+    for (const [label, times, code, reason] of cases) {
       it(label, async () => {
         const nameId = org.email();
-        await expectRefused(label, org, acs(org.response({ inResponseTo: await login(), nameId, ...times() })), { status: 401, code: 'saml_rejected', emails: [nameId], reason });
+        await expectRefused(label, org, acs(org.response({ inResponseTo: await login(), nameId, ...times() })), { status: 401, code, emails: [nameId], reason });
       });
     }
+    describe('SubjectConfirmationData NotOnOrAfter past beyond the skew, Conditions still valid → 401 on every path', () => {
+      /** Only the bearer confirmation has run out: node-saml's own check covers the SP-initiated path alone. */
+      const expiredConfirmation = () => ({ subjectNotOnOrAfter: minutes(-3), notOnOrAfter: minutes(5) });
+      for (const path of ['SP-initiated', 'IdP-initiated'] as const) {
+        it(`${path}: refused, nothing created, and the Organization's admins read why in GET /api/v1/sso`, async () => {
+          const target = path === 'SP-initiated' ? org : open;
+          const admin = await sessionFor(app, target.id, target.admin.userName);
+          const nameId = target.email();
+          const inResponseTo = path === 'SP-initiated' ? { inResponseTo: await login(target) } : {};
+          await expectRefused(path, target, acs(target.response({ nameId, ...inResponseTo, ...expiredConfirmation() }), target), {
+            status: 401,
+            code: 'saml_confirmation_expired',
+            emails: [nameId],
+          });
+          assert.equal(await db()('sso_identities').where({ organization_id: target.id, name_id: nameId }).first(), undefined, 'no SSO identity');
+          const sso = await request(app).get('/api/v1/sso').set('Authorization', `Bearer ${admin}`).expect(200);
+          assert.match(String(sso.body.status.lastFailureReason), /^saml_confirmation_expired: .*NotOnOrAfter/);
+          assert.ok(sso.body.status.lastFailureAt);
+        });
+      }
+      it('(control) IdP-initiated, the confirmation ran out 60 s ago, within the 90 s skew: accepted', async () => {
+        await postToAcs(app, open.id, open.response({ subjectNotOnOrAfter: minutes(-1), notOnOrAfter: minutes(5) })).expect(200);
+      });
+    });
+
     it('(control) expired 30 s ago, within the skew, is accepted: the refusals above are about time', async () => {
       await postToAcs(app, org.id, org.response({ inResponseTo: await login(), issueInstant: minutes(-4), notBefore: minutes(-4), notOnOrAfter: minutes(-0.5) })).expect(200);
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import request from 'supertest';
-import { SessionTokens, sessionAudience } from '../../src/sso/session-tokens.js';
+import { keyPublishAheadMs, keyRefreshMs, SessionTokens, sessionAudience } from '../../src/sso/session-tokens.js';
 import { authApp, sessionFor } from '../support/auth.js';
 import { db } from '../support/database.js';
 import { makeOrganization } from '../support/factories.js';
@@ -71,16 +71,52 @@ describe('session tokens', () => {
     assert.ok((await exportJWK(stranger.publicKey)).x);
   });
 
-  it('keeps tokens of a retired key valid after rotation, and signs new ones with the new key', async () => {
+  it('after a rotation, keeps every instance signing with the current key, each verifying the others’ tokens at once', async () => {
     const org = await makeOrganization();
-    const before = await sessionFor(app, org.id, org.admin.userName);
+    const running = authApp();
+    const before = await sessionFor(running, org.id, org.admin.userName);
+    const current = decode(before).header.kid as string;
     const rotated = await new SessionTokens(db(), publicUrl, 3_600_000).rotate();
-    assert.ok(rotated.retired.includes(decode(before).header.kid as string));
-    await whoami(before).expect(200);
-    const fresh = authApp();
-    const after = await sessionFor(fresh, org.id, org.admin.userName);
-    assert.equal(decode(after).header.kid, rotated.kid);
-    await request(fresh).get('/auth/session').set('Authorization', `Bearer ${before}`).expect(200);
+    assert.ok(rotated.retired.includes(current));
+    assert.ok(rotated.activatesAt.getTime() - Date.now() >= keyRefreshMs, 'published at least one key re-read ahead');
+    // An instance that started after the rotation signs with the key the running one uses, not with the one published ahead.
+    const started = authApp();
+    const tokens = [before, await sessionFor(running, org.id, org.admin.userName), await sessionFor(started, org.id, org.admin.userName)];
+    for (const token of tokens) {
+      assert.equal(decode(token).header.kid, current);
+      for (const instance of [running, started]) await request(instance).get('/auth/session').set('Authorization', `Bearer ${token}`).expect(200);
+    }
+  });
+
+  it('publishes the next key to every instance before any signs with it; all sign with it from its activation on', async () => {
+    let clock = Date.now();
+    const now = () => clock;
+    const [a, b] = [new SessionTokens(db(), publicUrl, 3_600_000, { now }), new SessionTokens(db(), publicUrl, 3_600_000, { now })];
+    const session = { id: crypto.randomUUID(), accountId: crypto.randomUUID(), organizationId: null, expiresAt: new Date(Date.now() + 86_400_000) };
+    const kidOf = async (instance: SessionTokens) => {
+      const { token } = await instance.issue(session);
+      return { kid: decode(token).header.kid as string, token };
+    };
+    const signedBefore = [await kidOf(a), await kidOf(b)];
+    const rotated = await new SessionTokens(db(), publicUrl, 3_600_000, { now }).rotate();
+    assert.equal(rotated.activatesAt.getTime(), clock + keyPublishAheadMs);
+
+    const moments = [clock + 1, clock + keyRefreshMs + 1, rotated.activatesAt.getTime() - 1, rotated.activatesAt.getTime(), rotated.activatesAt.getTime() + keyRefreshMs + 1];
+    const seen: string[] = [];
+    for (const moment of moments) {
+      clock = moment;
+      const [fromA, fromB] = [await kidOf(a), await kidOf(b)];
+      assert.equal(fromA.kid, fromB.kid, `at +${moment - moments[0]!} ms both instances sign with one key`);
+      seen.push(fromA.kid);
+      for (const { token } of [fromA, fromB, ...signedBefore]) {
+        assert.ok(await a.verify(token), 'instance A verifies it');
+        assert.ok(await b.verify(token), 'instance B verifies it');
+      }
+    }
+    // (Before the activation, an earlier rotation's key may take over from the old one: rotations queue up.)
+    assert.equal(seen[0], signedBefore[0]!.kid, 'the rotation changes nothing at once');
+    assert.ok(seen.slice(0, 3).every((kid) => kid !== rotated.kid), 'the new key signs nothing before its activation time');
+    assert.deepEqual(seen.slice(3), [rotated.kid, rotated.kid], 'and everything from then on');
   });
 
   it('gives a bearer client a new token for its session on refresh, and none once signed out', async () => {

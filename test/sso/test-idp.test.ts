@@ -80,7 +80,7 @@ describe('test IdPs against node-saml', () => {
         const profile = await accepted(samlResponse);
         assert.equal(profile.nameID, 'grace@acme.test');
         assert.equal(profile.email, 'grace@acme.test');
-        assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), { idpEntityId: idp.entityId, acsUrl });
+        assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), { idpEntityId: idp.entityId, acsUrl, now: new Date(), clockSkewMs: 90_000 });
       }
     });
 
@@ -168,7 +168,16 @@ describe('test IdPs against node-saml', () => {
       ['an assertion for another Recipient', { recipient: 'https://roster.test/sso/org_2/acs' }, 'wrong_recipient'],
       ['a non-bearer confirmation', { subjectConfirmationMethod: 'urn:oasis:names:tc:SAML:2.0:cm:sender-vouches' }, 'not_bearer'],
       ['SHA-1 signatures', { sign: 'both', signatureAlgorithm: 'sha1' }, 'sha1_refused'],
+      ['a signed Response without Destination', { sign: 'response', destination: null }, 'missing_destination'],
     ];
+    it('a response answering no request whose bearer confirmation ran out 3 minutes ago: node-saml accepts it, the policy refuses it (confirmation_expired)', async () => {
+      const samlResponse = respond({ subjectNotOnOrAfter: new Date(Date.now() - 3 * minute), notOnOrAfter: new Date(Date.now() + 5 * minute) });
+      await accepted(samlResponse);
+      assert.throws(
+        () => assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), { idpEntityId: idp.entityId, acsUrl, now: new Date(), clockSkewMs: 90_000 }),
+        (error: { reason?: string }) => error.reason === 'confirmation_expired',
+      );
+    });
     it('a DOCTYPE whose entities are declared but not used: node-saml accepts it, the policy refuses it before parsing (doctype)', async () => {
       // SAML-NOTES lists DOCTYPE among what node-saml rejects; 5.1 rejects only entity references
       // (its xmldom 0.8 resolves none), so Roster's raw-text refusal is what keeps DTDs out.
@@ -182,7 +191,7 @@ describe('test IdPs against node-saml', () => {
         const samlResponse = respond(options);
         await accepted(samlResponse);
         assert.throws(
-          () => assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), { idpEntityId: idp.entityId, acsUrl }),
+          () => assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), { idpEntityId: idp.entityId, acsUrl, now: new Date(), clockSkewMs: 90_000 }),
           (error: { reason?: string }) => error.reason === reason,
         );
       });

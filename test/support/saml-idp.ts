@@ -32,7 +32,10 @@ export interface ResponseOptions {
   recipient?: string;
   issueInstant?: Date;
   notBefore?: Date;
+  /** The Conditions' NotOnOrAfter, and the SubjectConfirmationData's unless `subjectNotOnOrAfter` says otherwise. */
   notOnOrAfter?: Date;
+  /** The bearer SubjectConfirmationData's NotOnOrAfter; null leaves it out. */
+  subjectNotOnOrAfter?: Date | null;
   sessionNotOnOrAfter?: Date;
   signatureAlgorithm?: 'sha256' | 'sha1';
   status?: string;
@@ -86,6 +89,7 @@ function buildResponse(entityId: string, keys: TestKeyPair, o: ResponseOptions):
   const issuer = o.issuer ?? entityId;
   const responseIssuer = o.responseIssuer === undefined ? issuer : o.responseIssuer;
   const notOnOrAfter = iso(o.notOnOrAfter ?? new Date(now.getTime() + 5 * 60_000));
+  const subjectNotOnOrAfter = o.subjectNotOnOrAfter === undefined ? notOnOrAfter : o.subjectNotOnOrAfter && iso(o.subjectNotOnOrAfter);
   const attributes = Object.entries(o.attributes ?? {}).map(
     ([name, values]) =>
       `<saml:Attribute Name="${esc(name)}">${[values].flat().map((v) => `<saml:AttributeValue xsi:type="xs:string">${esc(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
@@ -98,7 +102,7 @@ function buildResponse(entityId: string, keys: TestKeyPair, o: ResponseOptions):
     `<saml:Issuer>${esc(issuer)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="${esc(o.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress')}">${esc(o.nameId)}</saml:NameID>` +
     `<saml:SubjectConfirmation Method="${esc(o.subjectConfirmationMethod ?? 'urn:oasis:names:tc:SAML:2.0:cm:bearer')}">` +
-    `<saml:SubjectConfirmationData${attrs({ InResponseTo: o.inResponseTo, NotOnOrAfter: notOnOrAfter, Recipient: o.recipient ?? o.acsUrl })}/></saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:SubjectConfirmationData${attrs({ InResponseTo: o.inResponseTo, NotOnOrAfter: subjectNotOnOrAfter, Recipient: o.recipient ?? o.acsUrl })}/></saml:SubjectConfirmation></saml:Subject>` +
     `<saml:Conditions NotBefore="${iso(o.notBefore ?? now)}" NotOnOrAfter="${notOnOrAfter}"><saml:AudienceRestriction><saml:Audience>${esc(o.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
     `<saml:AuthnStatement${attrs({ AuthnInstant: iso(now), SessionIndex: assertionId, SessionNotOnOrAfter: o.sessionNotOnOrAfter && iso(o.sessionNotOnOrAfter) })}>` +
     `<saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +

@@ -14,8 +14,8 @@ import {
  * Roster's own checks on a SAML Response, read from the raw XML (the base64-decoded
  * SAMLResponse). node-saml 5.1 verifies the signature, the audience and the validity window but
  * not these (see SAML-NOTES): who issued the assertion, whom it was addressed to, how the subject
- * is confirmed, which algorithms were used, and the status. They complement node-saml and never
- * replace it: a response must pass both.
+ * is confirmed and until when, which algorithms were used, and the status. They complement
+ * node-saml and never replace it: a response must pass both.
  */
 
 export type SamlPolicyReason =
@@ -27,8 +27,11 @@ export type SamlPolicyReason =
   | 'duplicate_id'
   | 'wrong_issuer'
   | 'wrong_destination'
+  | 'missing_destination'
   | 'wrong_recipient'
   | 'not_bearer'
+  | 'confirmation_expired'
+  | 'confirmation_unbounded'
   | 'sha1_refused'
   | 'not_success';
 
@@ -45,6 +48,8 @@ export class SamlPolicyError extends Error {
 
 export interface InspectedSamlResponse {
   responseId: string;
+  /** Whether the Response itself carries a signature (a ds:Signature child), not only its Assertion. */
+  responseSigned: boolean;
   destination?: string;
   inResponseTo?: string;
   /** The Response's own Issuer (optional in saml-core §3.2.2). */
@@ -53,6 +58,8 @@ export interface InspectedSamlResponse {
   /** The Assertion's Issuer ('' when missing, which the policy refuses). */
   assertionIssuer: string;
   recipient?: string;
+  /** The bearer SubjectConfirmationData's NotOnOrAfter, as written. */
+  confirmationNotOnOrAfter?: string;
   subjectConfirmationMethod?: string;
   signatureAlgorithms: string[];
   digestAlgorithms: string[];
@@ -63,6 +70,9 @@ export interface InspectedSamlResponse {
 export interface ResponsePolicy {
   idpEntityId: string;
   acsUrl: string;
+  /** The time to judge NotOnOrAfter against, and the clock skew allowed (node-saml's `acceptedClockSkewMs`). */
+  now: Date;
+  clockSkewMs: number;
   /** SHA-1 is never allowed; the field exists so a caller cannot ask for it by accident. */
   allowSha1?: false;
 }
@@ -103,12 +113,14 @@ export function inspectSamlResponse(xml: string): InspectedSamlResponse {
 
   return {
     responseId,
+    responseSigned: selectElements('ds:Signature', response).length > 0,
     destination: attributeOf(response, 'Destination'),
     inResponseTo: attributeOf(response, 'InResponseTo'),
     issuer: textOf(selectElements('saml:Issuer', response)[0]),
     assertionId: attributeOf(assertion, 'ID') ?? '',
     assertionIssuer: textOf(selectElements('saml:Issuer', assertion)[0]) ?? '',
     recipient: attributeOf(confirmationData, 'Recipient'),
+    confirmationNotOnOrAfter: attributeOf(confirmationData, 'NotOnOrAfter'),
     subjectConfirmationMethod: attributeOf(confirmation, 'Method'),
     // Every algorithm anywhere in the document, by local name: a signature the verifier might use
     // cannot hide from this list behind a namespace or a nesting level.
@@ -129,6 +141,13 @@ export function assertResponsePolicy(inspected: InspectedSamlResponse, expected:
   if (inspected.issuer !== undefined && inspected.issuer !== expected.idpEntityId) {
     throw new SamlPolicyError('wrong_issuer', `The response was issued by "${inspected.issuer}", not by the configured IdP "${expected.idpEntityId}"`);
   }
+  // SAML Bindings §3.5.5.2: a signed message MUST carry Destination, and it must be this ACS URL.
+  // When only the Assertion is signed the rule does not apply (the Response is not a signed
+  // message, and an unsigned Destination would prove nothing): the signed Recipient below binds
+  // the assertion to this ACS instead. A Destination that is present is checked either way.
+  if (inspected.destination === undefined && inspected.responseSigned) {
+    throw new SamlPolicyError('missing_destination', `The response is signed but has no Destination; SAML bindings require it to be ${expected.acsUrl}`);
+  }
   if (inspected.destination !== undefined && inspected.destination !== expected.acsUrl) {
     throw new SamlPolicyError('wrong_destination', `The response is addressed to ${inspected.destination}, not to ${expected.acsUrl}`);
   }
@@ -138,6 +157,27 @@ export function assertResponsePolicy(inspected: InspectedSamlResponse, expected:
   // saml-profiles §4.1.4.2: a bearer confirmation MUST carry the Recipient, the ACS URL.
   if (inspected.recipient !== expected.acsUrl) {
     throw new SamlPolicyError('wrong_recipient', `The assertion's Recipient is ${inspected.recipient ?? '(none)'}, not ${expected.acsUrl}`);
+  }
+  assertConfirmationCurrent(inspected.confirmationNotOnOrAfter, expected);
+}
+
+/**
+ * saml-profiles §4.1.4.2: the bearer SubjectConfirmationData MUST carry NotOnOrAfter, the end of
+ * the window in which the assertion may be delivered. node-saml checks it only when it validates
+ * InResponseTo, so an IdP-initiated response past that time would pass it: Roster checks it on
+ * every path, with node-saml's clock skew.
+ */
+function assertConfirmationCurrent(notOnOrAfter: string | undefined, expected: ResponsePolicy): void {
+  // xs:dateTime in UTC as SAML requires (saml-core §1.3.3); anything Date cannot read is no bound.
+  const end = notOnOrAfter === undefined || !/^\d{4}-\d\d-\d\dT/.test(notOnOrAfter) ? NaN : Date.parse(notOnOrAfter);
+  if (Number.isNaN(end)) {
+    throw new SamlPolicyError('confirmation_unbounded', `The bearer subject confirmation has ${notOnOrAfter === undefined ? 'no' : `an unreadable (${notOnOrAfter})`} NotOnOrAfter; the SAML profile requires one`);
+  }
+  if (expected.now.getTime() - expected.clockSkewMs >= end) {
+    throw new SamlPolicyError(
+      'confirmation_expired',
+      `The bearer subject confirmation ran out at ${new Date(end).toISOString()} (NotOnOrAfter, ${expected.clockSkewMs / 1000} s clock skew allowed); the IdP's response arrived too late`,
+    );
   }
 }
 

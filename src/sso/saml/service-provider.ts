@@ -15,6 +15,9 @@ export interface ServiceProvider {
 
 export const emailNameIdFormat = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
 
+/** How far the IdP's clock may be from Roster's: node-saml's window checks and Roster's own use it. */
+export const acceptedClockSkewMs = 90_000;
+
 /** How long an AuthnRequest's id waits for its response. */
 export const requestLifetimeMs = 10 * 60_000;
 
@@ -70,7 +73,7 @@ export function samlOptionsFor(connection: SsoConnection, sp: ServiceProvider, r
     wantAssertionsSigned: false,
     validateInResponseTo: connection.idpInitiatedEnabled ? 'ifPresent' : 'always',
     requestIdExpirationPeriodMs: requestLifetimeMs,
-    acceptedClockSkewMs: 90_000,
+    acceptedClockSkewMs,
     maxAssertionAgeMs: 10 * 60_000,
     signatureAlgorithm: 'sha256',
     digestAlgorithm: 'sha256',
