@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import express, { type Router } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
@@ -125,6 +126,10 @@ describe('/api/v1/openapi.json', () => {
     assert.ok(refs.length > 50, 'shared schemas and responses are referenced, not copied');
     for (const { at, ref } of refs) assert.ok(resolve(document, ref) !== undefined, `${at}: ${ref} resolves`);
     assert.doesNotMatch(JSON.stringify(document), /\$defs|"\$schema"/);
+  });
+
+  it('is a valid OpenAPI 3.1 document to Swagger Parser too (it resolves every reference and checks the structure)', async () => {
+    await SwaggerParser.validate(structuredClone(document) as never);
   });
 
   it('is the document `roster openapi` writes without a database (what the console is typed from)', async () => {
