@@ -7,6 +7,7 @@ import { healthRoutes, type HealthState } from './http/health.js';
 import { requestContext } from './http/request-context.js';
 import { apiRouter } from './api/router.js';
 import { createTxtLookup } from './dns/txt-resolver.js';
+import { documentedOutsideApi } from './openapi-document.js';
 import { scimRouter } from './scim/router.js';
 import { authRoutes } from './sso/auth.routes.js';
 import { invitationAcceptRoutes } from './sso/invitations.routes.js';
@@ -40,7 +41,7 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   const cookies = cookieSettingsFor(config.publicUrl, config.sessionTokenTtlMs);
   app.use('/auth/invitations', invitationAcceptRoutes({ db: knex, tokens, cookies, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
   app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
-  app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), invitationRateLimit: config.invitationRateLimit, checkResponses: checkApiResponses }));
+  app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), invitationRateLimit: config.invitationRateLimit, checkResponses: checkApiResponses, documentedOutside: documentedOutsideApi }));
   app.use('/sso', samlRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));
   app.use(notFound);
   app.use(renderError);

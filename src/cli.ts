@@ -6,6 +6,7 @@ import { migrateToLatest } from './db/migrator.js';
 import { inTransaction } from './db/transaction.js';
 import { DomainError } from './errors.js';
 import { openConfiguredDatabase, serve } from './main.js';
+import { openApiDocumentOffline } from './openapi-document.js';
 import { createScimToken } from './org/credentials.service.js';
 import { createOrganization } from './org/organizations.service.js';
 import { setSeatLimit } from './org/seats.service.js';
@@ -28,6 +29,7 @@ Commands:
   seats set --org ORG_ID --product PRODUCT --limit N   set a product's seat limit
   login-link --org ORG_ID --email EMAIL             a one-time sign-in URL for an existing member (15 minutes)
   signing-key rotate                                start signing session tokens with a new key
+  openapi                                           the OpenAPI document /api/v1/openapi.json serves (no database needed)
 
 The database is DATABASE_URL, or the embedded one in EMBEDDED_DB_DIR.`;
 
@@ -117,6 +119,8 @@ async function run(argv: string[]): Promise<unknown> {
         return { url: link.url, expiresAt: link.expiresAt.toISOString(), memberId: link.memberId };
       });
     }
+    case 'openapi':
+      return openApiDocumentOffline(config.publicUrl);
     case 'signing-key rotate':
       return withDatabase(config, async ({ knex }) => new SessionTokens(knex, config.publicUrl, config.sessionTokenTtlMs).rotate());
     default:

@@ -45,22 +45,22 @@ const tag = 'Domains';
 export function domainRoutes(db: Knex, lookupTxt: TxtLookup): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/domains', summary: 'List the claimed domains', tag, roles: admin,
+      method: 'get', path: '/domains', operationId: 'listDomains', summary: 'List the claimed domains', tag, roles: admin,
       response: { status: 200, schema: z.object({ domains: z.array(domainSchema) }) },
       handle: async ({ caller }) => ({ domains: (await inTransaction(db, (tx) => listDomains(tx, caller.organizationId))).map(presentDomain) }),
     }),
     defineRoute({
-      method: 'post', path: '/domains', summary: 'Claim a domain; answers the TXT record to publish', tag, roles: admin, body: claim,
+      method: 'post', path: '/domains', operationId: 'claimDomain', summary: 'Claim a domain; answers the TXT record to publish', tag, roles: admin, body: claim,
       response: { status: 201, schema: domainSchema },
       handle: async ({ caller, body }) => presentDomain(await inTransaction(db, (tx) => claimDomain(tx, caller.actor, caller.organizationId, body.domain))),
     }),
     defineRoute({
-      method: 'get', path: '/domains/{id}', summary: 'Read a domain and its TXT record', tag, roles: admin,
+      method: 'get', path: '/domains/{id}', operationId: 'getDomain', summary: 'Read a domain and its TXT record', tag, roles: admin,
       response: { status: 200, schema: domainSchema },
       handle: async ({ caller, params }) => presentDomain(await inTransaction(db, (tx) => getDomain(tx, caller.organizationId, params.id!))),
     }),
     defineRoute({
-      method: 'post', path: '/domains/{id}/verify', summary: 'Look the TXT record up and verify the domain, or say why not', tag, roles: admin,
+      method: 'post', path: '/domains/{id}/verify', operationId: 'verifyDomain', summary: 'Look the TXT record up and verify the domain, or say why not', tag, roles: admin,
       response: { status: 200, schema: domainSchema },
       // The DNS lookup runs between two short transactions: no connection is held while DNS answers.
       handle: async ({ caller, params }) => {
@@ -70,13 +70,13 @@ export function domainRoutes(db: Knex, lookupTxt: TxtLookup): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'patch', path: '/domains/{id}', summary: 'Turn auto-join on or off (verified domains only)', tag, roles: admin, body: settings,
+      method: 'patch', path: '/domains/{id}', operationId: 'updateDomain', summary: 'Turn auto-join on or off (verified domains only)', tag, roles: admin, body: settings,
       response: { status: 200, schema: domainSchema },
       handle: async ({ caller, params, body }) =>
         presentDomain(await inTransaction(db, (tx) => setDomainAutoJoin(tx, caller.actor, caller.organizationId, params.id!, body.autoJoin))),
     }),
     defineRoute({
-      method: 'delete', path: '/domains/{id}', summary: 'Remove a claimed domain', tag, roles: admin,
+      method: 'delete', path: '/domains/{id}', operationId: 'deleteDomain', summary: 'Remove a claimed domain', tag, roles: admin,
       response: { status: 204, schema: null },
       handle: ({ caller, params }) => inTransaction(db, (tx) => deleteDomain(tx, caller.actor, caller.organizationId, params.id!)),
     }),

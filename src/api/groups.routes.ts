@@ -74,7 +74,7 @@ const tag = 'Groups';
 export function groupRoutes(db: Knex): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/groups', summary: 'List the groups by displayName, with who manages each', tag, roles: admin, query: pageQuery,
+      method: 'get', path: '/groups', operationId: 'listGroups', summary: 'List the groups by displayName, with who manages each', tag, roles: admin, query: pageQuery,
       response: { status: 200, schema: z.object({ groups: z.array(groupSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, query }) => {
         const page = await inTransaction(db, (tx) => pageGroups(tx, caller.organizationId, keysetQueryOf(query)));
@@ -82,24 +82,24 @@ export function groupRoutes(db: Knex): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'post', path: '/groups', summary: 'Create a group, optionally with members', tag, roles: admin, body: newGroup,
+      method: 'post', path: '/groups', operationId: 'createGroup', summary: 'Create a group, optionally with members', tag, roles: admin, body: newGroup,
       response: { status: 201, schema: groupSchema },
       handle: async ({ caller, body }) =>
         presentGroup(await inTransaction(db, (tx) => createGroup(tx, caller.actor, caller.organizationId, { displayName: body.displayName, managedBy: 'none', memberIds: body.memberIds ?? [] }))),
     }),
     defineRoute({
-      method: 'patch', path: '/groups/{id}', summary: 'Rename a group (not a SCIM-pushed one)', tag, roles: admin, body: rename,
+      method: 'patch', path: '/groups/{id}', operationId: 'renameGroup', summary: 'Rename a group (not a SCIM-pushed one)', tag, roles: admin, body: rename,
       response: { status: 200, schema: groupSchema },
       handle: async ({ caller, params, body }) =>
         presentGroup(await inTransaction(db, (tx) => updateGroup(tx, caller.actor, caller.organizationId, params.id!, { displayName: body.displayName }))),
     }),
     defineRoute({
-      method: 'delete', path: '/groups/{id}', summary: 'Delete a group with its memberships and grants (not a SCIM-pushed one); its members stay', tag, roles: admin,
+      method: 'delete', path: '/groups/{id}', operationId: 'deleteGroup', summary: 'Delete a group with its memberships and grants (not a SCIM-pushed one); its members stay', tag, roles: admin,
       response: { status: 204, schema: null },
       handle: ({ caller, params }) => inTransaction(db, (tx) => deleteGroup(tx, caller.actor, caller.organizationId, params.id!)),
     }),
     defineRoute({
-      method: 'get', path: '/groups/{id}/members', summary: 'List the group’s members, by userName', tag, roles: admin, query: pageQuery,
+      method: 'get', path: '/groups/{id}/members', operationId: 'listGroupMembers', summary: 'List the group’s members, by userName', tag, roles: admin, query: pageQuery,
       response: { status: 200, schema: z.object({ members: z.array(groupMemberSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, params, query }) => {
         const page = await inTransaction(db, (tx) => pageGroupMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
@@ -107,30 +107,30 @@ export function groupRoutes(db: Knex): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'post', path: '/groups/{id}/members', summary: 'Add members to a group (not a SCIM-pushed one); those already in are skipped', tag, roles: admin, body: addMembers,
+      method: 'post', path: '/groups/{id}/members', operationId: 'addGroupMembers', summary: 'Add members to a group (not a SCIM-pushed one); those already in are skipped', tag, roles: admin, body: addMembers,
       response: { status: 200, schema: z.object({ added: z.array(z.string()) }).meta({ id: 'GroupMembersAdded' }) },
       handle: async ({ caller, params, body }) => ({
         added: await inTransaction(db, (tx) => addGroupMembers(tx, caller.actor, caller.organizationId, params.id!, body.memberIds)),
       }),
     }),
     defineRoute({
-      method: 'delete', path: '/groups/{id}/members/{memberId}', summary: 'Remove a member from a group (not a SCIM-pushed one)', tag, roles: admin,
+      method: 'delete', path: '/groups/{id}/members/{memberId}', operationId: 'removeGroupMember', summary: 'Remove a member from a group (not a SCIM-pushed one)', tag, roles: admin,
       response: { status: 204, schema: null },
       handle: ({ caller, params }) => inTransaction(db, (tx) => removeGroupMember(tx, caller.actor, caller.organizationId, params.id!, params.memberId!)),
     }),
     defineRoute({
-      method: 'get', path: '/groups/{id}/grants', summary: 'List the Workspace roles the group grants its members', tag, roles: admin,
+      method: 'get', path: '/groups/{id}/grants', operationId: 'listGroupGrants', summary: 'List the Workspace roles the group grants its members', tag, roles: admin,
       response: { status: 200, schema: z.object({ grants: z.array(groupGrantSchema) }) },
       handle: async ({ caller, params }) => ({ grants: (await inTransaction(db, (tx) => listGroupGrants(tx, caller.organizationId, params.id!))).map(presentGrant) }),
     }),
     defineRoute({
-      method: 'put', path: '/groups/{id}/grants/{workspaceId}', summary: 'Grant the group a role in a Workspace, or change it (SCIM-pushed groups too)', tag, roles: admin, body: roleBody,
+      method: 'put', path: '/groups/{id}/grants/{workspaceId}', operationId: 'setGroupGrant', summary: 'Grant the group a role in a Workspace, or change it (SCIM-pushed groups too)', tag, roles: admin, body: roleBody,
       response: { status: 200, schema: groupGrantSchema },
       handle: async ({ caller, params, body }) =>
         presentGrant(await inTransaction(db, (tx) => grantGroupRole(tx, caller.actor, caller.organizationId, params.id!, params.workspaceId!, body.role))),
     }),
     defineRoute({
-      method: 'delete', path: '/groups/{id}/grants/{workspaceId}', summary: 'Revoke the group’s role in a Workspace (SCIM-pushed groups too)', tag, roles: admin,
+      method: 'delete', path: '/groups/{id}/grants/{workspaceId}', operationId: 'revokeGroupGrant', summary: 'Revoke the group’s role in a Workspace (SCIM-pushed groups too)', tag, roles: admin,
       response: { status: 204, schema: null },
       handle: ({ caller, params }) => inTransaction(db, (tx) => revokeGroupRole(tx, caller.actor, caller.organizationId, params.id!, params.workspaceId!)),
     }),

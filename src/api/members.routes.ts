@@ -156,12 +156,12 @@ export function memberRoutes(db: Knex): ApiRoute[] {
   const details = async (tx: Tx, organizationId: string, memberId: string) => presentMember(await getMemberDetails(tx, organizationId, memberId));
   return [
     defineRoute({
-      method: 'get', path: '/members/me', summary: 'Your own membership: profile, seats, Workspaces, groups and API keys', tag, roles: allRoles,
+      method: 'get', path: '/members/me', operationId: 'getOwnMembership', summary: 'Your own membership: profile, seats, Workspaces, groups and API keys', tag, roles: allRoles,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller }) => inTransaction(db, (tx) => details(tx, caller.organizationId, caller.memberId)),
     }),
     defineRoute({
-      method: 'patch', path: '/members/me/profile', summary: 'Edit your own profile (name and email only when no identity provider manages them)', tag, roles: allRoles, body: profileBody,
+      method: 'patch', path: '/members/me/profile', operationId: 'updateOwnProfile', summary: 'Edit your own profile (name and email only when no identity provider manages them)', tag, roles: allRoles, body: profileBody,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, body }) =>
         inTransaction(db, async (tx) => {
@@ -170,12 +170,12 @@ export function memberRoutes(db: Knex): ApiRoute[] {
         }),
     }),
     defineRoute({
-      method: 'post', path: '/members/me/leave', summary: 'Leave the Organization (not as its last active Admin)', tag, roles: allRoles,
+      method: 'post', path: '/members/me/leave', operationId: 'leaveOrganization', summary: 'Leave the Organization (not as its last active Admin)', tag, roles: allRoles,
       response: { status: 204, schema: null },
       handle: ({ caller }) => inTransaction(db, (tx) => leaveOrganization(tx, caller.organizationId, caller.memberId)),
     }),
     defineRoute({
-      method: 'get', path: '/members', summary: 'List the members, searched by last name or email and filtered by role, a page at a time', tag, roles: readers, query: listQuery,
+      method: 'get', path: '/members', operationId: 'listMembers', summary: 'List the members, searched by last name or email and filtered by role, a page at a time', tag, roles: readers, query: listQuery,
       response: { status: 200, schema: z.object({ members: z.array(memberSummarySchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, query }) => {
         const { entries, more } = await inTransaction(db, (tx) =>
@@ -189,12 +189,12 @@ export function memberRoutes(db: Knex): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'get', path: '/members/{id}', summary: 'Read a member: profile, seats, Workspaces, groups and API keys', tag, roles: readers,
+      method: 'get', path: '/members/{id}', operationId: 'getMember', summary: 'Read a member: profile, seats, Workspaces, groups and API keys', tag, roles: readers,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, params }) => inTransaction(db, (tx) => details(tx, caller.organizationId, params.id!)),
     }),
     defineRoute({
-      method: 'patch', path: '/members/{id}/role', summary: 'Change a member’s role (never the last active Admin’s); it counts from their next request', tag, roles: admin, body: roleBody,
+      method: 'patch', path: '/members/{id}/role', operationId: 'changeMemberRole', summary: 'Change a member’s role (never the last active Admin’s); it counts from their next request', tag, roles: admin, body: roleBody,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, params, body }) =>
         inTransaction(db, async (tx) => {
@@ -203,7 +203,7 @@ export function memberRoutes(db: Knex): ApiRoute[] {
         }),
     }),
     defineRoute({
-      method: 'put', path: '/members/{id}/seats/{product}', summary: 'Give the member a seat of the product, if the pool has one free', tag, roles: admin,
+      method: 'put', path: '/members/{id}/seats/{product}', operationId: 'assignMemberSeat', summary: 'Give the member a seat of the product, if the pool has one free', tag, roles: admin,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, params }) =>
         inTransaction(db, async (tx) => {
@@ -212,7 +212,7 @@ export function memberRoutes(db: Knex): ApiRoute[] {
         }),
     }),
     defineRoute({
-      method: 'delete', path: '/members/{id}/seats/{product}', summary: 'Take the member’s seat of the product back to its pool', tag, roles: admin,
+      method: 'delete', path: '/members/{id}/seats/{product}', operationId: 'releaseMemberSeat', summary: 'Take the member’s seat of the product back to its pool', tag, roles: admin,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, params }) =>
         inTransaction(db, async (tx) => {
@@ -221,7 +221,7 @@ export function memberRoutes(db: Knex): ApiRoute[] {
         }),
     }),
     defineRoute({
-      method: 'patch', path: '/members/{id}/profile', summary: 'Edit a member’s profile (name and email only when no identity provider manages them)', tag, roles: admin, body: profileBody,
+      method: 'patch', path: '/members/{id}/profile', operationId: 'updateMemberProfile', summary: 'Edit a member’s profile (name and email only when no identity provider manages them)', tag, roles: admin, body: profileBody,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, params, body }) =>
         inTransaction(db, async (tx) => {
@@ -230,7 +230,7 @@ export function memberRoutes(db: Knex): ApiRoute[] {
         }),
     }),
     defineRoute({
-      method: 'delete', path: '/members/{id}', summary: 'Remove a member (never the last active Admin): access, seats, Workspaces and groups go', tag, roles: admin,
+      method: 'delete', path: '/members/{id}', operationId: 'removeMember', summary: 'Remove a member (never the last active Admin): access, seats, Workspaces and groups go', tag, roles: admin,
       response: { status: 204, schema: null },
       handle: ({ caller, params }) => inTransaction(db, (tx) => removeMember(tx, caller.actor, caller.organizationId, params.id!)),
     }),

@@ -22,17 +22,17 @@ const tag = 'Organization';
 export function organizationRoutes(db: Knex): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/organization', summary: 'Read the Organization', tag, roles: allRoles,
+      method: 'get', path: '/organization', operationId: 'getOrganization', summary: 'Read the Organization', tag, roles: allRoles,
       response: { status: 200, schema: organizationSchema },
       handle: async ({ caller }) => presentOrganization(await inTransaction(db, (tx) => getOrganization(tx, caller.organizationId))),
     }),
     defineRoute({
-      method: 'patch', path: '/organization', summary: 'Rename the Organization', tag, roles: admin, body: rename,
+      method: 'patch', path: '/organization', operationId: 'renameOrganization', summary: 'Rename the Organization', tag, roles: admin, body: rename,
       response: { status: 200, schema: organizationSchema },
       handle: async ({ caller, body }) => presentOrganization(await inTransaction(db, (tx) => renameOrganization(tx, caller.actor, caller.organizationId, body.name))),
     }),
     defineRoute({
-      method: 'delete', path: '/organization',
+      method: 'delete', path: '/organization', operationId: 'deleteOrganization',
       summary: 'Delete the Organization permanently, with every member, token, key and session in it; `confirmName` must be its current name exactly',
       tag, roles: admin, body: confirmation,
       response: { status: 204, schema: null },

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { openApiDocument, sessionCredentials, type Credential, type ErrorStatus, type OperationDescription, type ResponseDescription } from '../http/openapi.js';
 import { checkInput, invalidInput } from '../http/validate.js';
 import type { OrganizationRole } from '../org/types.js';
 import { apiCallerOf, requireRole, type ApiCaller } from './access.js';
@@ -14,8 +15,14 @@ export interface ApiRoute<Body = unknown, Query = unknown> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI-style, relative to /api/v1: `/domains/{id}`. */
   path: string;
+  /** Stable, camelCase, unique: the name generated clients (the console's) call it by. */
+  operationId: string;
   summary: string;
   tag: string;
+  /** Failures it can answer beyond 400, 401, 403, 404, 409 (and 413 for a body): 429 when `before` limits the rate. */
+  errors?: ErrorStatus[];
+  /** Also answered for an API key, not only a session (`/whoami`, mounted ahead of the session check). */
+  acceptsApiKey?: boolean;
   /** Who may call it (by the caller's Organization role, read on this request). */
   roles: readonly OrganizationRole[];
   /** Run after the role check, before the handler (a rate limit, say). */
@@ -75,55 +82,38 @@ function validatedInput(route: ApiRoute, req: Request): { body: unknown; query: 
   return { body: body.data, query: query.data };
 }
 
-/** The OpenAPI 3.1 document of these routes. */
-export function openApiDocument(routes: ApiRoute[], publicUrl: string): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  const schema = (type: z.ZodType) => z.toJSONSchema(type, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' });
-  const errorBody = { content: { 'application/json': { schema: schema(errorSchema) } } };
-  for (const route of routes) {
-    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } }));
-    if (route.query) {
-      const query = schema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
-      for (const [name, property] of Object.entries(query.properties ?? {})) {
-        parameters.push({ name, in: 'query', required: (query.required ?? []).includes(name), schema: property } as never);
-      }
-    }
-    (paths[route.path] ??= {})[route.method] = {
-      summary: route.summary,
-      tags: [route.tag],
-      description: `Roles: ${route.roles.join(', ')}.`,
-      ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body) } } } } : {}),
-      responses: {
-        ...Object.fromEntries(
-          [route.response.status, ...(route.response.alternatives ?? [])].map((status) => [
-            status,
-            route.response.schema
-              ? { description: 'Success', content: { 'application/json': { schema: schema(route.response.schema) } } }
-              : route.response.contentType
-                ? { description: 'Success', content: { [route.response.contentType]: { schema: { type: 'string' } } } }
-                : { description: 'Success, no body' },
-          ]),
-        ),
-        400: { description: 'Invalid input', ...errorBody },
-        401: { description: 'Not signed in', ...errorBody },
-        403: { description: 'Not allowed for this role', ...errorBody },
-        404: { description: 'Not found in this Organization', ...errorBody },
-        409: { description: 'Conflicts with the Organization’s rules', ...errorBody },
-      },
-    };
-  }
+/** Where `/api/v1` routes are served: declarations say `/domains`, the document `/api/v1/domains`. */
+export const apiBasePath = '/api/v1';
+
+/** The OpenAPI description of a declared route: its schemas, roles, credentials and failures. */
+export function describeApiRoute(route: ApiRoute): OperationDescription {
+  const { status, schema, alternatives = [], contentType } = route.response;
+  const success: ResponseDescription = schema ? { description: 'Success', json: schema } : contentType ? { description: 'Success', text: contentType } : { description: 'Success, no body' };
+  const credentials: Credential[] = [...sessionCredentials, ...(route.acceptsApiKey ? (['apiKey'] as const) : [])];
   return {
-    openapi: '3.1.0',
-    info: { title: 'Roster admin API', version: '1' },
-    servers: [{ url: `${publicUrl}/api/v1` }],
-    security: [{ session: [] }, { sessionCookie: [] }],
-    components: {
-      securitySchemes: {
-        session: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'roster_session' },
-      },
-    },
-    paths,
+    method: route.method,
+    path: `${apiBasePath}${route.path}`,
+    operationId: route.operationId,
+    summary: route.summary,
+    description: `Roles: ${route.roles.join(', ')}.`,
+    tag: route.tag,
+    credentials,
+    ...(route.query ? { query: route.query } : {}),
+    ...(route.body ? { body: route.body } : {}),
+    responses: Object.fromEntries([status, ...alternatives].map((code) => [code, success])),
+    errors: [400, 401, 403, 404, 409, ...(route.body ? ([413] as const) : []), ...(route.errors ?? [])],
   };
+}
+
+/**
+ * The OpenAPI 3.1 document of these routes, and of the operations served
+ * outside `/api/v1` that the console calls too (`/auth`).
+ */
+export function apiDocument(routes: ApiRoute[], publicUrl: string, outsideApi: readonly OperationDescription[]): Record<string, unknown> {
+  return openApiDocument({
+    title: 'Roster admin API',
+    serverUrl: publicUrl,
+    errorSchema,
+    operations: [...routes.map(describeApiRoute), ...outsideApi],
+  });
 }

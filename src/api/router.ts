@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { Knex } from 'knex';
 import type { TxtLookup } from '../dns/txt-resolver.js';
+import type { OperationDescription } from '../http/openapi.js';
 import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { requireSession, type CookieSettings } from '../sso/session-auth.js';
 import type { SessionTokens } from '../sso/session-tokens.js';
@@ -12,7 +13,7 @@ import { apiKeyRoutes, apiKeyWhoami } from './keys.routes.js';
 import { organizationRoutes } from './organization.routes.js';
 import { invitationRoutes } from './invitations.routes.js';
 import { memberRoutes } from './members.routes.js';
-import { mountRoutes, openApiDocument, type ApiRoute } from './registry.js';
+import { apiDocument, mountRoutes, type ApiRoute } from './registry.js';
 import { scimTokenRoutes } from './scim-tokens.routes.js';
 import { seatRoutes } from './seats.routes.js';
 import { sessionRoutes } from './sessions.routes.js';
@@ -29,6 +30,8 @@ export interface ApiDependencies {
   invitationRateLimit: number;
   /** Check every answer against its declared schema (tests). */
   checkResponses?: boolean;
+  /** Operations served elsewhere that the OpenAPI document describes too (`/auth`). */
+  documentedOutside?: readonly OperationDescription[];
 }
 
 /** Every route of the admin API, declared once (see registry.ts). */
@@ -58,7 +61,7 @@ export function apiRoutes({ db, publicUrl, lookupTxt, invitationRateLimit }: Pic
 export function apiRouter(dependencies: ApiDependencies): Router {
   const { db, tokens, cookies, publicUrl } = dependencies;
   const routes = apiRoutes(dependencies);
-  const document = openApiDocument(routes, publicUrl);
+  const document = apiDocument(routes, publicUrl, dependencies.documentedOutside ?? []);
   const router = Router();
   router.get('/openapi.json', (_req, res) => {
     res.json(document);

@@ -42,12 +42,12 @@ const tag = 'SCIM tokens';
 export function scimTokenRoutes(db: Knex): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/scim-tokens', summary: 'List the SCIM tokens, revoked ones included, with when each was last used', tag, roles: admin,
+      method: 'get', path: '/scim-tokens', operationId: 'listScimTokens', summary: 'List the SCIM tokens, revoked ones included, with when each was last used', tag, roles: admin,
       response: { status: 200, schema: z.object({ scimTokens: z.array(scimTokenSchema) }) },
       handle: async ({ caller }) => ({ scimTokens: (await inTransaction(db, (tx) => listScimTokens(tx, caller.organizationId))).map(presentScimToken) }),
     }),
     defineRoute({
-      method: 'post', path: '/scim-tokens', summary: `Create a SCIM token; the answer holds the token, shown this once (at most ${maxActiveScimTokens} active, for rotation)`, tag, roles: admin, body: newToken,
+      method: 'post', path: '/scim-tokens', operationId: 'createScimToken', summary: `Create a SCIM token; the answer holds the token, shown this once (at most ${maxActiveScimTokens} active, for rotation)`, tag, roles: admin, body: newToken,
       response: { status: 201, schema: newScimTokenSchema },
       handle: async ({ caller, body }) => {
         const { token, scimToken } = await inTransaction(db, (tx) => createScimToken(tx, caller.actor, caller.organizationId, body.name));
@@ -55,7 +55,7 @@ export function scimTokenRoutes(db: Knex): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'delete', path: '/scim-tokens/{id}', summary: 'Revoke a SCIM token; the IdP’s next request with it is refused', tag, roles: admin,
+      method: 'delete', path: '/scim-tokens/{id}', operationId: 'revokeScimToken', summary: 'Revoke a SCIM token; the IdP’s next request with it is refused', tag, roles: admin,
       response: { status: 204, schema: null },
       handle: async ({ caller, params }) => {
         await inTransaction(db, (tx) => revokeScimToken(tx, caller.actor, caller.organizationId, params.id!));

@@ -99,12 +99,12 @@ const tag = 'SSO';
 export function ssoRoutes(db: Knex, publicUrl: string): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/sso', summary: 'The SP values to paste into the IdP, the connection and its last sign-in outcomes', tag, roles: admin,
+      method: 'get', path: '/sso', operationId: 'getSsoConnection', summary: 'The SP values to paste into the IdP, the connection and its last sign-in outcomes', tag, roles: admin,
       response: { status: 200, schema: ssoSchema },
       handle: async ({ caller }) => presentConnection(await inTransaction(db, (tx) => findSsoConnection(tx, caller.organizationId)), publicUrl, caller.organizationId),
     }),
     defineRoute({
-      method: 'put', path: '/sso', summary: 'Create or replace the IdP side, from its metadata XML or from its fields (switches are kept)', tag, roles: admin, body: connectionBody,
+      method: 'put', path: '/sso', operationId: 'configureSsoConnection', summary: 'Create or replace the IdP side, from its metadata XML or from its fields (switches are kept)', tag, roles: admin, body: connectionBody,
       response: { status: 200, schema: ssoSchema, alternatives: [201] },
       handle: async ({ caller, body, res }) => {
         const idp =
@@ -121,12 +121,12 @@ export function ssoRoutes(db: Knex, publicUrl: string): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'patch', path: '/sso/settings', summary: 'Switch JIT, IdP-initiated sign-in, enforcement and automatic seats', tag, roles: admin, body: settings,
+      method: 'patch', path: '/sso/settings', operationId: 'updateSsoSettings', summary: 'Switch JIT, IdP-initiated sign-in, enforcement and automatic seats', tag, roles: admin, body: settings,
       response: { status: 200, schema: ssoSchema },
       handle: async ({ caller, body }) => presentConnection(await inTransaction(db, (tx) => updateSsoSettings(tx, caller.actor, caller.organizationId, body)), publicUrl, caller.organizationId),
     }),
     defineRoute({
-      method: 'delete', path: '/sso', summary: 'Disconnect the IdP', tag, roles: admin,
+      method: 'delete', path: '/sso', operationId: 'deleteSsoConnection', summary: 'Disconnect the IdP', tag, roles: admin,
       response: { status: 204, schema: null },
       handle: ({ caller }) => inTransaction(db, (tx) => deleteSsoConnection(tx, caller.actor, caller.organizationId)),
     }),

@@ -1,12 +1,13 @@
 import express, { Router, type Request } from 'express';
 import type { Knex } from 'knex';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import { ForbiddenError } from '../errors.js';
 import { clientAddress, rateLimited, type RateLimit } from '../http/rate-limit.js';
 import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { parseInput } from '../http/validate.js';
 import { answerSignIn, clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
+import { currentSessionSchema, emailSignInRequest, refreshedTokenSchema, signInLinkToken, signInRequestedSchema } from './auth.openapi.js';
 import type { SessionTokens } from './session-tokens.js';
 import { endSession } from './sessions.service.js';
 import { completeEmailSignIn, requestEmailSignIn, signInLinkValidSeconds } from './sign-in.service.js';
@@ -21,15 +22,12 @@ export interface AuthRouteOptions {
   sessionMaxAgeMs: number;
 }
 
-const emailRequest = z.object({ email: z.string().max(320), organizationId: z.string().uuid().optional() }).strict();
-const linkToken = z.object({ token: z.string().min(1).max(200) }).strict();
-
 /** Clients that asked for JSON get the token in the body; browsers get the cookie and a redirect. */
 function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
 
-/** `/auth`: email sign-in, the session's own endpoints. */
+/** `/auth`: email sign-in, the session's own endpoints (described in auth.openapi.ts). */
 export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, signInRateLimit }: AuthRouteOptions): Router {
   const router = Router();
   // Text PostgreSQL cannot store is refused before anything (a rate-limit key, say) reaches a query.
@@ -47,15 +45,15 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
 
 
   router.post('/email', rateLimited(db, perClient, perEmail), async (req, res) => {
-    const body = parseInput(emailRequest, req.body);
+    const body = parseInput(emailSignInRequest, req.body);
     await inTransaction(db, (tx) => requestEmailSignIn(tx, { email: body.email, organizationId: body.organizationId, publicUrl }));
-    res.status(202).json({ status: 'sent', expiresInSeconds: signInLinkValidSeconds });
+    res.status(202).json({ status: 'sent', expiresInSeconds: signInLinkValidSeconds } satisfies z.infer<typeof signInRequestedSchema>);
   });
 
   // A GET must not use the link up when a mail scanner fetches it: browsers get a
   // page whose button POSTs the token; API clients (Accept: application/json) sign in at once.
   router.get('/email/verify', rateLimited(db, perClient), async (req, res) => {
-    const { token } = parseInput(linkToken, { token: req.query.token }, 'query');
+    const { token } = parseInput(signInLinkToken, { token: req.query.token }, 'query');
     if (wantsJson(req)) {
       await answerSignIn(req, res, tokens, cookies, (await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs))).session, '/');
       return;
@@ -71,7 +69,7 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
   router.post('/email/verify', rateLimited(db, perClient), async (req, res) => {
     // Login CSRF: another site must not sign a visitor's browser in to its own account.
     if (crossSite(req, cookies.origin)) throw new ForbiddenError('cross_site_request', 'This request did not come from Roster’s own pages');
-    const { token } = parseInput(linkToken, req.body);
+    const { token } = parseInput(signInLinkToken, req.body);
     await answerSignIn(req, res, tokens, cookies, (await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs))).session, '/');
   });
 
@@ -82,14 +80,14 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
       organizationId: caller.organizationId,
       member: caller.memberId ? { id: caller.memberId, role: caller.role } : null,
       sessionId: caller.sessionId,
-    });
+    } satisfies z.infer<typeof currentSessionSchema>);
   });
 
   router.post('/refresh', session, async (_req, res) => {
     const caller = sessionCallerOf(res.locals);
     const { token, expiresAt } = await tokens.issue({ id: caller.sessionId, accountId: caller.accountId, organizationId: caller.organizationId, expiresAt: caller.sessionExpiresAt });
     if (caller.viaCookie) setSessionCookie(res, token, expiresAt, cookies);
-    res.json({ token, expiresAt: expiresAt.toISOString() });
+    res.json({ token, expiresAt: expiresAt.toISOString() } satisfies z.infer<typeof refreshedTokenSchema>);
   });
 
   router.post('/logout', session, async (_req, res) => {
