@@ -151,5 +151,17 @@ describe('SCIM PATCH answers 2xx only for what it did (RFC 7644 §3.5.2)', () =>
       const answer = await idp.put(`/Users/${member.id}`, { ...body, title: 'Engineer' }).expect(200);
       assert.deepEqual([answer.body.active, answer.body[roster]], [true, { role: 'billing', seats: ['chat'] }]);
     });
+
+    it('suspends on a PUT that names the seats held, and refuses one that gives a suspended member a seat', async () => {
+      const idp = await scimClient();
+      await withPools(idp, { chat: 1 });
+      const user = await createUser(idp, { [roster]: { seats: ['chat'] } });
+      const suspended = await idp.put(`/Users/${user.id}`, { ...(await read(idp, user.id)), active: false }).expect(200);
+      assert.deepEqual([suspended.body.active, suspended.body[roster].seats], [false, []]);
+      const before = await read(idp, user.id);
+      const refused = await idp.put(`/Users/${user.id}`, { ...before, [roster]: { seats: ['chat'] } }).expect(400);
+      assert.equal(refused.body.scimType, 'invalidValue');
+      assert.deepEqual(await read(idp, user.id), before);
+    });
   });
 });
