@@ -95,14 +95,14 @@ async function lockSeatHolder(tx: Tx, organizationId: string, memberId: string):
 }
 
 /**
- * Invariant 5: a suspended member holds no seats, so a change that leaves the member
- * suspended cannot give them one. Seats they hold now are no contradiction (the
- * suspension releases them); any other product is refused, after the checks an active
- * member's request gets (product name, seat pool), so that an unknown product is
- * refused alike in either state. A member seen without a lock (`guard`) may have
- * changed since: the refusal stands only on the member as it is now.
+ * Invariant 5: a suspended member holds no seats, so neither a change that leaves the
+ * member suspended nor the create of a suspended member can give them one. Seats they
+ * hold now are no contradiction (the suspension releases them); any other product is
+ * refused, after the checks an active member's request gets (product name, seat pool),
+ * so that an unknown product is refused alike in either state. A member seen without a
+ * lock (`guard`) may have changed since: the refusal stands only on the member as it is now.
  */
-export async function refuseNewSeatsOfSuspended(tx: Tx, member: Member, held: string[], wanted: string[], guard: number | undefined): Promise<void> {
+export async function refuseNewSeatsOfSuspended(tx: Tx, member: Pick<Member, 'id' | 'organizationId' | 'userName'>, held: string[], wanted: string[], guard: number | undefined): Promise<void> {
   const added = [...new Set(wanted.map(requireProduct))].filter((product) => !held.includes(product)).sort();
   if (added.length === 0) return;
   await requireSeatPools(tx, member.organizationId, added);

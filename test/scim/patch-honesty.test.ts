@@ -120,6 +120,18 @@ describe('SCIM PATCH answers 2xx only for what it did (RFC 7644 §3.5.2)', () =>
       }
     });
 
+    it('refuses a create of a suspended member with seats alike, and creates nothing', async () => {
+      const idp = await scimClient();
+      await withPools(idp, { chat: 5 });
+      for (const seats of [['chat'], ['nosuchproduct']]) {
+        const userName = `${unique('user')}@example.com`;
+        const refused = await idp.post('/Users', newUser(userName, { active: false, [roster]: { seats } })).expect(400);
+        assert.equal(refused.body.scimType, 'invalidValue');
+        const found = await idp.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`).expect(200);
+        assert.equal(found.body.totalResults, 0);
+      }
+    });
+
     it('lets a member be reactivated and given a seat in one request', async () => {
       const idp = await scimClient();
       await withPools(idp, { chat: 1 });
