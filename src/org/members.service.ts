@@ -20,7 +20,7 @@ import {
 } from './members.repo.js';
 import { lockOrganization } from './organizations.repo.js';
 import { deleteSeatAssignment, selectSeatsOf } from './seats.repo.js';
-import { takeSeats } from './seats.service.js';
+import { refuseNewSeatsOfSuspended, takeSeats } from './seats.service.js';
 import type { Actor, ManagedBy, Member, MemberSource, OrganizationRole, ProfileChanges } from './types.js';
 import { normaliseProfileChanges, profileDifferences, protectedFields } from './profile.js';
 import { requireOrganizationRole, requireProduct } from './validation.js';
@@ -55,6 +55,8 @@ export async function addMember(tx: Tx, actor: Actor, organizationId: string, in
   const id = newId();
   const managedBy = input.managedBy ?? defaultManagedBy[input.source];
   const status = input.active === false ? 'suspended' : 'active';
+  // Invariant 5: created suspended, the member holds no seats; asking for some is refused as on a change.
+  if (status === 'suspended' && input.seats?.length) await refuseNewSeatsOfSuspended(tx, { id, organizationId, userName: profile.userName }, [], input.seats, undefined);
   const wantsSeats = !isOneStatementCreate(input);
   const event = (seats: string[]) =>
     auditEvent(organizationId, actor, {
@@ -193,9 +195,10 @@ export async function changeMember(
   // Invariant 5: on suspension access ends at once and seats go back to their pools,
   // in the statement that suspends (the event records what was revoked).
   const suspending = status === 'suspended' && member.status === 'active';
-  if (status === 'active' && changes.seats !== undefined) {
+  if (changes.seats !== undefined) {
     const held = member.seats ?? (await selectSeatsOf(tx, organizationId, memberId));
-    await applySeats(tx, organizationId, memberId, held, changes.seats, event);
+    if (status === 'active') await applySeats(tx, organizationId, memberId, held, changes.seats, event);
+    else await refuseNewSeatsOfSuspended(tx, member, held, changes.seats, guard);
   }
 
   if (Object.keys(event).length === 0) return member;
@@ -234,8 +237,10 @@ function planChange(member: Member, changes: MemberChanges) {
  */
 export function assessChange(seen: Member & { seats: string[] }, changes: MemberChanges): { nothing: boolean; oneStatement: boolean } {
   const { fields, role, status } = planChange(seen, changes);
-  // Seats apply to active members only (changeMember ignores them otherwise).
-  const seatsKept = status !== 'active' || changes.seats === undefined || sameProducts(seen.seats, changes.seats);
+  // A member who ends up suspended holds no seat: wanting those held changes nothing (the
+  // suspension releases them); wanting another is refused by changeMember, on the locked path.
+  const seatsKept =
+    changes.seats === undefined || (status === 'active' ? sameProducts(seen.seats, changes.seats) : changes.seats.map(requireProduct).every((product) => seen.seats.includes(product)));
   return {
     nothing: fields.length === 0 && role === seen.role && status === seen.status && seatsKept,
     oneStatement: seen.role !== 'admin' && !fields.includes('emails') && seatsKept,

@@ -13,6 +13,7 @@ import {
   upsertSeatPool,
 } from './seats.repo.js';
 import type { Actor, Member, SeatPool } from './types.js';
+import { ChangedMeanwhileError } from './versions.js';
 import { requireProduct, requireSeatLimit } from './validation.js';
 
 /**
@@ -56,13 +57,28 @@ export async function takeSeats(tx: Tx, organizationId: string, memberId: string
   const taken: string[] = [];
   for (const product of [...new Set(products.map(requireProduct))].sort()) {
     const pool = await lockSeatPool(tx, organizationId, product);
-    if (!pool) {
-      throw new InvalidInputError('unknown_product', `The Organization has no seat pool for product "${product}"`, { product });
-    }
+    if (!pool) throw unknownProduct(product);
     if (!(await insertSeatAssignmentIfFree(tx, pool, memberId))) continue;
     taken.push(product);
   }
   return taken;
+}
+
+function unknownProduct(product: string): InvalidInputError {
+  return new InvalidInputError('unknown_product', `The Organization has no seat pool for product "${product}"`, { product });
+}
+
+/**
+ * Refuses products the Organization has no seat pool for, with the error `takeSeats`
+ * gives, in the same order: a request naming one is refused alike whether or not
+ * seats could be taken at all (a suspended member's, say).
+ */
+async function requireSeatPools(tx: Tx, organizationId: string, products: string[]): Promise<void> {
+  const wanted = [...new Set(products.map(requireProduct))].sort();
+  if (wanted.length === 0) return;
+  const known = new Set((await selectSeatPools(tx, organizationId)).map((pool) => pool.product));
+  const missing = wanted.find((product) => !known.has(product));
+  if (missing !== undefined) throw unknownProduct(missing);
 }
 
 async function insertSeatAssignmentIfFree(tx: Tx, pool: SeatPool, memberId: string): Promise<boolean> {
@@ -76,6 +92,28 @@ async function lockSeatHolder(tx: Tx, organizationId: string, memberId: string):
   const member = isId(memberId) ? await lockMember(tx, organizationId, memberId) : undefined;
   if (!member) throw new NotFoundError('member', memberId);
   return member;
+}
+
+/**
+ * Invariant 5: a suspended member holds no seats, so neither a change that leaves the
+ * member suspended nor the create of a suspended member can give them one. Seats they
+ * hold now are no contradiction (the suspension releases them); any other product is
+ * refused, after the checks an active member's request gets (product name, seat pool),
+ * so that an unknown product is refused alike in either state. A member seen without a
+ * lock (`guard`) may have changed since: the refusal stands only on the member as it is now.
+ */
+export async function refuseNewSeatsOfSuspended(tx: Tx, member: Pick<Member, 'id' | 'organizationId' | 'userName'>, held: string[], wanted: string[], guard: number | undefined): Promise<void> {
+  const added = [...new Set(wanted.map(requireProduct))].filter((product) => !held.includes(product)).sort();
+  if (added.length === 0) return;
+  await requireSeatPools(tx, member.organizationId, added);
+  if (guard !== undefined && (await lockSeatHolder(tx, member.organizationId, member.id)).version !== guard) {
+    throw new ChangedMeanwhileError('member', member.id);
+  }
+  throw new InvalidInputError(
+    'seat_for_suspended_member',
+    `A suspended member holds no seats: ${member.userName} cannot be given ${added.join(', ')} while suspended; reactivate them first, or in the same change`,
+    { products: added },
+  );
 }
 
 /** Gives the member a seat of the product; no-op when they hold one. */

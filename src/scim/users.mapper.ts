@@ -151,3 +151,21 @@ export function fromScimUser(body: unknown): MemberChanges & { profile: ProfileC
     ...(Array.isArray(roster.seats) ? { seats: roster.seats.map(String) } : {}),
   };
 }
+
+/**
+ * The User a PATCH produced (RFC 7644 §3.5.2), as changes. Unlike a POST or PUT body,
+ * it started as the complete resource, so an attribute missing from it was removed, or
+ * replaced with null, which RFC 7643 §2.5 makes the same: unassigned.
+ * - Roster extension `role`: unassigned is the default role, `member` (subject to the
+ *   last-Admin rule like any demotion).
+ * - `seats`: unassigned is no seats; every seat held is released.
+ * - `active`: RFC 7643 §4.1.1 gives it no default and leaves its meaning to the service
+ *   provider; in Roster every member is either active or suspended, so it cannot be
+ *   unassigned. Removing it is refused as incompatible with the attribute (RFC 7644
+ *   §3.5.2: 400 `mutability`) rather than guessing a state the client did not name.
+ */
+export function fromPatchedScimUser(document: Json): ReturnType<typeof fromScimUser> {
+  const changes = fromScimUser(document);
+  if (changes.active === undefined) throw badRequest('mutability', 'active cannot be removed or set to null: a member is always either active (true) or suspended (false)');
+  return { ...changes, role: changes.role ?? 'member', seats: changes.seats ?? [] };
+}

@@ -14,7 +14,7 @@ import { listResponse, parseListRequest, type ListParameters } from './list.js';
 import { parsePatchRequest, ResourcePatcher } from './patch.js';
 import { Projection } from './projection.js';
 import { assertCoreSchema, userDefinition, userSchema } from './schemas.js';
-import { fromScimUser, toScimUser } from './users.mapper.js';
+import { fromPatchedScimUser, fromScimUser, toScimUser } from './users.mapper.js';
 
 const everything = { emails: true, seats: true, groups: true };
 
@@ -47,7 +47,7 @@ export const userWrites: ResourceWrites = {
 
   async patch({ db, baseUrl, caller }, id, body, ifVersion) {
     const operations = parsePatchRequest(body);
-    const patch = (current: MemberEntry) => fromScimUser(new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations));
+    const patch = (current: MemberEntry) => fromPatchedScimUser(new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations));
     // IdPs often PATCH what is already stored (Okta re-sends active=true, say). Such a
     // PATCH changes nothing, so it is answered from a plain read: no lock, no transaction.
     const seen = await getMemberEntry(db, caller.organizationId, id, everything);
