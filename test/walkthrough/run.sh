@@ -63,13 +63,16 @@ done
 echo "== walk-through: Roster on :$PORT, test IdP on :$IDP_PORT"
 steps="$(block steps)"
 output="$work/steps.out"
-bash -euo pipefail -c "
+fail() { echo "walk-through: $*" >&2; exit 1; }
+if ! bash -euo pipefail -c "
+trap 'echo \"walk-through: this step failed: \$BASH_COMMAND\" >&2' ERR
 curl() { command curl --fail-with-body \"\$@\"; }
 $steps
 printf 'CHECK carol=%s org=%s\n' \"\$CAROL\" \"\$ORG\"
-" | tee "$output"
+" | tee "$output"; then
+  fail "a step of the README's walk-through failed (its answer is the last line above)"
+fi
 
-fail() { echo "walk-through: $*" >&2; exit 1; }
 expect() { grep -qxF -- "$1" "$output" || fail "expected the line $1"; }
 expect '{"email":"ada@acme.com","role":"admin"}'
 expect '{"product":"chat","limit":10,"assigned":0,"available":10}'
