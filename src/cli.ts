@@ -2,17 +2,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Database } from './db/connection.js';
+import { EmbeddedDatabaseInUseError } from './db/embedded-lock.js';
 import { migrateToLatest } from './db/migrator.js';
-import { inTransaction } from './db/transaction.js';
 import { DomainError } from './errors.js';
 import { openConfiguredDatabase, serve } from './main.js';
 import { openApiDocumentOffline } from './openapi-document.js';
-import { createScimToken } from './org/credentials.service.js';
-import { createOrganization } from './org/organizations.service.js';
-import { setSeatLimit } from './org/seats.service.js';
-import type { Actor } from './org/types.js';
-import { SessionTokens } from './sso/session-tokens.js';
-import { createOperatorSignInLink } from './sso/sign-in.service.js';
+import { isOperatorCommand, runOperatorCommand, UsageError, type CommandOptions } from './operator/commands.js';
+import { sendCommand } from './operator/control-socket.js';
 
 /**
  * `roster`: the operator's command line. Every command prints one JSON document
@@ -28,26 +24,31 @@ Commands:
   scim-token create --org ORG_ID [--name NAME]      issue a SCIM bearer token (shown only here)
   seats set --org ORG_ID --product PRODUCT --limit N   set a product's seat limit
   login-link --org ORG_ID --email EMAIL             a one-time sign-in URL for an existing member (15 minutes)
-  signing-key rotate                                start signing session tokens with a new key
+  signing-key rotate                                publish a new session-token signing key (signs from 70 s on)
   openapi                                           the OpenAPI document /api/v1/openapi.json serves (no database needed)
+  outbox [--to EMAIL] [--limit N]                   the latest mail Roster wrote (newest first, 10 unless told), with its links
 
-The database is DATABASE_URL, or the embedded one in EMBEDDED_DB_DIR.`;
+The database is DATABASE_URL, or the embedded one in EMBEDDED_DB_DIR. While
+\`roster serve\` runs on the embedded database, commands are run by that server.`;
 
-const operator: Actor = { type: 'system', id: 'cli' };
-
-class UsageError extends Error {}
-
-function required(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
-  return value;
-}
-
-async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
-  const database = openConfiguredDatabase(config);
+/**
+ * Runs an operator command on the configured database. When `roster serve`
+ * holds the embedded database, the server runs it instead (same code, same
+ * answer), reached through its socket in the data folder.
+ */
+async function runCommand(config: Config, command: string, options: CommandOptions): Promise<unknown> {
+  let database: Database;
   try {
-    await migrateToLatest(database.knex);
-    return await work(database);
+    database = openConfiguredDatabase(config);
+  } catch (error) {
+    if (!(error instanceof EmbeddedDatabaseInUseError)) throw error;
+    const sent = await sendCommand(error.dir, command, options);
+    if (!sent) throw error;
+    return sent.result;
+  }
+  try {
+    if (command !== 'migrate') await migrateToLatest(database.knex);
+    return await runOperatorCommand({ knex: database.knex, kind: database.kind, config }, command, options);
   } finally {
     await database.close();
   }
@@ -64,6 +65,7 @@ async function run(argv: string[]): Promise<unknown> {
       product: { type: 'string' },
       limit: { type: 'string' },
       email: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,59 +75,14 @@ async function run(argv: string[]): Promise<unknown> {
     return undefined;
   }
   const config = loadConfig();
-  switch (command) {
-    case 'migrate': {
-      const database = openConfiguredDatabase(config);
-      try {
-        const result = await migrateToLatest(database.knex);
-        return { database: database.kind, applied: result.applied, current: result.current };
-      } finally {
-        await database.close();
-      }
-    }
-    case 'serve':
-      await serve(config);
-      return undefined;
-    case 'org create': {
-      const name = required(values, 'name');
-      const adminEmail = required(values, 'admin-email');
-      return withDatabase(config, async ({ knex }) => {
-        const created = await inTransaction(knex, (tx) => createOrganization(tx, operator, { name, adminEmail }));
-        return { organizationId: created.organization.id, adminMemberId: created.admin.id };
-      });
-    }
-    case 'scim-token create': {
-      const organizationId = required(values, 'org');
-      return withDatabase(config, async ({ knex }) => {
-        const created = await inTransaction(knex, (tx) => createScimToken(tx, operator, organizationId, values.name ?? 'SCIM token'));
-        return { id: created.scimToken.id, token: created.token };
-      });
-    }
-    case 'seats set': {
-      const organizationId = required(values, 'org');
-      const product = required(values, 'product');
-      const limitText = required(values, 'limit');
-      if (!/^\d+$/.test(limitText)) throw new UsageError('--limit must be a whole number');
-      return withDatabase(config, async ({ knex }) => {
-        const pool = await inTransaction(knex, (tx) => setSeatLimit(tx, operator, organizationId, product, Number(limitText)));
-        return { organizationId, product: pool.product, limit: pool.limit, assigned: pool.assigned, available: pool.available };
-      });
-    }
-    case 'login-link': {
-      const organizationId = required(values, 'org');
-      const email = required(values, 'email');
-      return withDatabase(config, async ({ knex }) => {
-        const link = await inTransaction(knex, (tx) => createOperatorSignInLink(tx, { organizationId, email, publicUrl: config.publicUrl }));
-        return { url: link.url, expiresAt: link.expiresAt.toISOString(), memberId: link.memberId };
-      });
-    }
-    case 'openapi':
-      return openApiDocumentOffline(config.publicUrl);
-    case 'signing-key rotate':
-      return withDatabase(config, async ({ knex }) => new SessionTokens(knex, config.publicUrl, config.sessionTokenTtlMs).rotate());
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+  if (command === 'openapi') return openApiDocumentOffline(config.publicUrl);
+  if (command === 'serve') {
+    await serve(config);
+    return undefined;
   }
+  if (!isOperatorCommand(command)) throw new UsageError(`unknown command "${command}"`);
+  const options = Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return runCommand(config, command, options);
 }
 
 run(process.argv.slice(2)).then(

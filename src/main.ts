@@ -7,7 +7,8 @@ import { openDatabase, type Database } from './db/connection.js';
 import { migrateToLatest } from './db/migrator.js';
 import type { HealthState } from './http/health.js';
 import { createLogger, setRootLogger } from './log.js';
-import { logTransport, smtpTransport, startMailDelivery } from './mail/outbox.js';
+import { mailTransportFor, startMailDelivery } from './mail/outbox.js';
+import { listenForCommands } from './operator/control-socket.js';
 import { startHousekeeping } from './sso/housekeeping.js';
 
 export interface RunningServer {
@@ -36,13 +37,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   const health: HealthState = { shuttingDown: false };
   const app = createApp({ config, knex: database.knex, logger, health });
-  const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : logTransport(logger);
+  const transport = mailTransportFor(config, database.kind, logger);
   const mail = startMailDelivery(database.knex, transport, logger);
   const housekeeping = startHousekeeping(database.knex, logger);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   const port = (server.address() as AddressInfo).port;
+  // Only this process may open the embedded database: `roster` commands reach it through this server.
+  const commands = database.kind === 'embedded' ? await listenForCommands(config.embeddedDbDir, { knex: database.knex, kind: database.kind, config }, logger) : undefined;
   logger.info({ port, publicUrl: config.publicUrl }, 'roster listening');
 
   let stopping: Promise<void> | undefined;
@@ -59,6 +62,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       }
       housekeeping.stop();
       await mail.stop();
+      await commands?.close();
       await database.close();
       logger.info('shutdown complete');
     })());

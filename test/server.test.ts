@@ -90,7 +90,8 @@ describe('roster serve', function () {
       assert.equal((await fetch(`http://127.0.0.1:${served.port}/readyz`)).status, 200);
 
       const second = await new Promise<{ code: number; stderr: string }>((resolve) =>
-        execFile(process.execPath, [cli, 'migrate'], { env: { PATH: process.env.PATH, EMBEDDED_DB_DIR: dataDir } }, (error, _stdout, stderr) =>
+        // A second server (a `roster` command would be run by this one: test/operator/control-socket.test.ts).
+        execFile(process.execPath, [cli, 'serve'], { env: { PATH: process.env.PATH, PORT: '0', EMBEDDED_DB_DIR: dataDir } }, (error, _stdout, stderr) =>
           resolve({ code: error ? Number((error as { code?: number }).code) : 0, stderr }),
         ),
       );

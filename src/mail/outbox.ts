@@ -2,9 +2,20 @@ import type { Knex } from 'knex';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Tx } from '../db/transaction.js';
-import { insertMail, leaseDueMail, markMailFailed, markMailSent, type OutgoingMail, type QueuedMail } from './outbox.repo.js';
+import { inTransaction } from '../db/transaction.js';
+import {
+  deleteMailOlderThan,
+  insertMail,
+  leaseDueMail,
+  markMailFailed,
+  markMailSent,
+  selectLatestMail,
+  type OutgoingMail,
+  type QueuedMail,
+  type StoredMail,
+} from './outbox.repo.js';
 
-export type { OutgoingMail } from './outbox.repo.js';
+export type { OutgoingMail, StoredMail } from './outbox.repo.js';
 
 /**
  * Roster's mail goes through an outbox: `queueMail` writes the message in the
@@ -15,7 +26,7 @@ export async function queueMail(tx: Tx, mail: OutgoingMail): Promise<void> {
   await insertMail(tx, mail);
 }
 
-/** Where delivered mail goes: an SMTP server, or the log when none is configured. */
+/** Where delivered mail goes: an SMTP server, or the local outbox when none is configured. */
 export interface MailTransport {
   send(mail: OutgoingMail): Promise<void>;
   close(): void;
@@ -32,21 +43,42 @@ export function smtpTransport(smtpUrl: string, from: string): MailTransport {
 }
 
 /**
- * Without SMTP_URL, a message is written to the log instead of sent, with the
- * secret part of every link (its query string) left out: logs never hold a
- * sign-in token. `roster login-link` lets an operator in without mail.
+ * Without SMTP_URL, a message is delivered to the local outbox: it stays in
+ * `mail_outbox`, marked as delivered (so configuring SMTP later does not send
+ * old links), and `roster outbox` prints it. Nothing of it is logged but the
+ * subject: logs never hold a sign-in token.
  */
-export function logTransport(logger: Logger): MailTransport {
+export function localOutboxTransport(logger: Logger): MailTransport {
   return {
     async send(mail) {
-      logger.info({ mail: { to: mail.to, subject: mail.subject, text: withoutLinkSecrets(mail.text) } }, 'mail not sent: SMTP_URL is not set');
+      logger.info({ mail: { subject: mail.subject } }, 'mail kept in the local outbox (SMTP_URL is not set): read it with `roster outbox`');
     },
     close: () => {},
   };
 }
 
-export function withoutLinkSecrets(text: string): string {
-  return text.replace(/(https?:\/\/[^\s?#]+)\?[^\s#]*/g, '$1?[redacted]');
+/**
+ * SMTP when configured, else the local outbox. On PostgreSQL (a deployment,
+ * not a trial) a missing SMTP_URL is worth a warning: nobody gets Roster's mail.
+ */
+export function mailTransportFor(config: { smtpUrl: string | undefined; mailFrom: string }, databaseKind: 'postgres' | 'embedded', logger: Logger): MailTransport {
+  if (config.smtpUrl) return smtpTransport(config.smtpUrl, config.mailFrom);
+  if (databaseKind === 'postgres') logger.warn('SMTP_URL is not set: mail is not sent, only kept in the local outbox (`roster outbox`)');
+  return localOutboxTransport(logger);
+}
+
+/** How long messages are kept, sent or not: as long as the longest-lived link they carry (an invitation's 7 days). */
+export const mailRetentionDays = 7;
+
+/** The newest messages first, each with the links in its text (what a person would click). */
+export async function latestMail(tx: Tx, filter: { to?: string | undefined; limit: number }): Promise<Array<StoredMail & { links: string[] }>> {
+  const messages = await selectLatestMail(tx, filter);
+  return messages.map((mail) => ({ ...mail, links: mail.text.match(/https?:\/\/[^\s<>"]+/g) ?? [] }));
+}
+
+/** Housekeeping: drops messages past `mailRetentionDays`, so the outbox stays bounded. */
+export async function deleteOldMail(db: Knex): Promise<number> {
+  return inTransaction(db, (tx) => deleteMailOlderThan(tx, mailRetentionDays));
 }
 
 const leaseSeconds = 120;

@@ -29,7 +29,20 @@ export function requireEntityId(value: unknown): string {
   return entityId;
 }
 
-/** The IdP's SSO endpoint: absolute https, no credentials in it (they would end up in every redirect). */
+/**
+ * Whether an IdP endpoint may be used: https, or plain http on a loopback host
+ * (localhost, 127.0.0.0/8, ::1) — a test IdP on the same machine, as in the
+ * README's walk-through. A loopback address never leaves the machine, so http
+ * there exposes nothing to the network; any other http endpoint is refused.
+ */
+export function isAcceptableIdpEndpoint(url: URL): boolean {
+  if (url.protocol === 'https:') return true;
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The IdP's SSO endpoint: absolute https (http on loopback only), no credentials in it (they would end up in every redirect). */
 export function requireSsoUrl(value: unknown): string {
   const refuse = (why: string): never => {
     throw new InvalidInputError('invalid_sso_url', `The IdP's SSO URL ${why}`, { field: 'ssoUrl' });
@@ -43,7 +56,7 @@ export function requireSsoUrl(value: unknown): string {
   } catch {
     refuse('must be an absolute URL');
   }
-  if (url!.protocol !== 'https:') refuse('must use https');
+  if (!isAcceptableIdpEndpoint(url!)) refuse('must use https (http only on localhost)');
   if (url!.username || url!.password) refuse('must not contain a user name or password');
   return text;
 }

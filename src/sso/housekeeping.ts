@@ -2,16 +2,18 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { inTransaction } from '../db/transaction.js';
 import { deleteEndedRateWindows } from '../http/rate-limits.repo.js';
+import { deleteOldMail } from '../mail/outbox.js';
 import { deleteExpiredSamlState } from '../org/saml-state.service.js';
 import { deleteExpiredSignInLinks } from './sign-in-links.repo.js';
 
-/** Drops sign-in state nobody can use any more: expired SAML request ids, assertion ids past their window, old links, ended rate windows. */
+/** Drops sign-in state nobody can use any more: expired SAML request ids, assertion ids past their window, old links, ended rate windows, mail past its retention. */
 export async function sweepExpiredSignInState(db: Knex): Promise<void> {
   await inTransaction(db, async (tx) => {
     await deleteExpiredSamlState(tx);
     await deleteExpiredSignInLinks(tx);
   });
   await deleteEndedRateWindows(db, 24 * 3600);
+  await deleteOldMail(db);
 }
 
 /** Sweeps every `intervalMs` beside `roster serve` (each instance; the deletes are idempotent). */

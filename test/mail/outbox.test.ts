@@ -3,7 +3,19 @@ import { SMTPServer } from 'smtp-server';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { deliverDueMail, logTransport, queueMail, retryDelaySeconds, smtpTransport, type MailTransport, type OutgoingMail } from '../../src/mail/outbox.js';
+import {
+  deleteOldMail,
+  deliverDueMail,
+  latestMail,
+  localOutboxTransport,
+  mailRetentionDays,
+  mailTransportFor,
+  queueMail,
+  retryDelaySeconds,
+  smtpTransport,
+  type MailTransport,
+  type OutgoingMail,
+} from '../../src/mail/outbox.js';
 import { db } from '../support/database.js';
 import { tx, unique } from '../support/factories.js';
 
@@ -89,13 +101,48 @@ describe('mail outbox', () => {
     assert.deepEqual([1, 2, 3, 8, 20].map(retryDelaySeconds), [30, 60, 120, 3600, 3600]);
   });
 
-  it('writes mail to the log without SMTP, leaving out the secret part of links', async () => {
+  it('keeps mail in the local outbox without SMTP: delivered there, readable with its links, never in the log', async () => {
+    const to = `${unique('outbox')}@example.test`;
+    const link = 'https://roster.example.test/auth/email/verify?token=roster_link_secret';
+    await tx((t) => queueMail(t, { to, subject: 'Your Roster sign-in link', text: `Sign in: ${link}\nIt works once.` }));
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
-    await logTransport(logger).send({ to: 'ada@example.test', subject: 'Sign in', text: 'Use https://roster.example.test/auth/email/verify?token=roster_link_secret now' });
-    const text = lines.join('');
-    assert.match(text, /ada@example\.test/);
-    assert.match(text, /verify\?\[redacted\]/);
-    assert.ok(!text.includes('roster_link_secret'));
+    const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+    const local = localOutboxTransport(logger);
+    await deliverDueMail(db(), { send: (mail) => (mail.to === to ? local.send(mail) : Promise.resolve()), close: () => {} }, logger, 1000);
+
+    assert.ok((await mailTo(to)).sent_at, 'delivered to the outbox: configuring SMTP later does not send it again');
+    const [message, ...others] = await tx((t) => latestMail(t, { to: to.toUpperCase(), limit: 10 }));
+    assert.equal(others.length, 0);
+    assert.equal(message!.subject, 'Your Roster sign-in link');
+    assert.deepEqual(message!.links, [link]);
+    const logged = lines.join('');
+    assert.match(logged, /local outbox/);
+    assert.ok(!logged.includes('roster_link_secret') && !logged.includes(to), 'neither the link nor the address is logged');
+  });
+
+  it('lists the newest messages first, as many as asked', async () => {
+    const to = `${unique('newest')}@example.test`;
+    for (const n of [1, 2, 3]) await tx((t) => queueMail(t, { to, subject: `Message ${n}`, text: `number ${n}` }));
+    const latest = await tx((t) => latestMail(t, { to, limit: 2 }));
+    assert.deepEqual(latest.map((mail) => [mail.subject, mail.links]), [['Message 3', []], ['Message 2', []]]);
+  });
+
+  it('forgets messages older than the retention, sent or not, and keeps newer ones', async () => {
+    const [old, recent] = [`${unique('old')}@example.test`, `${unique('recent')}@example.test`];
+    await tx((t) => queueMail(t, { to: old, subject: 'Old', text: 'old' }));
+    await tx((t) => queueMail(t, { to: recent, subject: 'Recent', text: 'recent' }));
+    await db()('mail_outbox').where({ to_address: old }).update({ created_at: db().raw(`now() - make_interval(days => ${mailRetentionDays}, secs => 1)`) });
+    await deleteOldMail(db());
+    assert.equal(await mailTo(old), undefined);
+    assert.ok(await mailTo(recent));
+  });
+
+  it('warns at start-up on PostgreSQL without SMTP_URL, and not on the embedded database', () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+    mailTransportFor({ smtpUrl: undefined, mailFrom: 'Roster <no-reply@localhost>' }, 'embedded', logger);
+    assert.equal(lines.length, 0);
+    mailTransportFor({ smtpUrl: undefined, mailFrom: 'Roster <no-reply@localhost>' }, 'postgres', logger);
+    assert.match(lines.join(''), /SMTP_URL is not set: mail is not sent/);
   });
 });

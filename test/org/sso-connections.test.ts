@@ -132,6 +132,8 @@ describe('SSO connections', () => {
         ...[
           '',
           'http://idp.test/sso',
+          'http://localhost.idp.test/sso',
+          'http://10.0.0.1/sso',
           'idp.test/sso',
           '/sso',
           'javascript:alert(1)',

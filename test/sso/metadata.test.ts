@@ -146,6 +146,16 @@ describe('IdP metadata', () => {
       assert.equal(refusalOf(() => parseIdpMetadata(good.replaceAll('https://accounts.google.com/o/saml2/idp?idpid=C01x2y3z4', 'javascript:alert(1)'))), 'metadata_insecure_endpoint');
     });
 
+    it('plain http, except on a loopback host (a test IdP on this machine)', () => {
+      const at = (location: string) => good.replaceAll('https://accounts.google.com/o/saml2/idp', location);
+      for (const location of ['http://localhost:8081/sso', 'http://127.0.0.1:8081/sso', 'http://127.9.9.9/sso', 'http://[::1]:8081/sso']) {
+        assert.equal(parseIdpMetadata(at(location)).ssoUrl, `${location}?idpid=C01x2y3z4`, location);
+      }
+      for (const location of ['http://localhost.evil.test/sso', 'http://127.0.0.1.evil.test/sso', 'http://10.0.0.1/sso', 'http://[::2]/sso', 'http://0.0.0.0/sso', 'ftp://localhost/sso']) {
+        assert.equal(refusalOf(() => parseIdpMetadata(at(location))), 'metadata_insecure_endpoint', location);
+      }
+    });
+
     it('an IdP with no SSO endpoint for the Redirect or POST binding', () => {
       const soapOnly = good.replace(/<md:SingleSignOnService[\s\S]*\/>/, '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:SOAP" Location="https://accounts.google.com/soap"/>');
       assert.equal(refusalOf(() => parseIdpMetadata(soapOnly)), 'metadata_no_sso_url');

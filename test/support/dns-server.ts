@@ -29,7 +29,8 @@ function key(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
 
-export async function startDnsServer(): Promise<TestDnsServer> {
+/** On `requestedPort` of 127.0.0.1 (0: a free one). */
+export async function startDnsServer(requestedPort = 0): Promise<TestDnsServer> {
   const records = new Map<string, string[][]>();
   const dropped = new Set<string>();
   let queries = 0;
@@ -69,7 +70,7 @@ export async function startDnsServer(): Promise<TestDnsServer> {
 
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
+    socket.bind(requestedPort, '127.0.0.1', () => {
       socket.off('error', reject);
       resolve();
     });

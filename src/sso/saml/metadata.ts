@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { InvalidInputError } from '../../errors.js';
+import { isAcceptableIdpEndpoint } from '../../org/sso-connection-input.js';
 import {
   attributeOf,
   declaresDoctype,
@@ -31,7 +32,7 @@ const postBinding = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 /**
  * Reads the one SAML 2.0 IdP described by a metadata document, refusing anything Roster should
  * not trust: oversized input, DOCTYPE/ENTITY declarations, malformed XML, zero or several IdPs,
- * no signing certificate, no SSO endpoint or one that is not https.
+ * no signing certificate, no SSO endpoint or one that is not https (plain http on a loopback host only).
  */
 export function parseIdpMetadata(xml: string): IdpMetadata {
   if (Buffer.byteLength(xml, 'utf8') > maxMetadataBytes) {
@@ -128,8 +129,8 @@ function singleSignOnUrl(idp: Element): string {
   } catch {
     throw new InvalidInputError('metadata_insecure_endpoint', `The IdP's SSO URL is not a valid URL: ${location}`);
   }
-  if (url.protocol !== 'https:') {
-    throw new InvalidInputError('metadata_insecure_endpoint', `The IdP's SSO URL must use https: ${location}`);
+  if (!isAcceptableIdpEndpoint(url)) {
+    throw new InvalidInputError('metadata_insecure_endpoint', `The IdP's SSO URL must use https (http only on localhost): ${location}`);
   }
   return location;
 }
