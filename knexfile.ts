@@ -11,7 +11,7 @@ import { migrationConfig } from './src/db/migrator.js';
 const config = loadConfig();
 
 const knexfile: Knex.Config = {
-  ...knexConfig({ url: config.databaseUrl, embeddedDir: config.embeddedDbDir, poolMax: config.databasePoolMax }),
+  ...knexConfig({ url: config.databaseUrl, embeddedDir: config.embeddedDbDir, poolMax: config.databasePoolMax, timeouts: config.databaseTimeouts }),
   migrations: migrationConfig,
 };
 

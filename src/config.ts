@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultDatabaseTimeouts as dbDefaults, type DatabaseTimeouts } from './db/timeouts.js';
 
 /**
  * Roster's configuration, read once from the environment and validated.
@@ -33,6 +34,8 @@ export interface Config {
   sessionMaxAgeMs: number;
   /** Lifetime of a session's signed token (ms); a cookie is renewed past half of it. */
   sessionTokenTtlMs: number;
+  /** How long Roster waits on PostgreSQL (connect, pool, statements, idle transactions, keepalive). */
+  databaseTimeouts: DatabaseTimeouts;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +93,13 @@ const variables = {
   INVITATION_RATE_LIMIT: integer(0, 100_000).default(60),
   SESSION_MAX_AGE_MS: integer(60_000, 90 * 24 * 3_600_000).default(14 * 24 * 3_600_000),
   SESSION_TOKEN_TTL_MS: integer(30_000, 24 * 3_600_000).default(3_600_000),
+  // Database faults: every wait on PostgreSQL is bounded (0 turns off those that allow it).
+  DATABASE_CONNECT_TIMEOUT_MS: integer(100, 600_000).default(dbDefaults.connectMs),
+  DATABASE_ACQUIRE_TIMEOUT_MS: integer(100, 600_000).default(dbDefaults.acquireMs),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 86_400_000).default(dbDefaults.statementMs),
+  DATABASE_QUERY_TIMEOUT_MS: integer(0, 86_400_000).default(dbDefaults.queryMs),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(0, 86_400_000).default(dbDefaults.idleInTransactionMs),
+  DATABASE_KEEPALIVE_DELAY_MS: integer(0, 3_600_000).default(dbDefaults.keepAliveDelayMs),
 };
 
 type VariableName = keyof typeof variables;
@@ -122,5 +132,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationRateLimit: read(env, 'INVITATION_RATE_LIMIT'),
     sessionMaxAgeMs: read(env, 'SESSION_MAX_AGE_MS'),
     sessionTokenTtlMs: read(env, 'SESSION_TOKEN_TTL_MS'),
+    databaseTimeouts: {
+      connectMs: read(env, 'DATABASE_CONNECT_TIMEOUT_MS'),
+      acquireMs: read(env, 'DATABASE_ACQUIRE_TIMEOUT_MS'),
+      statementMs: read(env, 'DATABASE_STATEMENT_TIMEOUT_MS'),
+      queryMs: read(env, 'DATABASE_QUERY_TIMEOUT_MS'),
+      idleInTransactionMs: read(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
+      keepAliveDelayMs: read(env, 'DATABASE_KEEPALIVE_DELAY_MS'),
+    },
   };
 }

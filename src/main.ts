@@ -21,7 +21,7 @@ export interface RunningServer {
 }
 
 export function openConfiguredDatabase(config: Config): Database {
-  return openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDbDir, poolMax: config.databasePoolMax });
+  return openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDbDir, poolMax: config.databasePoolMax, timeouts: config.databaseTimeouts });
 }
 
 /** Opens the database, brings its schema up to date and serves on `config.port`. */

@@ -14,6 +14,26 @@ describe('configuration', () => {
     assert.equal(config.shutdownTimeoutMs, 10_000);
   });
 
+  it('bounds every wait on PostgreSQL by default, and reads each bound from its variable', () => {
+    assert.deepEqual(loadConfig({}).databaseTimeouts, {
+      connectMs: 2_000,
+      acquireMs: 2_000,
+      statementMs: 1_500,
+      queryMs: 2_000,
+      idleInTransactionMs: 5_000,
+      keepAliveDelayMs: 10_000,
+    });
+    const tuned = loadConfig({
+      DATABASE_CONNECT_TIMEOUT_MS: '500',
+      DATABASE_ACQUIRE_TIMEOUT_MS: '700',
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      DATABASE_QUERY_TIMEOUT_MS: '0',
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '60000',
+      DATABASE_KEEPALIVE_DELAY_MS: '0',
+    }).databaseTimeouts;
+    assert.deepEqual(tuned, { connectMs: 500, acquireMs: 700, statementMs: 0, queryMs: 0, idleInTransactionMs: 60_000, keepAliveDelayMs: 0 });
+  });
+
   it('derives PUBLIC_URL from PORT and drops a trailing slash from a given one', () => {
     assert.equal(loadConfig({ PORT: '9000' }).publicUrl, 'http://localhost:9000');
     assert.equal(loadConfig({ PUBLIC_URL: 'https://id.example.com/' }).publicUrl, 'https://id.example.com');
@@ -28,6 +48,10 @@ describe('configuration', () => {
     ['DATABASE_POOL_MAX', '0'],
     ['LOG_LEVEL', 'loud'],
     ['SHUTDOWN_TIMEOUT_MS', '-5'],
+    // Connecting and waiting for a pooled connection must stay bounded: no 0 for "forever".
+    ['DATABASE_CONNECT_TIMEOUT_MS', '0'],
+    ['DATABASE_ACQUIRE_TIMEOUT_MS', '0'],
+    ['DATABASE_QUERY_TIMEOUT_MS', 'soon'],
   ];
   for (const [variable, value] of badValues) {
     it(`stops on ${variable}=${value} with a message naming ${variable}`, () => {

@@ -10,7 +10,21 @@ interface PgError {
   detail?: string;
 }
 
-const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+/**
+ * Codes meaning the database cannot serve the request now, though it may shortly: the network
+ * (Node's socket errors), the server going away (57P0x, 08xxx), too many connections (53300),
+ * and a session PostgreSQL ended for Roster's `idle_in_transaction_session_timeout` (25P03).
+ */
+const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03', '57P05', '25P03', '53300', '08000', '08003', '08006', '08001', '08004']);
+
+/**
+ * What pg and knex say, without a code, when a connection is lost or one of Roster's client-side
+ * clocks runs out: a statement's answer not in time (`Query read timeout`), connecting not in time
+ * (`timeout expired`), no pooled connection in time, and any statement (the ROLLBACK first) sent
+ * on a connection already closed or broken. knex puts the statement's text in front of the message.
+ */
+const connectionMessages =
+  /Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection|Query read timeout|^timeout expired$|Client was closed and is not queryable|Client has encountered a connection error and is not queryable/;
 
 /** Messages for unique constraints whose violation a user can cause. */
 const uniqueMessages: Record<string, { code: string; message: string }> = {
@@ -51,7 +65,7 @@ export function isConnectionFailure(error: unknown): boolean {
   const code = (error as PgError | undefined)?.code;
   if (code && connectionCodes.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection/.test(message);
+  return connectionMessages.test(message);
 }
 
 /** Turns a database error into a domain error when it means one; returns other errors unchanged. */
@@ -79,6 +93,9 @@ export function translateDbError(error: unknown): unknown {
       return new InvalidInputError('value_too_long', 'A value is longer than allowed');
     case '22P02':
       return new InvalidInputError('invalid_value', 'A value has the wrong format');
+    case '57014':
+      // A statement past Roster's statement_timeout (or cancelled): the database is too slow right now.
+      return new UnavailableError('The database did not answer in time; try again shortly');
   }
   if (isConnectionFailure(error)) return new UnavailableError('The database is unreachable; try again shortly');
   return error;

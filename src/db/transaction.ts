@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { DomainError, UnavailableError } from '../errors.js';
 import { isRetryable, translateDbError } from './pg-errors.js';
 
 /** A knex transaction: the first argument of every domain service. */
@@ -15,13 +16,34 @@ const maxAttempts = 3;
 export async function inTransaction<T>(db: Knex, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db as Tx);
   for (let attempt = 1; ; attempt++) {
+    const failure: { error?: unknown } = {};
     try {
-      return await db.transaction(work);
+      return await db.transaction(async (tx) => {
+        try {
+          return await work(tx);
+        } catch (error) {
+          failure.error = error;
+          throw error;
+        }
+      });
     } catch (error) {
+      if ('error' in failure && error !== failure.error) throw afterFailedRollback(failure.error);
       if (attempt < maxAttempts && isRetryable(error)) continue;
       throw translateDbError(error);
     }
   }
+}
+
+/**
+ * knex rejects with the ROLLBACK's error, not the work's, when the ROLLBACK itself
+ * fails: the connection broke (reset, or closed after a statement's answer did not
+ * come in time). PostgreSQL discards a transaction that never committed together
+ * with its connection, so nothing was written: the work's own domain error still
+ * tells the truth; anything else means the database could not be reached.
+ */
+function afterFailedRollback(workError: unknown): unknown {
+  const translated = translateDbError(workError);
+  return translated instanceof DomainError ? translated : new UnavailableError('The database is unreachable; try again shortly');
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { Knex } from 'knex';
 import { inTransaction } from '../db/transaction.js';
+import { DomainError } from '../errors.js';
 import type { Session } from './sessions.repo.js';
 import { insertSigningKey, retireSigningKeysAt, selectUsableSigningKeys, type StoredSigningKey } from './signing-keys.repo.js';
 
@@ -97,7 +98,9 @@ export class SessionTokens {
         requiredClaims: ['sid', 'sub', 'exp', 'iat'],
       });
       return claimsOf(payload);
-    } catch {
+    } catch (error) {
+      // The keys could not be read (the database is unreachable): that is no verdict on the token.
+      if (error instanceof DomainError) throw error;
       return null;
     }
   }
