@@ -1,14 +1,16 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Database } from './db/connection.js';
 import { migrateToLatest } from './db/migrator.js';
 import { inTransaction } from './db/transaction.js';
 import { DomainError } from './errors.js';
-import { openConfiguredDatabase, serve } from './main.js';
+import { checkDatabaseReachable, openConfiguredDatabase, serve } from './main.js';
 import { createScimToken } from './org/credentials.service.js';
 import { createOrganization } from './org/organizations.service.js';
 import { setSeatLimit } from './org/seats.service.js';
+import { StartUpError } from './start-up-error.js';
 import type { Actor } from './org/types.js';
 import { SessionTokens } from './sso/session-tokens.js';
 import { createOperatorSignInLink } from './sso/sign-in.service.js';
@@ -29,6 +31,10 @@ Commands:
   login-link --org ORG_ID --email EMAIL             a one-time sign-in URL for an existing member (15 minutes)
   signing-key rotate                                start signing session tokens with a new key
 
+Options:
+  --help, -h                                        this text
+  --version                                         print Roster's version (plain text, e.g. 0.1.0)
+
 The database is DATABASE_URL, or the embedded one in EMBEDDED_DB_DIR.`;
 
 const operator: Actor = { type: 'system', id: 'cli' };
@@ -41,7 +47,14 @@ function required(values: Record<string, unknown>, name: string): string {
   return value;
 }
 
+/** The package's version: package.json sits two levels above this file, in the source tree and in `dist/` alike. */
+function packageVersion(): string {
+  const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
+  await checkDatabaseReachable(config);
   const database = openConfiguredDatabase(config);
   try {
     await migrateToLatest(database.knex);
@@ -63,9 +76,14 @@ async function run(argv: string[]): Promise<unknown> {
       limit: { type: 'string' },
       email: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
     },
   });
   const command = positionals.join(' ');
+  if (values.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return undefined;
+  }
   if (values.help || command === '' || command === 'help') {
     process.stdout.write(`${usage}\n`);
     return undefined;
@@ -73,6 +91,7 @@ async function run(argv: string[]): Promise<unknown> {
   const config = loadConfig();
   switch (command) {
     case 'migrate': {
+      await checkDatabaseReachable(config);
       const database = openConfiguredDatabase(config);
       try {
         const result = await migrateToLatest(database.knex);
@@ -132,6 +151,9 @@ run(process.argv.slice(2)).then(
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`roster: ${(error as Error).message}\n\n${usage}\n`);
       process.exitCode = 2;
+    } else if (error instanceof StartUpError) {
+      process.stderr.write(`roster: ${error.message}\n`);
+      process.exitCode = 1;
     } else if (error instanceof ConfigError) {
       process.stderr.write(`roster: configuration error: ${error.message}\n`);
       process.exitCode = 1;
@@ -142,5 +164,8 @@ run(process.argv.slice(2)).then(
       process.stderr.write(`roster: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     }
+    // Whatever failed may have left a timer or a socket behind; a failed command must still end
+    // now (stderr is written synchronously to files and pipes, so the message is out).
+    process.exit();
   },
 );
