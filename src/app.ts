@@ -33,7 +33,10 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   app.disable('x-powered-by');
   // Resources carry their own ETag (their version); hashing every other body is wasted work.
   app.set('etag', false);
-  app.set('trust proxy', false);
+  // Behind a reverse proxy the client's address and scheme come from X-Forwarded-For/-Proto, but
+  // only from the proxies TRUST_PROXY names: anyone else could claim any address (and dodge the
+  // per-client rate limits) with one header.
+  app.set('trust proxy', config.trustProxy);
   app.use(requestContext(logger));
   app.use(healthRoutes(knex, health));
   app.use('/scim/v2', scimRouter(config, knex));

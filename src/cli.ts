@@ -1,14 +1,16 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Database } from './db/connection.js';
 import { EmbeddedDatabaseInUseError } from './db/embedded-lock.js';
-import { migrateToLatest } from './db/migrator.js';
+import { migrateDatabase } from './db/migrator.js';
 import { DomainError } from './errors.js';
-import { openConfiguredDatabase, serve } from './main.js';
+import { checkDatabaseReachable, openConfiguredDatabase, serve } from './main.js';
 import { openApiDocumentOffline } from './openapi-document.js';
 import { isOperatorCommand, runOperatorCommand, UsageError, type CommandOptions } from './operator/commands.js';
 import { sendCommand } from './operator/control-socket.js';
+import { StartUpError } from './start-up-error.js';
 
 /**
  * `roster`: the operator's command line. Every command prints one JSON document
@@ -28,6 +30,10 @@ Commands:
   openapi                                           the OpenAPI document /api/v1/openapi.json serves (no database needed)
   outbox [--to EMAIL] [--limit N]                   the latest mail Roster wrote (newest first, 10 unless told), with its links
 
+Options:
+  --help, -h                                        this text
+  --version                                         print Roster's version (plain text, e.g. 0.1.0)
+
 The database is DATABASE_URL, or the embedded one in EMBEDDED_DB_DIR. While
 \`roster serve\` runs on the embedded database, commands are run by that server.`;
 
@@ -36,7 +42,14 @@ The database is DATABASE_URL, or the embedded one in EMBEDDED_DB_DIR. While
  * holds the embedded database, the server runs it instead (same code, same
  * answer), reached through its socket in the data folder.
  */
+/** The package's version: package.json sits two levels above this file, in the source tree and in `dist/` alike. */
+function packageVersion(): string {
+  const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 async function runCommand(config: Config, command: string, options: CommandOptions): Promise<unknown> {
+  await checkDatabaseReachable(config);
   let database: Database;
   try {
     database = openConfiguredDatabase(config);
@@ -47,7 +60,7 @@ async function runCommand(config: Config, command: string, options: CommandOptio
     return sent.result;
   }
   try {
-    if (command !== 'migrate') await migrateToLatest(database.knex);
+    if (command !== 'migrate') await migrateDatabase(database.knex, database.kind, config.databaseUrl, config.databaseTimeouts);
     return await runOperatorCommand({ knex: database.knex, kind: database.kind, config }, command, options);
   } finally {
     await database.close();
@@ -67,9 +80,14 @@ async function run(argv: string[]): Promise<unknown> {
       email: { type: 'string' },
       to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
     },
   });
   const command = positionals.join(' ');
+  if (values.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return undefined;
+  }
   if (values.help || command === '' || command === 'help') {
     process.stdout.write(`${usage}\n`);
     return undefined;
@@ -93,6 +111,9 @@ run(process.argv.slice(2)).then(
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`roster: ${(error as Error).message}\n\n${usage}\n`);
       process.exitCode = 2;
+    } else if (error instanceof StartUpError) {
+      process.stderr.write(`roster: ${error.message}\n`);
+      process.exitCode = 1;
     } else if (error instanceof ConfigError) {
       process.stderr.write(`roster: configuration error: ${error.message}\n`);
       process.exitCode = 1;
@@ -103,5 +124,8 @@ run(process.argv.slice(2)).then(
       process.stderr.write(`roster: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     }
+    // Whatever failed may have left a timer or a socket behind; a failed command must still end
+    // now (stderr is written synchronously to files and pipes, so the message is out).
+    process.exit();
   },
 );

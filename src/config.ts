@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultDatabaseTimeouts as dbDefaults, type DatabaseTimeouts } from './db/timeouts.js';
@@ -8,6 +9,10 @@ import { defaultDatabaseTimeouts as dbDefaults, type DatabaseTimeouts } from './
  */
 export interface Config {
   port: number;
+  /** Interface to listen on; absent: every interface (IPv6 and IPv4). */
+  host: string | undefined;
+  /** Express's `trust proxy`: which forwarding proxies' X-Forwarded-* headers are believed. */
+  trustProxy: TrustProxy;
   publicUrl: string;
   /** PostgreSQL connection string; absent means the embedded database. */
   databaseUrl: string | undefined;
@@ -37,6 +42,9 @@ export interface Config {
   /** How long Roster waits on PostgreSQL (connect, pool, statements, idle transactions, keepalive). */
   databaseTimeouts: DatabaseTimeouts;
 }
+
+/** `false` (none), `true` (any), a hop count, or the trusted proxies' addresses, subnets and `loopback`-style names. */
+export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -68,9 +76,42 @@ const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
 
+const hostName = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+const host = z
+  .string()
+  .transform((value) => value.replace(/^\[(.*)\]$/, '$1'))
+  .refine((value) => isIP(value) !== 0 || hostName.test(value), 'must be an IP address or a host name');
+
+/** The names express (proxy-addr) knows, or an address with an optional /prefix. */
+const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxyAddress(entry: string): boolean {
+  if (proxyNames.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const trustProxy = z.string().transform((value, context): TrustProxy => {
+  const text = value.trim().toLowerCase();
+  if (text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length === 0 || !entries.every(isProxyAddress)) {
+    context.addIssue({ code: 'custom', message: 'must be false, true, a hop count, or comma-separated addresses, subnets (CIDR), loopback, linklocal or uniquelocal' });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 /** Each variable, its schema and its default: the README's configuration table mirrors this. */
 const variables = {
   PORT: integer(0, 65535).default(8080),
+  HOST: host.optional(),
+  TRUST_PROXY: trustProxy.default(false),
   PUBLIC_URL: httpUrl.optional(),
   DATABASE_URL: postgresUrl.optional(),
   EMBEDDED_DB_DIR: z.string().min(1).default('data/pglite'),
@@ -117,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = read(env, 'PORT');
   return {
     port,
+    host: read(env, 'HOST'),
+    trustProxy: read(env, 'TRUST_PROXY'),
     publicUrl: read(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
     databaseUrl: read(env, 'DATABASE_URL'),
     embeddedDbDir: path.resolve(read(env, 'EMBEDDED_DB_DIR')),

@@ -101,12 +101,16 @@ describe('the roster command', function () {
     assert.match(badConfig.stderr, /PORT/);
   });
 
-  it('exits 2 with the usage on a missing option or an unknown command, and 0 on --help', async () => {
+  it('exits 2 with the usage on a missing option or an unknown command, and 0 on --help and --version', async () => {
     const missing = await roster(['org', 'create', '--name', 'Acme'], env);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--admin-email is required/);
     const unknown = await roster(['frobnicate'], env);
     assert.equal(unknown.code, 2);
+    const version = await roster(['--version'], env);
+    assert.equal(version.code, 0, version.stderr);
+    const manifest = JSON.parse(fs.readFileSync(path.resolve(path.dirname(cli), '../../package.json'), 'utf8'));
+    assert.equal(version.stdout, `${manifest.version}\n`, 'the version alone, plain, from package.json');
     const help = await roster(['--help'], env);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /org create --name NAME --admin-email EMAIL/);

@@ -1,52 +1,61 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { testDatabase } from './support/database.js';
+import { cli, serve, until } from './support/served.js';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.js');
-
-interface Served {
-  child: ChildProcess;
-  port: number;
-  lines: Array<Record<string, unknown>>;
-  exited: Promise<number | null>;
+interface Answer {
+  status: number | undefined;
+  connection: string | undefined;
+  reusedSocket: boolean;
 }
 
-/** Starts `roster serve` on a free port and waits until it listens. */
-async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
-  const child = spawn(process.execPath, [cli, 'serve'], { env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', ...env } });
-  const lines: Array<Record<string, unknown>> = [];
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let buffered = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const complete = buffered.split('\n');
-      buffered = complete.pop()!;
-      for (const text of complete.filter(Boolean)) {
-        const line = JSON.parse(text) as Record<string, unknown>;
-        lines.push(line);
-        if (line.msg === 'roster listening') resolve(line.port as number);
-      }
+/** GET on a keep-alive agent; rejects if the connection is reset or closed without an answer. */
+function get(agent: http.Agent, port: number, pathname: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path: pathname, agent }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode, connection: response.headers.connection, reusedSocket: request.reusedSocket }));
     });
-    void exited.then((code) => reject(new Error(`roster serve exited with ${code} before listening`)));
+    request.on('error', reject);
   });
-  return { child, port, lines, exited };
 }
 
-async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+function refusesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+let embeddedDir: string | undefined;
+
+/**
+ * The database for a spawned server: the run's PostgreSQL database, or one embedded database
+ * in a folder of its own that these tests' servers use one after the other (created once:
+ * a fresh embedded database takes seconds to set up).
+ */
+function databaseEnv(): NodeJS.ProcessEnv {
+  const { url } = testDatabase();
+  if (url) return { DATABASE_URL: url };
+  embeddedDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'roster-serve-'));
+  return { EMBEDDED_DB_DIR: embeddedDir };
 }
 
 describe('roster serve', function () {
   this.timeout(120_000);
+
+  after(() => {
+    if (embeddedDir) fs.rmSync(embeddedDir, { recursive: true, force: true });
+  });
 
   it('finishes a request in flight at SIGTERM, refuses new connections, then exits 0', async function () {
     const { url, knex } = testDatabase();
@@ -74,6 +83,7 @@ describe('roster serve', function () {
       await blocker.rollback();
       const response = await inFlight;
       assert.equal(response.status, 200);
+      assert.equal(response.headers.get('connection'), 'close', 'the answer says the connection closes after it (RFC 9112 §9.6)');
       assert.deepEqual(await response.json(), { status: 'ready' });
     } finally {
       if (!blocker.isCompleted()) await blocker.rollback();
@@ -105,4 +115,39 @@ describe('roster serve', function () {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+  it('answers the requests sent on kept-alive connections as SIGTERM arrives instead of resetting them, then exits 0', async () => {
+    const env = databaseEnv();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
+    try {
+      const served = await serve(env);
+      const opened = await Promise.all(Array.from({ length: 20 }, () => get(agent, served.port, '/healthz')));
+      assert.ok(opened.every((answer) => answer.status === 200 && answer.connection === 'keep-alive'));
+
+      // Each request goes out on a connection left open by the first round, right around the signal.
+      const answers = Array.from({ length: 20 }, () => get(agent, served.port, '/healthz'));
+      served.child.kill('SIGTERM');
+      const answered = await Promise.all(answers);
+
+      assert.deepEqual(answered.map((answer) => [answer.status, answer.reusedSocket]), Array.from({ length: 20 }, () => [200, true]));
+      assert.equal(await served.exited, 0, 'idle connections were closed, so shutdown completed');
+      assert.ok(await refusesConnections(served.port));
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  for (const target of ['npm alone', 'its whole process group'] as const) {
+    it(`under npm start, ends the server with exit 0 and frees the port when a supervisor sends SIGTERM to ${target}`, async () => {
+      const env = databaseEnv();
+      const served = await serve(env, ['npm', 'start'], { detached: true });
+      assert.equal((await fetch(`http://127.0.0.1:${served.port}/readyz`)).status, 200);
+
+      // A group signal reaches the server twice (directly, and forwarded by npm): the second must not cut the first short.
+      process.kill(target === 'npm alone' ? served.child.pid! : -served.child.pid!, 'SIGTERM');
+
+      assert.equal(await served.exited, 0, served.stderr());
+      assert.ok(served.lines.some((line) => line.msg === 'shutdown complete'));
+      assert.ok(await refusesConnections(served.port), 'no server process is left on the port');
+    });
+  }
 });

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
+import { openDatabase, type DatabaseKind } from './connection.js';
+import type { DatabaseTimeouts } from './timeouts.js';
 
 /** `migrations/` sits beside `src/`, in the source tree and in `dist/` alike. */
 const here = fileURLToPath(import.meta.url);
@@ -58,4 +60,19 @@ export async function rollbackOne(knex: Knex): Promise<void> {
 export async function pendingMigrations(knex: Knex): Promise<string[]> {
   const [, pending] = (await knex.migrate.list(migrationConfig)) as [unknown[], Array<{ file: string } | string>];
   return pending.map((entry) => (typeof entry === 'string' ? entry : entry.file));
+}
+
+/**
+ * Brings the schema up to date. On PostgreSQL the migrations run on a connection of their own
+ * without the statement and answer timeouts that bound requests: building an index on a large
+ * table may take minutes, and cutting it off would only leave Roster unable to start.
+ */
+export async function migrateDatabase(knex: Knex, kind: DatabaseKind, url: string | undefined, timeouts: DatabaseTimeouts): Promise<MigrationResult> {
+  if (kind === 'embedded' || !url) return migrateToLatest(knex);
+  const migrating = openDatabase({ url, poolMax: 1, timeouts: { ...timeouts, statementMs: 0, queryMs: 0, idleInTransactionMs: 0 } });
+  try {
+    return await migrateToLatest(migrating.knex);
+  } finally {
+    await migrating.close();
+  }
 }

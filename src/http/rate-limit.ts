@@ -31,7 +31,7 @@ export function rateLimited(db: Knex, ...limits: RateLimit[]): RequestHandler {
   };
 }
 
-/** The client's address as this process sees it (behind a proxy: the proxy's, unless Express is told to trust it). */
+/** The client's address: behind a proxy TRUST_PROXY trusts, the one it forwards (X-Forwarded-For); otherwise the peer's. */
 export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import type { DatabaseKind } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrator.js';
+import { migrateDatabase } from '../db/migrator.js';
 import { inTransaction } from '../db/transaction.js';
 import { latestMail } from '../mail/outbox.js';
 import { createScimToken } from '../org/credentials.service.js';
@@ -25,7 +25,7 @@ export type CommandOptions = Readonly<Record<string, string | undefined>>;
 export interface CommandContext {
   knex: Knex;
   kind: DatabaseKind;
-  config: Pick<Config, 'publicUrl' | 'sessionTokenTtlMs'>;
+  config: Pick<Config, 'publicUrl' | 'sessionTokenTtlMs' | 'databaseUrl' | 'databaseTimeouts'>;
 }
 
 /** The command line was wrong: a missing or malformed option, an unknown command (exit code 2). */
@@ -56,8 +56,8 @@ function wholeNumber(options: CommandOptions, name: string, fallback?: number, r
 type Command = (context: CommandContext, options: CommandOptions) => Promise<unknown>;
 
 const commands: Record<string, Command> = {
-  async migrate({ knex, kind }) {
-    const result = await migrateToLatest(knex);
+  async migrate({ knex, kind, config }) {
+    const result = await migrateDatabase(knex, kind, config.databaseUrl, config.databaseTimeouts);
     return { database: kind, applied: result.applied, current: result.current };
   },
 

@@ -34,13 +34,21 @@ export function cookieSettingsFor(publicUrl: string, tokenTtlMs: number): Cookie
   return { secure: url.protocol === 'https:', tokenTtlMs, origin: url.origin };
 }
 
+/**
+ * Secure when PUBLIC_URL is https, or when this request came over https: directly, or through
+ * a proxy TRUST_PROXY trusts (its X-Forwarded-Proto; express's `req.secure`).
+ */
+function secureAttribute(res: Response, settings: CookieSettings): string {
+  return settings.secure || res.req.secure ? '; Secure' : '';
+}
+
 export function setSessionCookie(res: Response, token: string, expiresAt: Date, settings: CookieSettings): void {
   const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
-  res.append('Set-Cookie', `${sessionCookieName}=${token}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${settings.secure ? '; Secure' : ''}`);
+  res.append('Set-Cookie', `${sessionCookieName}=${token}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secureAttribute(res, settings)}`);
 }
 
 export function clearSessionCookie(res: Response, settings: CookieSettings): void {
-  res.append('Set-Cookie', `${sessionCookieName}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${settings.secure ? '; Secure' : ''}`);
+  res.append('Set-Cookie', `${sessionCookieName}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secureAttribute(res, settings)}`);
 }
 
 function cookieValue(req: Request, name: string): string | undefined {
