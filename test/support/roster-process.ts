@@ -1,9 +1,6 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { cli, serve } from './served.js';
 
-/** `roster` run as an operator runs it: a separate Node process on the built CLI. */
-export const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli.js');
 
 export interface CommandResult {
   code: number;
@@ -11,9 +8,10 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** `roster` run as an operator runs it: a separate Node process on the built CLI. */
 export function runRoster(args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -22,39 +20,24 @@ export function runRoster(args: string[], env: NodeJS.ProcessEnv): Promise<Comma
 export interface ServingRoster {
   child: ChildProcess;
   port: number;
-  /** Every line the server logged so far, as written. */
-  output: string[];
+  /** Every line the server wrote so far (its JSON log lines, then stderr). */
+  readonly output: string[];
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
 
 /** Starts `roster serve` on a free port and waits until it listens. */
 export async function startRosterServe(env: NodeJS.ProcessEnv): Promise<ServingRoster> {
-  const child = spawn(process.execPath, [cliPath, 'serve'], { env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', ...env } });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let buffered = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const complete = buffered.split('\n');
-      buffered = complete.pop()!;
-      for (const text of complete.filter(Boolean)) {
-        output.push(text);
-        const line = JSON.parse(text) as Record<string, unknown>;
-        if (line.msg === 'roster listening') resolve(line.port as number);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then((code) => reject(new Error(`roster serve exited with ${code} before listening: ${output.join('\n')}`)));
-  });
+  const served = await serve(env);
   return {
-    child,
-    port,
-    output,
+    child: served.child,
+    port: served.port,
+    get output() {
+      return [...served.lines.map((line) => JSON.stringify(line)), served.stderr()];
+    },
     stop: () => {
-      child.kill('SIGTERM');
-      return exited;
+      served.child.kill('SIGTERM');
+      return served.exited;
     },
   };
 }

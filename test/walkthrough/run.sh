@@ -42,23 +42,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Each in its own process group (set -m), so cleanup stops npm and the node it started alike.
-set -m
-bash -c "$(block server)" >"$work/server.log" 2>&1 &
-pids+=("$!")
-set +m
-until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "walk-through: the server stopped" >&2; exit 1; }
-  sleep 1
-done
-set -m
-bash -c "$(block idp)" >"$work/idp.log" 2>&1 &
-pids+=("$!")
-set +m
-until curl -sf "http://127.0.0.1:$IDP_PORT/metadata" >/dev/null; do
-  kill -0 "${pids[1]}" 2>/dev/null || { echo "walk-through: the test IdP stopped" >&2; exit 1; }
-  sleep 0.5
-done
+# Starts a README block in its own process group (set -m), so cleanup stops npm and the node it
+# started alike, and waits until the URL answers.
+start_block() {
+  local name="$1" url="$2"
+  set -m
+  bash -c "$(block "$name")" >"$work/$name.log" 2>&1 &
+  pids+=("$!")
+  set +m
+  local pid="$!"
+  until curl -sf "$url" >/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "walk-through: the $name block stopped" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+start_block server "http://127.0.0.1:$PORT/readyz"
+start_block idp "http://127.0.0.1:$IDP_PORT/metadata"
 
 echo "== walk-through: Roster on :$PORT, test IdP on :$IDP_PORT"
 steps="$(block steps)"
