@@ -67,15 +67,10 @@ export function consoleRoutes(consoleDir: string = defaultConsoleDir): Router {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.sendFile(path.join(consoleDir, 'favicon.svg'), { maxAge: '1d' }, (error) => error && next());
   });
-  let page: Promise<string> | undefined;
   router.use((req, res, next) => {
     if (!wantsPage(req)) return next();
-    // Read once; a failed read (the console was not built) is retried on the next request.
-    page ??= readFile(path.join(consoleDir, 'index.html'), 'utf8').catch((error: unknown) => {
-      page = undefined;
-      throw error;
-    });
-    page.then(
+    // Read on every request (a few KB, in the OS's cache): a rebuild while Roster runs names new assets.
+    readFile(path.join(consoleDir, 'index.html'), 'utf8').then(
       (html) => {
         const nonce = randomBytes(16).toString('base64');
         setPageHeaders(res);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { linkMailedTo } from '../support/auth.js';
 import { checkPage, describeInBrowser, startRosterInBrowser, type RosterInBrowser } from '../support/browser.js';
-import { makeOrganization } from '../support/factories.js';
+import { makeOrganization, unique } from '../support/factories.js';
 
 describeInBrowser('the console in a browser: frame, navigation, sign-out', function () {
   this.timeout(60_000);
@@ -58,6 +58,29 @@ describeInBrowser('the console in a browser: frame, navigation, sign-out', funct
     await visit.page.evaluate(() => document.head.append(Object.assign(document.createElement('style'), { textContent: 'body { color: red }' })));
     await refused;
     assert.ok(visit.problems.some((problem) => /Content Security Policy/.test(problem)), visit.problems.join('\n'));
+  });
+
+  it('shows an API error in plain words with its status, code and numbers', async () => {
+    const limited = await startRosterInBrowser({ signInRateLimit: 1 });
+    try {
+      const visit = await limited.newPage();
+      const { page } = visit;
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(`${unique('eager')}@example.test`);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Use another address' }).click();
+      await page.getByLabel('Email').fill(`${unique('eager')}@example.test`);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      const notice = page.getByRole('alert');
+      await notice.getByText('Too many attempts').waitFor();
+      const text = await notice.innerText();
+      assert.match(text, /Wait \d+ seconds, then try again/);
+      assert.match(text, /limit\s*:?\s*1/);
+      assert.match(text, /429 · rate_limited/);
+      await checkPage(visit, 'error-notice');
+    } finally {
+      await limited.close();
+    }
   });
 
   it('shows a page of its own for a console address that does not exist', async () => {

@@ -14,7 +14,7 @@ export function signInPathReturningTo(location: { pathname: string; search: stri
  */
 export function ErrorNotice({ error }: { error: unknown }) {
   const location = useLocation();
-  if (error instanceof ApiError && error.status === 401 && error.code !== 'link_invalid') {
+  if (error instanceof ApiError && error.status === 401) {
     return <Navigate to={signInPathReturningTo(location)} replace />;
   }
   const apiError = error instanceof ApiError ? error : new ApiError(0, 'unexpected', error instanceof Error ? error.message : String(error));

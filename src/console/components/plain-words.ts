@@ -21,7 +21,7 @@ export function plainWords(error: ApiError): PlainError {
   switch (error.code) {
     case 'no_seats_available':
       return {
-        title: `No ${String(details.product ?? '')} seats left`.replace('  ', ' '),
+        title: typeof details.product === 'string' ? `No ${details.product} seats left` : 'No seats left',
         text: `${count(details.assigned)} of ${count(details.limit)} seats are assigned; ${count(details.available)} available. Free a seat or raise the limit first.`,
         facts,
       };
