@@ -2,6 +2,7 @@ import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-qu
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { isApiError } from './api/errors';
 import { Layout } from './components/layout';
+import { AccessPage } from './pages/access/access-page';
 import { HomePage } from './pages/home';
 import { NotFoundPage } from './pages/not-found';
 import { SignInPage } from './pages/sign-in';
@@ -13,7 +14,10 @@ import { SignInPage } from './pages/sign-in';
 export const router = createBrowserRouter([
   {
     element: <Layout />,
-    children: [{ index: true, element: <HomePage /> }],
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: '/access', element: <AccessPage /> },
+    ],
   },
   { path: '/sign-in', element: <SignInPage /> },
   { path: '*', element: <NotFoundPage /> },
