@@ -12,6 +12,7 @@ import { documentedOutsideApi } from './openapi-document.js';
 import { scimRouter } from './scim/router.js';
 import { authRoutes } from './sso/auth.routes.js';
 import { invitationAcceptRoutes } from './sso/invitations.routes.js';
+import { createMetadataFetcher, type MetadataFetcher } from './sso/saml/metadata-fetch.js';
 import { samlRoutes } from './sso/saml.routes.js';
 import { cookieSettingsFor } from './sso/session-auth.js';
 import { SessionTokens } from './sso/session-tokens.js';
@@ -23,6 +24,11 @@ export interface AppDependencies {
   health?: HealthState;
   /** Check every admin-API answer against its declared schema (tests). */
   checkApiResponses?: boolean;
+  /**
+   * How IdP metadata is fetched by URL. Only tests pass one (to reach a local https server);
+   * there is deliberately no configuration for it, so production always refuses private hosts.
+   */
+  fetchMetadata?: MetadataFetcher;
 }
 
 /**
@@ -30,7 +36,7 @@ export interface AppDependencies {
  * (`/scim/v2`), SSO (`/sso`, `/auth`) and admin (`/api/v1`) adapters mount here, then the
  * browser console (`/`, `/sign-in`, `/join/…`) on what is left.
  */
-export function createApp({ config, knex, logger, health = { shuttingDown: false }, checkApiResponses = false }: AppDependencies): Express {
+export function createApp({ config, knex, logger, health = { shuttingDown: false }, checkApiResponses = false, fetchMetadata = createMetadataFetcher() }: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   // Resources carry their own ETag (their version); hashing every other body is wasted work.
@@ -46,7 +52,7 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   const cookies = cookieSettingsFor(config.publicUrl, config.sessionTokenTtlMs);
   app.use('/auth/invitations', invitationAcceptRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
   app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
-  app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), invitationRateLimit: config.invitationRateLimit, checkResponses: checkApiResponses, documentedOutside: documentedOutsideApi }));
+  app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), fetchMetadata, invitationRateLimit: config.invitationRateLimit, checkResponses: checkApiResponses, documentedOutside: documentedOutsideApi }));
   app.use('/sso', samlRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));
   app.use(consoleRoutes());
   app.use(notFound);

@@ -4,6 +4,7 @@ import type { TxtLookup } from '../dns/txt-resolver.js';
 import type { OperationDescription } from '../http/openapi.js';
 import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { requireSession, type CookieSettings } from '../sso/session-auth.js';
+import { createMetadataFetcher, type MetadataFetcher } from '../sso/saml/metadata-fetch.js';
 import type { SessionTokens } from '../sso/session-tokens.js';
 import { requireOrganization } from './access.js';
 import { auditRoutes } from './audit.routes.js';
@@ -26,6 +27,8 @@ export interface ApiDependencies {
   tokens: SessionTokens;
   cookies: CookieSettings;
   lookupTxt: TxtLookup;
+  /** How `PUT /sso` fetches IdP metadata by URL; by default public https hosts only (metadata-fetch.ts). */
+  fetchMetadata?: MetadataFetcher;
   /** Invitation requests (invite, resend) per Organization per hour (0: off). */
   invitationRateLimit: number;
   /** Check every answer against its declared schema (tests). */
@@ -35,13 +38,13 @@ export interface ApiDependencies {
 }
 
 /** Every route of the admin API, declared once (see registry.ts). */
-export function apiRoutes({ db, publicUrl, lookupTxt, invitationRateLimit }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt' | 'invitationRateLimit'>): ApiRoute[] {
+export function apiRoutes({ db, publicUrl, lookupTxt, fetchMetadata = createMetadataFetcher(), invitationRateLimit }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt' | 'fetchMetadata' | 'invitationRateLimit'>): ApiRoute[] {
   return [
     ...domainRoutes(db, lookupTxt),
-    ...ssoRoutes(db, publicUrl),
+    ...ssoRoutes(db, publicUrl, fetchMetadata),
     ...organizationRoutes(db),
     ...apiKeyRoutes(db),
-    ...scimTokenRoutes(db),
+    ...scimTokenRoutes(db, publicUrl),
     ...auditRoutes(db),
     ...seatRoutes(db),
     ...workspaceRoutes(db),

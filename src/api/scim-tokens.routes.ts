@@ -34,13 +34,25 @@ export function presentScimToken(token: ScimToken): z.infer<typeof scimTokenSche
   };
 }
 
+const scimInfoSchema = z
+  .object({
+    baseUrl: z.string().describe("The SCIM connector's base URL to give the IdP: `{PUBLIC_URL}/scim/v2`"),
+    maxActiveTokens: z.number().int().describe('How many tokens may be active at once (two: one to rotate to)'),
+  })
+  .meta({ id: 'ScimInfo' });
+
 const newToken = z.object({ name: z.string().max(100) }).strict();
 const admin = ['admin'] as const;
 const tag = 'SCIM tokens';
 
 /** `/scim-tokens`: an Admin issues the bearer tokens an IdP provisions with on `/scim/v2`, and revokes them. */
-export function scimTokenRoutes(db: Knex): ApiRoute[] {
+export function scimTokenRoutes(db: Knex, publicUrl: string): ApiRoute[] {
   return [
+    defineRoute({
+      method: 'get', path: '/scim', operationId: 'getScimInfo', summary: 'What to give the IdP besides a token: the SCIM base URL, and how many tokens may be active', tag, roles: admin,
+      response: { status: 200, schema: scimInfoSchema },
+      handle: async () => ({ baseUrl: `${publicUrl}/scim/v2`, maxActiveTokens: maxActiveScimTokens }),
+    }),
     defineRoute({
       method: 'get', path: '/scim-tokens', operationId: 'listScimTokens', summary: 'List the SCIM tokens, revoked ones included, with when each was last used', tag, roles: admin,
       response: { status: 200, schema: z.object({ scimTokens: z.array(scimTokenSchema) }) },

@@ -4,6 +4,7 @@ import { inTransaction } from '../db/transaction.js';
 import { deleteSsoConnection, findSsoConnection, saveSsoConnection, updateSsoSettings } from '../org/sso-connections.service.js';
 import type { SsoConnection } from '../org/types.js';
 import { parseIdpMetadata, normaliseCertificate } from '../sso/saml/metadata.js';
+import type { MetadataFetcher } from '../sso/saml/metadata-fetch.js';
 import { serviceProviderOf } from '../sso/saml/service-provider.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
@@ -18,6 +19,9 @@ const mapping = z
   .strict();
 
 const fromMetadata = z.object({ metadataXml: z.string().max(300_000), attributeMapping: mapping.optional() }).strict();
+const fromUrl = z
+  .object({ metadataUrl: z.string().max(2048).describe('An https URL of the IdP metadata; Roster fetches it once, now (public addresses only, no redirects)'), attributeMapping: mapping.optional() })
+  .strict();
 const fromFields = z
   .object({
     idpEntityId: z.string(),
@@ -27,7 +31,7 @@ const fromFields = z
     attributeMapping: mapping.optional(),
   })
   .strict();
-const connectionBody = z.union([fromMetadata, fromFields]);
+const connectionBody = z.union([fromMetadata, fromUrl, fromFields]);
 
 const settings = z
   .object({
@@ -92,11 +96,16 @@ function presentConnection(connection: SsoConnection | undefined, publicUrl: str
   };
 }
 
+function idpFromMetadata(xml: string) {
+  const metadata = parseIdpMetadata(xml);
+  return { idpEntityId: metadata.entityId, ssoUrl: metadata.ssoUrl, certificates: metadata.certificates, nameIdFormat: null };
+}
+
 const admin = ['admin'] as const;
 const tag = 'SSO';
 
 /** `/sso`: an Admin connects the Organization's SAML IdP, reads the values to paste into it, and sets the switches. */
-export function ssoRoutes(db: Knex, publicUrl: string): ApiRoute[] {
+export function ssoRoutes(db: Knex, publicUrl: string, fetchMetadata: MetadataFetcher): ApiRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/sso', operationId: 'getSsoConnection', summary: 'The SP values to paste into the IdP, the connection and its last sign-in outcomes', tag, roles: admin,
@@ -104,16 +113,14 @@ export function ssoRoutes(db: Knex, publicUrl: string): ApiRoute[] {
       handle: async ({ caller }) => presentConnection(await inTransaction(db, (tx) => findSsoConnection(tx, caller.organizationId)), publicUrl, caller.organizationId),
     }),
     defineRoute({
-      method: 'put', path: '/sso', operationId: 'configureSsoConnection', summary: 'Create or replace the IdP side, from its metadata XML or from its fields (switches are kept)', tag, roles: admin, body: connectionBody,
+      method: 'put', path: '/sso', operationId: 'configureSsoConnection', summary: 'Create or replace the IdP side, from its metadata XML, its metadata URL or its fields (switches are kept)', tag, roles: admin, body: connectionBody,
       response: { status: 200, schema: ssoSchema, alternatives: [201] },
       handle: async ({ caller, body, res }) => {
+        // A URL is fetched before the transaction: no connection is held while the IdP's server answers.
         const idp =
-          'metadataXml' in body
-            ? (() => {
-                const metadata = parseIdpMetadata(body.metadataXml);
-                return { idpEntityId: metadata.entityId, ssoUrl: metadata.ssoUrl, certificates: metadata.certificates, nameIdFormat: null };
-              })()
-            : { idpEntityId: body.idpEntityId, ssoUrl: body.ssoUrl, certificates: body.certificates.map(normaliseCertificate), nameIdFormat: body.nameIdFormat ?? null };
+          'idpEntityId' in body
+            ? { idpEntityId: body.idpEntityId, ssoUrl: body.ssoUrl, certificates: body.certificates.map(normaliseCertificate), nameIdFormat: body.nameIdFormat ?? null }
+            : idpFromMetadata('metadataUrl' in body ? await fetchMetadata(body.metadataUrl) : body.metadataXml);
         const saved = await inTransaction(db, (tx) => saveSsoConnection(tx, caller.actor, caller.organizationId, { ...idp, ...(body.attributeMapping ? { attributeMapping: body.attributeMapping } : {}) }));
         // 201 the first time: the connection was created.
         if (saved.version === 1) res.locals.status = 201;

@@ -2,6 +2,7 @@ import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-qu
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { isApiError } from './api/errors';
 import { Layout } from './components/layout';
+import { AccessPage } from './pages/access/access-page';
 import { HomePage } from './pages/home';
 import { JoinByQueryPage, JoinPage } from './pages/join';
 import { NotFoundPage } from './pages/not-found';
@@ -14,7 +15,10 @@ import { SignInPage } from './pages/sign-in';
 export const router = createBrowserRouter([
   {
     element: <Layout />,
-    children: [{ index: true, element: <HomePage /> }],
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: '/access', element: <AccessPage /> },
+    ],
   },
   { path: '/sign-in', element: <SignInPage /> },
   { path: '/join/:token', element: <JoinPage /> },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization } from '../support/factories.js';
+import { publicUrl } from '../support/scim.js';
 
 describe('/api/v1/scim-tokens', () => {
   let app: ReturnType<typeof authApp>;
@@ -12,6 +13,14 @@ describe('/api/v1/scim-tokens', () => {
 
   const as = (token: string) => apiClient(app, token);
   const scimUsers = (token: string) => request(app).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${token}`);
+
+  it('tells an Admin the SCIM base URL to give the IdP, and how many tokens may be active; others are refused', async () => {
+    const org = await makeOrganization();
+    const admin = as(await sessionFor(app, org.id, org.admin.userName));
+    assert.deepEqual((await admin.get('/scim').expect(200)).body, { baseUrl: `${publicUrl}/scim/v2`, maxActiveTokens: 2 });
+    const member = await makeMember(org.id);
+    assert.equal((await as(await sessionFor(app, org.id, member.userName)).get('/scim').expect(403)).body.error.code, 'forbidden_role');
+  });
 
   it('lets an Admin create a token shown once, see when the IdP last used it, and revoke it so the next SCIM request is refused', async () => {
     const org = await makeOrganization();

@@ -1,0 +1,102 @@
+import { AlertDialog, Switch } from 'radix-ui';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+
+/** A time as the admin's browser writes it, or what to say when there is none. */
+export function when(iso: string | null | undefined, none = 'Never'): string {
+  return iso ? new Date(iso).toLocaleString() : none;
+}
+
+/**
+ * Copies `value` with the Clipboard API and says "Copied" (on the button, and to screen
+ * readers through a polite status). Where the browser refuses, it says to copy by hand.
+ */
+export function CopyButton({ value, what }: { value: string; what: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return undefined;
+    const timer = setTimeout(() => setState('idle'), 2500);
+    return () => clearTimeout(timer);
+  }, [state]);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+  };
+  return (
+    <>
+      <button type="button" className="button-secondary button-small" aria-label={`Copy ${what}`} onClick={() => void copy()}>
+        {state === 'copied' ? 'Copied' : 'Copy'}
+      </button>
+      <span role="status" className="visually-hidden">
+        {state === 'copied' ? `${what} copied` : state === 'failed' ? `Copying failed: select the ${what} and copy it` : ''}
+      </span>
+    </>
+  );
+}
+
+/** A value to paste elsewhere: its name, the value in monospace, a copy button. */
+export function CopyableValue({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="copyable">
+      <dt>{label}</dt>
+      <dd>
+        <code>{value}</code> <CopyButton value={value} what={label} />
+      </dd>
+    </div>
+  );
+}
+
+/** A labelled on/off switch that saves as soon as it is flipped. */
+export function SwitchRow({ label, hint, checked, disabled, onChange }: { label: string; hint?: ReactNode; checked: boolean; disabled?: boolean; onChange(checked: boolean): void }) {
+  const id = useId();
+  return (
+    <div className="switch-row">
+      <Switch.Root id={id} className="switch" checked={checked} disabled={disabled} onCheckedChange={onChange} aria-describedby={hint ? `${id}-hint` : undefined}>
+        <Switch.Thumb className="switch-thumb" />
+      </Switch.Root>
+      <div>
+        <label htmlFor={id}>{label}</label>
+        {hint && (
+          <p id={`${id}-hint`} className="hint">
+            {hint}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** A button that asks first (Radix AlertDialog: focus kept inside, Escape cancels). */
+export function ConfirmButton({ label, title, text, confirm, onConfirm, disabled }: { label: string; title: string; text: ReactNode; confirm: string; onConfirm(): void; disabled?: boolean }) {
+  return (
+    <AlertDialog.Root>
+      <AlertDialog.Trigger asChild>
+        <button type="button" className="button-secondary button-small button-danger" disabled={disabled}>
+          {label}
+        </button>
+      </AlertDialog.Trigger>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="dialog-overlay" />
+        <AlertDialog.Content className="dialog">
+          <AlertDialog.Title>{title}</AlertDialog.Title>
+          <AlertDialog.Description>{text}</AlertDialog.Description>
+          <div className="actions">
+            <AlertDialog.Cancel asChild>
+              <button type="button" className="button-secondary">
+                Cancel
+              </button>
+            </AlertDialog.Cancel>
+            <AlertDialog.Action asChild>
+              <button type="button" className="button-danger-solid" onClick={onConfirm}>
+                {confirm}
+              </button>
+            </AlertDialog.Action>
+          </div>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
+  );
+}

@@ -1,0 +1,132 @@
+import { Dialog } from 'radix-ui';
+import { useId, useState } from 'react';
+import { ErrorNotice, Loading } from '../../components/error-notice';
+import { ConfirmButton, CopyableValue, CopyButton, when } from './parts';
+import { useCreateScimToken, useRevokeScimToken, useScimInfo, useScimTokens, type NewScimToken } from './queries';
+
+/** SCIM: the base URL to give the IdP, and its bearer tokens (shown once when created; revocable). */
+export function ScimTab() {
+  const info = useScimInfo();
+  const tokens = useScimTokens();
+  const create = useCreateScimToken();
+  const revoke = useRevokeScimToken();
+  const [name, setName] = useState('');
+  const [shown, setShown] = useState<NewScimToken | null>(null);
+  const nameId = useId();
+  const active = tokens.data?.filter((token) => token.revokedAt === null).length ?? 0;
+  return (
+    <>
+      <section className="panel" aria-labelledby="scim-connector">
+        <h2 id="scim-connector">SCIM connector</h2>
+        {info.isError && <ErrorNotice error={info.error} />}
+        {info.isPending && <Loading what="Reading the SCIM settings" />}
+        {info.data && (
+          <>
+            <p>Your IdP provisions members and groups here, with a token from below as its bearer token.</p>
+            <dl className="facts copyables">
+              <CopyableValue label="SCIM base URL" value={info.data.baseUrl} />
+            </dl>
+          </>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="scim-tokens">
+        <h2 id="scim-tokens">Tokens</h2>
+        <p>
+          At most {info.data?.maxActiveTokens ?? 2} tokens are active at once: create the new one, give it to the IdP, then revoke the old one.
+        </p>
+        <form
+          className="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            create.mutate(name.trim(), {
+              onSuccess: (token) => {
+                setShown(token);
+                setName('');
+              },
+            });
+          }}
+        >
+          <label htmlFor={nameId}>Token name</label>
+          <input id={nameId} required maxLength={100} placeholder="Okta" value={name} onChange={(event) => setName(event.target.value)} />
+          <button type="submit" disabled={create.isPending}>
+            Create token
+          </button>
+        </form>
+        {create.isError && <ErrorNotice error={create.error} />}
+        {tokens.isError && <ErrorNotice error={tokens.error} />}
+        {tokens.isPending && <Loading what="Reading the tokens" />}
+        {tokens.data && tokens.data.length === 0 && <p>No tokens yet.</p>}
+        {tokens.data && tokens.data.length > 0 && (
+          <table className="table">
+            <caption className="visually-hidden">SCIM tokens, {active} active</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Prefix</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((token) => (
+                <tr key={token.id}>
+                  <td>{token.name}</td>
+                  <td>
+                    <code>{token.prefix}…</code>
+                  </td>
+                  <td>{when(token.createdAt)}</td>
+                  <td>{when(token.lastUsedAt)}</td>
+                  <td>{token.revokedAt ? `Revoked ${when(token.revokedAt)}` : 'Active'}</td>
+                  <td>
+                    {!token.revokedAt && (
+                      <ConfirmButton
+                        label={`Revoke ${token.name}`}
+                        title={`Revoke the token “${token.name}”?`}
+                        text="The IdP’s next SCIM request with it is refused. Give the IdP another token first if it should keep provisioning."
+                        confirm="Revoke"
+                        onConfirm={() => revoke.mutate(token.id)}
+                      />
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {revoke.isError && <ErrorNotice error={revoke.error} />}
+      </section>
+      <NewTokenDialog token={shown} onClose={() => setShown(null)} />
+    </>
+  );
+}
+
+/** The one time a token is shown: copy it now, it is kept only as a hash. */
+function NewTokenDialog({ token, onClose }: { token: NewScimToken | null; onClose(): void }) {
+  return (
+    <Dialog.Root open={token !== null} onOpenChange={(open) => !open && onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog">
+          <Dialog.Title>Token “{token?.name}” created</Dialog.Title>
+          <Dialog.Description>
+            Copy it now and paste it into your IdP’s SCIM settings. <strong>You will not see it again:</strong> Roster keeps only its hash.
+          </Dialog.Description>
+          {token && (
+            <p className="secret">
+              <code>{token.token}</code> <CopyButton value={token.token} what="SCIM token" />
+            </p>
+          )}
+          <div className="actions">
+            <Dialog.Close asChild>
+              <button type="button">Done</button>
+            </Dialog.Close>
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
