@@ -1,5 +1,8 @@
 // `npm start`'s prestart: compiles the server (src/ and migrations/, not the tests) only when
-// a source file is newer than its compiled file in dist/, or has none. Checking takes a few
+// a source file is newer than its compiled file in dist/, or has none; then rebuilds the
+// console (`npm run build:console`: its typed client from the server's OpenAPI document, its
+// type check and its Vite bundle) when one of its files is newer than dist/console/index.html,
+// or the server was just recompiled (a route may have changed under it). Checking takes a few
 // milliseconds, so a start after `npm ci` (whose `prepare` built everything) compiles
 // nothing, and a start after editing a file never serves the old code.
 import { spawnSync } from 'node:child_process';
@@ -38,9 +41,41 @@ function staleReason() {
   return undefined;
 }
 
+// The console's own files (its generated client is an output, not a source).
+const consoleDir = path.join('src', 'console');
+const consoleOutputs = new Set([path.join(consoleDir, 'api', 'generated')]);
+const consoleConfigFiles = ['tsconfig.console.json', 'package-lock.json'];
+
+function* consoleSources(dir) {
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const relative = path.join(dir, entry.name);
+    if (consoleOutputs.has(relative)) continue;
+    if (entry.isDirectory()) yield* consoleSources(relative);
+    else yield relative;
+  }
+}
+
+function consoleStaleReason() {
+  const built = mtime(path.join('dist', 'console', 'index.html'));
+  if (built === undefined) return 'the console is not built yet';
+  for (const file of [...consoleSources(consoleDir), ...consoleConfigFiles]) {
+    if ((mtime(file) ?? 0) > built) return `${file} changed since the console was built`;
+  }
+  return undefined;
+}
+
+function run(script) {
+  const build = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
 const reason = staleReason();
 if (reason) {
   process.stderr.write(`roster: ${reason}; compiling the server (npm run build:server)\n`);
-  const build = spawnSync('npm', ['run', '--silent', 'build:server'], { cwd: root, stdio: 'inherit' });
-  process.exit(build.status ?? 1);
+  run('build:server');
+}
+const consoleReason = reason ? 'the server was recompiled' : consoleStaleReason();
+if (consoleReason) {
+  process.stderr.write(`roster: ${consoleReason}; building the console (npm run build:console)\n`);
+  run('build:console');
 }

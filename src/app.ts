@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { consoleRoutes } from './http/console.js';
 import { notFound, renderError } from './http/errors.js';
 import { healthRoutes, type HealthState } from './http/health.js';
 import { requestContext } from './http/request-context.js';
@@ -26,7 +27,8 @@ export interface AppDependencies {
 
 /**
  * The HTTP application: middleware and routers, no listening. The SCIM
- * (`/scim/v2`), SSO (`/sso`, `/auth`) and admin (`/api/v1`) adapters mount here.
+ * (`/scim/v2`), SSO (`/sso`, `/auth`) and admin (`/api/v1`) adapters mount here, then the
+ * browser console (`/`, `/sign-in`, `/join/…`) on what is left.
  */
 export function createApp({ config, knex, logger, health = { shuttingDown: false }, checkApiResponses = false }: AppDependencies): Express {
   const app = express();
@@ -46,6 +48,7 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
   app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), invitationRateLimit: config.invitationRateLimit, checkResponses: checkApiResponses, documentedOutside: documentedOutsideApi }));
   app.use('/sso', samlRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));
+  app.use(consoleRoutes());
   app.use(notFound);
   app.use(renderError);
   return app;

@@ -61,8 +61,11 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
     res
       .status(200)
       .type('html')
-      .setHeader('Content-Security-Policy', "default-src 'none'; form-action 'self'")
-      .setHeader('Referrer-Policy', 'no-referrer')
+      .setHeader('Content-Security-Policy', "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+      .setHeader('X-Content-Type-Options', 'nosniff')
+      // The token is in this page's query: no other site may see it in a Referer. `same-origin`, not
+      // `no-referrer`: under that, browsers post the form with `Origin: null`, which the check refuses.
+      .setHeader('Referrer-Policy', 'same-origin')
       .send(confirmPage(token));
   });
 

@@ -1,0 +1,15 @@
+import type { OrganizationRole } from '../api/session';
+
+export interface NavigationItem {
+  to: string;
+  label: string;
+  /** Who sees the link; the server still decides what each role may do. */
+  roles: readonly OrganizationRole[];
+}
+
+/** The console's sections, in order. A page adds its line here and its route in app.tsx. */
+export const navigation: readonly NavigationItem[] = [{ to: '/', label: 'Home', roles: ['admin', 'billing', 'member'] }];
+
+export function navigationFor(role: OrganizationRole | null | undefined): NavigationItem[] {
+  return role ? navigation.filter((item) => item.roles.includes(role)) : [];
+}

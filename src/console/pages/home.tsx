@@ -1,0 +1,51 @@
+import { ErrorNotice, Loading } from '../components/error-notice';
+import { roleName, useSignedIn } from '../components/layout';
+import { useOrganization, useOwnMembership } from '../api/session';
+
+/** The console's start page: who you are, where, with what. */
+export function HomePage() {
+  const session = useSignedIn();
+  const inOrganization = session.member !== null;
+  const organization = useOrganization(inOrganization);
+  const me = useOwnMembership(inOrganization);
+  if (!inOrganization) {
+    return (
+      <>
+        <h1>Welcome to Roster</h1>
+        <p>
+          You are signed in as <strong>{session.account.email}</strong>, and not a member of an Organization in this session. Open
+          an invitation link from your mail to join one, or ask an Organization’s admin to invite you.
+        </p>
+      </>
+    );
+  }
+  if (organization.isError || me.isError) return <ErrorNotice error={organization.error ?? me.error} />;
+  if (organization.isPending || me.isPending) return <Loading />;
+  const name = [me.data.firstName, me.data.lastName].filter(Boolean).join(' ');
+  return (
+    <>
+      <h1>Welcome{name ? `, ${name}` : ''}</h1>
+      <section aria-labelledby="my-account" className="panel">
+        <h2 id="my-account">My account</h2>
+        <dl className="facts facts-wide">
+          <div>
+            <dt>Organization</dt>
+            <dd>{organization.data.name}</dd>
+          </div>
+          <div>
+            <dt>Email</dt>
+            <dd>{me.data.email ?? me.data.userName}</dd>
+          </div>
+          <div>
+            <dt>Role</dt>
+            <dd>{roleName(me.data.role)}</dd>
+          </div>
+          <div>
+            <dt>Seats</dt>
+            <dd>{me.data.seats.length > 0 ? me.data.seats.join(', ') : 'None'}</dd>
+          </div>
+        </dl>
+      </section>
+    </>
+  );
+}
