@@ -3,6 +3,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { isApiError } from './api/errors';
 import { Layout } from './components/layout';
 import { HomePage } from './pages/home';
+import { MembersPage } from './pages/members/members-page';
 import { NotFoundPage } from './pages/not-found';
 import { SignInPage } from './pages/sign-in';
 
@@ -13,7 +14,10 @@ import { SignInPage } from './pages/sign-in';
 export const router = createBrowserRouter([
   {
     element: <Layout />,
-    children: [{ index: true, element: <HomePage /> }],
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: '/members', element: <MembersPage /> },
+    ],
   },
   { path: '/sign-in', element: <SignInPage /> },
   { path: '*', element: <NotFoundPage /> },

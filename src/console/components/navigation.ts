@@ -8,7 +8,10 @@ export interface NavigationItem {
 }
 
 /** The console's sections, in order. A page adds its line here and its route in app.tsx. */
-export const navigation: readonly NavigationItem[] = [{ to: '/', label: 'Home', roles: ['admin', 'billing', 'member'] }];
+export const navigation: readonly NavigationItem[] = [
+  { to: '/', label: 'Home', roles: ['admin', 'billing', 'member'] },
+  { to: '/members', label: 'Members', roles: ['admin', 'billing'] },
+];
 
 export function navigationFor(role: OrganizationRole | null | undefined): NavigationItem[] {
   return role ? navigation.filter((item) => item.roles.includes(role)) : [];
