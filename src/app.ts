@@ -44,7 +44,7 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   app.use('/scim/v2', scimRouter(config, knex));
   const tokens = new SessionTokens(knex, config.publicUrl, config.sessionTokenTtlMs);
   const cookies = cookieSettingsFor(config.publicUrl, config.sessionTokenTtlMs);
-  app.use('/auth/invitations', invitationAcceptRoutes({ db: knex, tokens, cookies, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
+  app.use('/auth/invitations', invitationAcceptRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
   app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
   app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), invitationRateLimit: config.invitationRateLimit, checkResponses: checkApiResponses, documentedOutside: documentedOutsideApi }));
   app.use('/sso', samlRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));

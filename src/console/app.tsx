@@ -3,6 +3,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { isApiError } from './api/errors';
 import { Layout } from './components/layout';
 import { HomePage } from './pages/home';
+import { JoinByQueryPage, JoinPage } from './pages/join';
 import { MembersPage } from './pages/members/members-page';
 import { NotFoundPage } from './pages/not-found';
 import { SignInPage } from './pages/sign-in';
@@ -20,6 +21,8 @@ export const router = createBrowserRouter([
     ],
   },
   { path: '/sign-in', element: <SignInPage /> },
+  { path: '/join/:token', element: <JoinPage /> },
+  { path: '/join', element: <JoinByQueryPage /> },
   { path: '*', element: <NotFoundPage /> },
 ]);
 

@@ -172,6 +172,12 @@ export async function lockInvitationByTokenHash(tx: Tx, tokenHash: string): Prom
   return row && rowToInvitation(row);
 }
 
+/** The invitation a join link names, read without a lock (what its page shows before anyone accepts). */
+export async function selectInvitationByTokenHash(tx: Tx, tokenHash: string): Promise<Invitation | undefined> {
+  const row = (await tx('invitations as i').where('i.token_hash', tokenHash).select(columns(tx, 'i')).first()) as InvitationRow | undefined;
+  return row && rowToInvitation(row);
+}
+
 /** A new link for a pending invitation: the old token's hash is overwritten, and the expiry starts again. */
 export async function replaceInvitationToken(tx: Tx, organizationId: string, id: string, tokenHash: string, validSeconds: number): Promise<Invitation | undefined> {
   const [row] = (await tx('invitations as i')

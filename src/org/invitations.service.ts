@@ -41,9 +41,13 @@ import { requireEmail, requireOrganizationRole, requireProduct } from './validat
 export const invitationValidSeconds = 7 * 24 * 60 * 60;
 export const maxInvitationsAtOnce = 100;
 
-/** The console page an invitee opens; it calls `POST /auth/invitations/accept` with the token once they are signed in. */
+/**
+ * The console page an invitee opens; it calls `POST /auth/invitations/accept` with the token once
+ * they are signed in. The token is in the path (access logs write `/join/[token]`); the console
+ * still takes the older `/join?token=…` links.
+ */
 export function invitationJoinUrl(publicUrl: string, token: string): string {
-  return `${publicUrl}/join?token=${encodeURIComponent(token)}`;
+  return `${publicUrl}/join/${encodeURIComponent(token)}`;
 }
 
 function newInvitationToken(): string {

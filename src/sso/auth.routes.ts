@@ -2,15 +2,17 @@ import express, { Router, type Request } from 'express';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import { ForbiddenError } from '../errors.js';
+import { DomainError, ForbiddenError, InvalidInputError } from '../errors.js';
+import { discoverSso } from '../org/sso-discovery.service.js';
 import { clientAddress, rateLimited, type RateLimit } from '../http/rate-limit.js';
 import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { parseInput } from '../http/validate.js';
 import { answerSignIn, clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
-import { currentSessionSchema, emailSignInRequest, refreshedTokenSchema, signInLinkToken, signInRequestedSchema } from './auth.openapi.js';
+import { currentSessionSchema, emailSignInRequest, refreshedTokenSchema, signInLinkToken, signInRequestedSchema, ssoDiscoveryRequest, type ssoDiscoverySchema } from './auth.openapi.js';
+import { safeRelayState } from './saml.routes.js';
 import type { SessionTokens } from './session-tokens.js';
 import { endSession } from './sessions.service.js';
-import { completeEmailSignIn, requestEmailSignIn, signInLinkValidSeconds } from './sign-in.service.js';
+import { completeEmailSignIn, requestEmailSignIn, signInLinkState, signInLinkValidSeconds } from './sign-in.service.js';
 
 export interface AuthRouteOptions {
   db: Knex;
@@ -25,6 +27,19 @@ export interface AuthRouteOptions {
 /** Clients that asked for JSON get the token in the body; browsers get the cookie and a redirect. */
 function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
+}
+
+/** A `next` the caller gave must be one of Roster's own paths: refused otherwise, never silently changed. */
+function ownPath(next: string | undefined): string | undefined {
+  if (next !== undefined && safeRelayState(next) !== next) throw new InvalidInputError('invalid_next', 'next must be one of Roster’s own paths, such as /join/…', { field: 'next' });
+  return next;
+}
+
+/** The sign-in page, saying why a browser's sign-in failed (`error`), and keeping where it was going. */
+function signInPage(code: string, next: string | undefined): string {
+  const query = new URLSearchParams({ error: code });
+  if (next && next !== '/') query.set('next', next);
+  return `/sign-in?${query.toString()}`;
 }
 
 /** `/auth`: email sign-in, the session's own endpoints (described in auth.openapi.ts). */
@@ -46,16 +61,35 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
 
   router.post('/email', rateLimited(db, perClient, perEmail), async (req, res) => {
     const body = parseInput(emailSignInRequest, req.body);
-    await inTransaction(db, (tx) => requestEmailSignIn(tx, { email: body.email, organizationId: body.organizationId, publicUrl }));
+    const next = ownPath(body.next);
+    await inTransaction(db, (tx) => requestEmailSignIn(tx, { email: body.email, organizationId: body.organizationId, publicUrl, next }));
     res.status(202).json({ status: 'sent', expiresInSeconds: signInLinkValidSeconds } satisfies z.infer<typeof signInRequestedSchema>);
+  });
+
+  // Home realm discovery for the sign-in page: its own limit, so looking up does not spend sign-ins.
+  const discoveries: RateLimit = { ...perClient, name: 'sso-discover:client' };
+  router.post('/sso/discover', rateLimited(db, discoveries), async (req, res) => {
+    const { email } = parseInput(ssoDiscoveryRequest, req.body);
+    const found = await inTransaction(db, (tx) => discoverSso(tx, email));
+    res.json({
+      sso: found !== undefined,
+      enforced: found?.enforced ?? false,
+      loginUrl: found ? `${publicUrl}/sso/${found.organizationId}/login` : null,
+    } satisfies z.infer<typeof ssoDiscoverySchema>);
   });
 
   // A GET must not use the link up when a mail scanner fetches it: browsers get a
   // page whose button POSTs the token; API clients (Accept: application/json) sign in at once.
   router.get('/email/verify', rateLimited(db, perClient), async (req, res) => {
-    const { token } = parseInput(signInLinkToken, { token: req.query.token }, 'query');
+    const { token, next } = parseInput(signInLinkToken, { token: req.query.token, next: req.query.next }, 'query');
     if (wantsJson(req)) {
       await answerSignIn(req, res, tokens, cookies, (await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs))).session, '/');
+      return;
+    }
+    // A link that can no longer be used says so on the sign-in page, before any button.
+    const state = await inTransaction(db, (tx) => signInLinkState(tx, token));
+    if (state !== 'usable') {
+      res.redirect(303, signInPage(linkFailure[state], safeRelayState(next)));
       return;
     }
     res
@@ -66,14 +100,25 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
       // The token is in this page's query: no other site may see it in a Referer. `same-origin`, not
       // `no-referrer`: under that, browsers post the form with `Origin: null`, which the check refuses.
       .setHeader('Referrer-Policy', 'same-origin')
-      .send(confirmPage(token));
+      .send(confirmPage(token, safeRelayState(next)));
   });
 
   router.post('/email/verify', rateLimited(db, perClient), async (req, res) => {
     // Login CSRF: another site must not sign a visitor's browser in to its own account.
     if (crossSite(req, cookies.origin)) throw new ForbiddenError('cross_site_request', 'This request did not come from Roster’s own pages');
-    const { token } = parseInput(signInLinkToken, req.body);
-    await answerSignIn(req, res, tokens, cookies, (await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs))).session, '/');
+    const { token, next } = parseInput(signInLinkToken, req.body);
+    const returnTo = safeRelayState(next);
+    let signedIn;
+    try {
+      signedIn = await inTransaction(db, (tx) => completeEmailSignIn(tx, token, sessionMaxAgeMs));
+    } catch (error) {
+      // A browser lands on the sign-in page with the reason in words, not on a JSON error.
+      if (wantsJson(req) || !(error instanceof DomainError)) throw error;
+      const code = error.code === 'link_invalid' ? linkFailure[await inTransaction(db, (tx) => signInLinkState(tx, token))] : error.code;
+      res.redirect(303, signInPage(code, returnTo));
+      return;
+    }
+    await answerSignIn(req, res, tokens, cookies, signedIn.session, returnTo);
   });
 
   router.get('/session', session, (_req, res) => {
@@ -107,8 +152,12 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
-function confirmPage(token: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in to Roster</title></head>
-<body><form method="post" action="/auth/email/verify"><input type="hidden" name="token" value="${escapeHtml(token)}">
-<button type="submit">Sign in to Roster</button></form></body></html>`;
+/** The sign-in page's `error` for a link that cannot be used (a link still usable failed for another reason). */
+const linkFailure = { used: 'link_used', expired: 'link_expired', unknown: 'link_invalid', usable: 'link_invalid' } as const;
+
+function confirmPage(token: string, next: string): string {
+  const nextField = next === '/' ? '' : `<input type="hidden" name="next" value="${escapeHtml(next)}">`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in to Roster</title></head>
+<body><main><h1>Sign in to Roster</h1><form method="post" action="/auth/email/verify"><input type="hidden" name="token" value="${escapeHtml(token)}">${nextField}
+<button type="submit">Sign in to Roster</button></form></main></body></html>`;
 }

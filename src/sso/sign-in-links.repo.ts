@@ -48,6 +48,17 @@ export async function consumeSignInLinkRow(tx: Tx, tokenHash: string): Promise<S
   return row && rowToSignInLink(row);
 }
 
+export type SignInLinkState = 'usable' | 'used' | 'expired';
+
+/** What became of a link, by the database's clock; undefined when there is no such link (or it was dropped). */
+export async function selectSignInLinkState(tx: Tx, tokenHash: string): Promise<SignInLinkState | undefined> {
+  const row = (await tx('sign_in_links')
+    .where({ token_hash: tokenHash })
+    .first(tx.raw('used_at IS NOT NULL AS used'), tx.raw('expires_at <= now() AS expired'))) as { used: boolean; expired: boolean } | undefined;
+  if (!row) return undefined;
+  return row.used ? 'used' : row.expired ? 'expired' : 'usable';
+}
+
 /** Links past their time are of no use to anyone; dropped when new ones are made. */
 export async function deleteExpiredSignInLinks(tx: Tx): Promise<void> {
   await tx('sign_in_links').where('expires_at', '<', tx.raw("now() - interval '1 day'")).delete().returning('id');

@@ -13,7 +13,7 @@ import { hashSecret } from '../org/secrets.js';
 import type { Account, Member } from '../org/types.js';
 import { requireEmail } from '../org/validation.js';
 import { insertSession, type Session } from './sessions.repo.js';
-import { consumeSignInLinkRow, insertSignInLink, type SignInLink } from './sign-in-links.repo.js';
+import { consumeSignInLinkRow, insertSignInLink, selectSignInLinkState, type SignInLink } from './sign-in-links.repo.js';
 
 /** A sign-in link is good for 15 minutes, once. */
 export const signInLinkValidSeconds = 15 * 60;
@@ -22,8 +22,9 @@ function newLinkToken(): string {
   return `roster_link_${randomBytes(32).toString('base64url')}`;
 }
 
-export function signInUrl(publicUrl: string, token: string): string {
-  return `${publicUrl}/auth/email/verify?token=${encodeURIComponent(token)}`;
+/** The link in the mail; `next` (one of Roster's own paths, checked by the caller) is where the browser goes once signed in. */
+export function signInUrl(publicUrl: string, token: string, next?: string): string {
+  return `${publicUrl}/auth/email/verify?token=${encodeURIComponent(token)}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
 }
 
 /**
@@ -31,7 +32,7 @@ export function signInUrl(publicUrl: string, token: string): string {
  * the same whether or not the address has an Account, so it tells nobody who
  * uses Roster.
  */
-export async function requestEmailSignIn(tx: Tx, input: { email: unknown; organizationId?: string | undefined; publicUrl: string }): Promise<void> {
+export async function requestEmailSignIn(tx: Tx, input: { email: unknown; organizationId?: string | undefined; publicUrl: string; next?: string | undefined }): Promise<void> {
   const email = requireEmail('email', input.email);
   if (input.organizationId !== undefined) await getOrganization(tx, input.organizationId);
   await assertSsoNotRequired(tx, email, input.publicUrl);
@@ -40,7 +41,7 @@ export async function requestEmailSignIn(tx: Tx, input: { email: unknown; organi
   await queueMail(tx, {
     to: email,
     subject: 'Your Roster sign-in link',
-    text: `Sign in to Roster with this link. It works once, for the next 15 minutes:\n\n${signInUrl(input.publicUrl, token)}\n\nIf you did not ask to sign in, ignore this message.`,
+    text: `Sign in to Roster with this link. It works once, for the next 15 minutes:\n\n${signInUrl(input.publicUrl, token, input.next)}\n\nIf you did not ask to sign in, ignore this message.`,
   });
 }
 
@@ -85,6 +86,15 @@ export async function completeEmailSignIn(tx: Tx, token: string, sessionMaxAgeMs
     maxAgeMs: sessionMaxAgeMs,
   });
   return { session, account, member };
+}
+
+/**
+ * Why a link cannot be used (or that it still can), without using it up: what a browser that
+ * followed it is told. `unknown`: no such link, or one dropped a day after it expired.
+ */
+export async function signInLinkState(tx: Tx, token: string): Promise<'usable' | 'used' | 'expired' | 'unknown'> {
+  const state = typeof token === 'string' && token.length < 200 ? await selectSignInLinkState(tx, hashSecret(token)) : undefined;
+  return state ?? 'unknown';
 }
 
 /**

@@ -51,7 +51,7 @@ describe('/api/v1/invitations and /auth/invitations/accept', () => {
     assert.equal(listed.body.nextCursor, null);
 
     const mail = await invitationMailedTo(ada);
-    assert.ok(mail.url.startsWith(`${publicUrl}/join?token=`));
+    assert.ok(mail.url.startsWith(`${publicUrl}/join/roster_invite_`));
     const session = await accountSession(ada);
     const joined = await accept(session, mail.token).expect(200);
     assert.equal(joined.body.organizationId, org.id);

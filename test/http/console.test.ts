@@ -6,7 +6,9 @@ import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { defaultConsoleDir } from '../../src/http/console.js';
 import { createLogger } from '../../src/log.js';
+import { linkMailedTo } from '../support/auth.js';
 import { db } from '../support/database.js';
+import { unique } from '../support/factories.js';
 import { testConfig } from '../support/scim.js';
 
 const html = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -78,7 +80,10 @@ describe('serving the console', () => {
   });
 
   it('keeps the email-link confirmation page working under its own policy', async () => {
-    const response = await request(app).get('/auth/email/verify?token=roster_link_whatever').set('Accept', html).expect(200);
+    const email = `${unique('someone')}@example.test`;
+    await request(app).post('/auth/email').send({ email }).expect(202);
+    const link = new URL((await linkMailedTo(email)).url);
+    const response = await request(app).get(link.pathname + link.search).set('Accept', html).expect(200);
     assert.match(response.headers['content-security-policy']!, /form-action 'self'/);
     assert.match(response.headers['content-security-policy']!, /frame-ancestors 'none'/);
     // Under `no-referrer` a browser posts the form with `Origin: null`, and the cross-site check refuses it.

@@ -45,7 +45,7 @@ describe('invitations', () => {
         const validFor = (invitation.expiresAt.getTime() - invitation.createdAt.getTime()) / 1000;
         assert.ok(Math.abs(validFor - invitationValidSeconds) < 5, `valid for ${validFor} s`);
         const mail = await invitationMailedTo(invitation.email);
-        assert.ok(mail.url.startsWith(`${publicUrl}/join?token=roster_invite_`));
+        assert.ok(mail.url.startsWith(`${publicUrl}/join/roster_invite_`));
         assert.match(mail.text, new RegExp(org.organization.name));
       }
       const events = await tx((t) => listAuditEvents(t, { organizationId: org.id }));

@@ -1,7 +1,7 @@
 import { db } from './database.js';
 
 function invitationMails(email: string) {
-  return db()('mail_outbox').whereRaw('lower(to_address) = lower(?)', [email]).where('text_body', 'like', '%/join?token=%');
+  return db()('mail_outbox').whereRaw('lower(to_address) = lower(?)', [email]).where('text_body', 'like', '%/join/roster_invite_%');
 }
 
 /** The join link in the newest invitation mail to `email`, as the invitee would open it. */
@@ -9,9 +9,9 @@ export async function invitationMailedTo(email: string): Promise<{ url: string; 
   const mail = await invitationMails(email).orderBy('created_at', 'desc').orderBy('id', 'desc').first();
   if (!mail) throw new Error(`no mail to ${email}`);
   const text = mail.text_body as string;
-  const url = /https?:\/\/\S+\/join\?token=\S+/.exec(text)?.[0];
+  const url = /https?:\/\/\S+\/join\/\S+/.exec(text)?.[0];
   if (!url) throw new Error(`no join link in the mail to ${email}`);
-  return { url, token: decodeURIComponent(new URL(url).searchParams.get('token')!), text };
+  return { url, token: decodeURIComponent(new URL(url).pathname.slice('/join/'.length)), text };
 }
 
 /** How many invitation mails went to `email`. */
