@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { rateLimited } from '../http/rate-limit.js';
 import { sessionCallerOf } from '../sso/session-auth.js';
 import { inTransaction } from '../db/transaction.js';
+import { inviteEach, refusalReasons, type AddressOutcome } from '../org/invitation-batch.service.js';
 import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations.service.js';
 import { organizationRoles, type Invitation } from '../org/types.js';
 import { idPageOf, nextCursorAfter, pageQuery } from './pagination.js';
@@ -59,6 +60,21 @@ const inviteBody = z
   })
   .strict();
 
+/** Like `inviteBody`, but an address too long to be one is answered as invalid, like any other unusable address. */
+const inviteEachBody = inviteBody.extend({ emails: z.array(z.string().max(1000)).min(1).max(maxInvitationsAtOnce) }).strict();
+
+export const addressOutcomeSchema = z
+  .discriminatedUnion('result', [
+    z.object({ email: z.string(), result: z.literal('invited'), invitation: invitationSchema }),
+    /** Not invited, and why: `message` says it in words, naming the address. */
+    z.object({ email: z.string(), result: z.enum(refusalReasons), message: z.string() }),
+  ])
+  .meta({ id: 'InvitationOutcome' });
+
+function presentOutcome(outcome: AddressOutcome): z.infer<typeof addressOutcomeSchema> {
+  return outcome.result === 'invited' ? { email: outcome.email, result: 'invited', invitation: presentInvitation(outcome.invitation) } : outcome;
+}
+
 const admin = ['admin'] as const;
 const tag = 'Invitations';
 
@@ -96,6 +112,13 @@ export function invitationRoutes(db: Knex, publicUrl: string, requestsPerHour: n
       response: { status: 201, schema: z.object({ invitations: z.array(invitationSchema) }) },
       handle: async ({ caller, body }) => ({
         invitations: (await inTransaction(db, (tx) => inviteMembers(tx, caller.actor, caller.organizationId, body, { publicUrl }))).map(presentInvitation),
+      }),
+    }),
+    defineRoute({
+      method: 'post', path: '/invitations/batch', operationId: 'inviteMembersBatch', summary: 'Invite each acceptable one of 1 to 100 addresses with one role and seats; answers what became of every address', tag, roles: admin, body: inviteEachBody, before: [perOrganization], errors: [429],
+      response: { status: 200, schema: z.object({ results: z.array(addressOutcomeSchema) }) },
+      handle: async ({ caller, body }) => ({
+        results: (await inTransaction(db, (tx) => inviteEach(tx, caller.actor, caller.organizationId, body, { publicUrl }))).map(presentOutcome),
       }),
     }),
     defineRoute({

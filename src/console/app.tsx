@@ -5,6 +5,7 @@ import { Layout } from './components/layout';
 import { AccessPage } from './pages/access/access-page';
 import { HomePage } from './pages/home';
 import { JoinByQueryPage, JoinPage } from './pages/join';
+import { MembersPage } from './pages/members/members-page';
 import { NotFoundPage } from './pages/not-found';
 import { SignInPage } from './pages/sign-in';
 
@@ -17,6 +18,7 @@ export const router = createBrowserRouter([
     element: <Layout />,
     children: [
       { index: true, element: <HomePage /> },
+      { path: '/members', element: <MembersPage /> },
       { path: '/access', element: <AccessPage /> },
     ],
   },

@@ -1,3 +1,5 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { log } from '../log.js';
@@ -97,7 +99,9 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
   return {
     client: ClientPgLite as unknown as typeof Knex.Client,
     dialect: 'postgres',
-    connection: options.embeddedDir ? { filename: options.embeddedDir } : {},
+    // pg_trgm, which PostgreSQL ships, is built into PGlite as a loadable extension: the
+    // member search's trigram indexes (migrations/20261212000100) need it on both databases.
+    connection: { pglite: new PGlite({ ...(options.embeddedDir ? { dataDir: options.embeddedDir } : {}), extensions: { pg_trgm } }) },
   } as Knex.Config;
 }
 

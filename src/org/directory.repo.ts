@@ -198,6 +198,50 @@ export function countMembers(tx: Knex, organizationId: string, query: PageQuery)
   return countMatching(tx, 'members', 'm', organizationId, query, memberCatalogue);
 }
 
+/** The member list's search: last name or email containing `text`, a role, and where the page starts. */
+export interface MemberListQuery {
+  text?: string;
+  role?: string;
+  afterId?: string;
+  limit: number;
+}
+
+/**
+ * A page of the member list in id order. A text is looked for in two places, each
+ * asked for its own first page: last names (members) and emails (member_emails),
+ * each limited, then merged. Each part alone lets PostgreSQL pick the better of its
+ * trigram index (few matches) and a walk in id order that stops at the page's end
+ * (many); one OR across both tables made it walk every member when matches were few.
+ */
+export async function selectMemberListPage(tx: Knex, organizationId: string, query: MemberListQuery, parts: MemberParts): Promise<MemberEntry[]> {
+  const after = query.afterId ? { sql: ' AND m.id > ?', bindings: [query.afterId] } : { sql: '', bindings: [] };
+  const role = query.role ? { sql: ' AND m.role = ?', bindings: [query.role] } : { sql: '', bindings: [] };
+  let ids: Sql;
+  if (query.text) {
+    const pattern = `%${query.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    ids = {
+      sql: `SELECT found.id FROM (
+          (SELECT m.id FROM members m
+            WHERE m.organization_id = ? AND lower(m.family_name) LIKE lower(?) ESCAPE '\\'${role.sql}${after.sql}
+            ORDER BY m.id LIMIT ?)
+          UNION
+          (SELECT DISTINCT e.member_id AS id FROM member_emails e${query.role ? ' JOIN members m ON m.id = e.member_id' : ''}
+            WHERE e.organization_id = ? AND lower(e.value) LIKE lower(?) ESCAPE '\\'${role.sql}${query.afterId ? ' AND e.member_id > ?' : ''}
+            ORDER BY e.member_id LIMIT ?)
+        ) found ORDER BY found.id LIMIT ?`,
+      bindings: [organizationId, pattern, ...role.bindings, ...after.bindings, query.limit, organizationId, pattern, ...role.bindings, ...after.bindings, query.limit, query.limit],
+    };
+  } else {
+    ids = { sql: `SELECT m.id FROM members m WHERE m.organization_id = ?${role.sql}${after.sql} ORDER BY m.id LIMIT ?`, bindings: [organizationId, ...role.bindings, ...after.bindings, query.limit] };
+  }
+  // Roster prepares repeated statements (db/prepared-statements.ts), and after a few calls PostgreSQL may
+  // switch to a generic plan, made without the pattern: one that suits "smith" walks every member for
+  // "nomatch". Each search is planned for its own pattern (custom plans, for this transaction only).
+  if (query.text) await tx.raw('SET LOCAL plan_cache_mode = force_custom_plan');
+  const result = await tx.raw(`SELECT ${memberColumns(parts)} FROM (${ids.sql}) page JOIN members m ON m.id = page.id ORDER BY m.id`, ids.bindings as Knex.RawBinding[]);
+  return (result.rows as MemberEntryRow[]).map((row) => rowToMemberEntry(row, parts));
+}
+
 export async function selectMemberEntry(tx: Knex, organizationId: string, id: string, parts: MemberParts, lock = false): Promise<MemberEntry | undefined> {
   const result = await tx.raw(`SELECT ${memberColumns(parts)} FROM members m WHERE m.organization_id = ? AND m.id = ?${lock ? ' FOR UPDATE OF m' : ''}`, [
     organizationId,

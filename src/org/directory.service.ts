@@ -8,6 +8,7 @@ import {
   selectGroupEntry,
   selectMemberEntries,
   selectMemberEntry,
+  selectMemberListPage,
   selectMembersOfGroups,
   type GroupEntry,
   type MemberEntry,
@@ -90,16 +91,16 @@ export interface MemberSearch {
  */
 export async function searchMembers(tx: Knex, organizationId: string, search: MemberSearch): Promise<{ entries: MemberEntry[]; more: boolean }> {
   if (!isId(organizationId) || (search.afterId !== undefined && !isId(search.afterId))) return { entries: [], more: false };
-  const conditions: Condition[] = [];
   const text = search.text?.trim();
-  if (text) {
-    conditions.push({ any: [{ field: 'name.familyName', op: 'co', value: text }, { collection: 'emails', where: { field: 'value', op: 'co', value: text } }] });
-  }
-  if (search.role !== undefined) conditions.push({ field: 'role', op: 'eq', value: requireOrganizationRole(search.role) });
-  const rows = await selectMemberEntries(
+  const rows = await selectMemberListPage(
     tx,
     organizationId,
-    { ...(conditions.length > 0 ? { where: { all: conditions } } : {}), ...(search.afterId ? { afterId: search.afterId } : {}), offset: 0, limit: search.limit + 1 },
+    {
+      ...(text ? { text } : {}),
+      ...(search.role !== undefined ? { role: requireOrganizationRole(search.role) } : {}),
+      ...(search.afterId ? { afterId: search.afterId } : {}),
+      limit: search.limit + 1,
+    },
     { emails: true, seats: true, groups: false },
   );
   return { entries: rows.slice(0, search.limit), more: rows.length > search.limit };

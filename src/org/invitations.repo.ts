@@ -55,22 +55,39 @@ export interface NewInvitationRow {
   invitedByMemberId: string | null;
 }
 
+function newRow(tx: Tx, invitation: NewInvitationRow, validSeconds: number): Record<string, unknown> {
+  return {
+    id: invitation.id,
+    organization_id: invitation.organizationId,
+    email: invitation.email,
+    role: invitation.role,
+    seats: JSON.stringify(invitation.seats),
+    token_hash: invitation.tokenHash,
+    invited_by_member_id: invitation.invitedByMemberId,
+    expires_at: expiresIn(tx, validSeconds),
+  };
+}
+
 /** Inserts the invitations in one statement; `invitations_pending_unique` refuses a second pending one for an address. */
 export async function insertInvitations(tx: Tx, invitations: NewInvitationRow[], validSeconds: number): Promise<Invitation[]> {
   if (invitations.length === 0) return [];
   const rows = (await tx('invitations')
-    .insert(
-      invitations.map((invitation) => ({
-        id: invitation.id,
-        organization_id: invitation.organizationId,
-        email: invitation.email,
-        role: invitation.role,
-        seats: JSON.stringify(invitation.seats),
-        token_hash: invitation.tokenHash,
-        invited_by_member_id: invitation.invitedByMemberId,
-        expires_at: expiresIn(tx, validSeconds),
-      })),
-    )
+    .insert(invitations.map((invitation) => newRow(tx, invitation, validSeconds)))
+    .returning(columns(tx))) as InvitationRow[];
+  return rows.map(rowToInvitation);
+}
+
+/**
+ * Inserts the invitations in one statement, leaving out each address that has a pending
+ * invitation by the time the row is written (also one a concurrent request just made):
+ * `invitations_pending_unique` decides, and the addresses left out are simply not returned.
+ */
+export async function insertInvitationsUnlessPending(tx: Tx, invitations: NewInvitationRow[], validSeconds: number): Promise<Invitation[]> {
+  if (invitations.length === 0) return [];
+  const rows = (await tx('invitations')
+    .insert(invitations.map((invitation) => newRow(tx, invitation, validSeconds)))
+    .onConflict(tx.raw(`(organization_id, lower(email)) WHERE status = 'pending'`))
+    .ignore()
     .returning(columns(tx))) as InvitationRow[];
   return rows.map(rowToInvitation);
 }

@@ -72,14 +72,7 @@ export interface InvitationLinks {
  */
 export async function inviteMembers(tx: Tx, actor: Actor, organizationId: string, request: InvitationRequest, links: InvitationLinks): Promise<Invitation[]> {
   const emails = requireInvitedEmails(request.emails);
-  const role = requireOrganizationRole(request.role);
-  const seats = [...new Set((request.seats ?? []).map(requireProduct))].sort();
-  const organization = await requireOrganization(tx, organizationId);
-  const pools = new Set((await listSeatPools(tx, organizationId)).map((pool) => pool.product));
-  const unknown = seats.filter((product) => !pools.has(product));
-  if (unknown.length > 0) {
-    throw new InvalidInputError('unknown_product', `The Organization has no seat pool for ${unknown.map((product) => `"${product}"`).join(', ')}`, { products: unknown });
-  }
+  const { organization, role, seats } = await requireInvitationTerms(tx, organizationId, request);
   // One check per domain: enforcement is a property of the domain.
   const byDomain = new Map(emails.map((email) => [emailDomain(email) ?? email, email]));
   for (const email of byDomain.values()) await assertEmailMaySignInWithoutSso(tx, email);
@@ -89,24 +82,55 @@ export async function inviteMembers(tx: Tx, actor: Actor, organizationId: string
     throw new ConflictError('already_invited', `${list(invited)} ${invited.length === 1 ? 'has' : 'have'} a pending invitation already; resend or revoke it`, { emails: invited });
   }
 
-  const tokens = emails.map(() => newInvitationToken());
-  const invitations = await insertInvitations(
+  return sendInvitations(tx, actor, { organization, role, seats }, emails, links, insertInvitations);
+}
+
+/** What every address of one request is offered: the Organization, one role and the seats (products with a pool). */
+export interface InvitationTerms {
+  organization: Organization;
+  role: OrganizationRole;
+  seats: string[];
+}
+
+/** The request's role and seats, checked: a bad role or a product without a pool refuses the whole request. */
+export async function requireInvitationTerms(tx: Tx, organizationId: string, request: Omit<InvitationRequest, 'emails'>): Promise<InvitationTerms> {
+  const role = requireOrganizationRole(request.role);
+  const seats = [...new Set((request.seats ?? []).map(requireProduct))].sort();
+  const organization = await requireOrganization(tx, organizationId);
+  const pools = new Set((await listSeatPools(tx, organizationId)).map((pool) => pool.product));
+  const unknown = seats.filter((product) => !pools.has(product));
+  if (unknown.length > 0) {
+    throw new InvalidInputError('unknown_product', `The Organization has no seat pool for ${unknown.map((product) => `"${product}"`).join(', ')}`, { products: unknown });
+  }
+  return { organization, role, seats };
+}
+
+type InsertInvitations = typeof insertInvitations;
+
+/**
+ * Writes the invitations with `insert`, then each one's mail and `invitation.created`
+ * event, all in `tx`: an invitation never exists without its mail and its event.
+ */
+export async function sendInvitations(tx: Tx, actor: Actor, terms: InvitationTerms, emails: string[], links: InvitationLinks, insert: InsertInvitations): Promise<Invitation[]> {
+  const { organization, role, seats } = terms;
+  const tokens = new Map(emails.map((email) => [email.toLowerCase(), newInvitationToken()]));
+  const invitations = await insert(
     tx,
-    emails.map((email, index) => ({
+    emails.map((email) => ({
       id: newId(),
-      organizationId,
+      organizationId: organization.id,
       email,
       role,
       seats,
-      tokenHash: hashSecret(tokens[index]!),
+      tokenHash: hashSecret(tokens.get(email.toLowerCase())!),
       invitedByMemberId: actor.type === 'member' && isId(actor.id) ? actor.id : null,
     })),
     invitationValidSeconds,
   );
-  for (const [index, invitation] of invitations.entries()) await mailInvitation(tx, organization, invitation, tokens[index]!, links);
+  for (const invitation of invitations) await mailInvitation(tx, organization, invitation, tokens.get(invitation.email.toLowerCase())!, links);
   await recordEvents(
     tx,
-    organizationId,
+    organization.id,
     actor,
     invitations.map((invitation) => ({ action: 'invitation.created', target: { type: 'invitation', id: invitation.id }, data: { email: invitation.email, role, seats } })),
   );

@@ -1,0 +1,161 @@
+import { Switch } from 'radix-ui';
+import { useState } from 'react';
+import type { OrganizationRole } from '../../api/session';
+import { ErrorNotice, Loading } from '../../components/error-notice';
+import { roleName } from '../../components/layout';
+import { ConfirmButton } from './confirm-button';
+import { useChangeRole, useLeave, useMembers, useRemoveMember, useToggleSeat, type MemberSummary, type SeatPool } from './members-api';
+import { PageButtons, usePaging } from './paging';
+
+const roles: readonly OrganizationRole[] = ['admin', 'billing', 'member'];
+
+function fullName(member: MemberSummary): string {
+  return [member.firstName, member.lastName].filter(Boolean).join(' ') || member.displayName || member.userName;
+}
+
+/**
+ * Active Users: searched and paged by Roster. An Admin changes roles and seats inline
+ * and removes members; Billing reads. Whatever Roster refuses is shown above the list
+ * in its own words and numbers (the last Admin, no seat left).
+ */
+export function ActiveUsers({ myId, canManage, pools }: { myId: string; canManage: boolean; pools: SeatPool[] }) {
+  const paging = usePaging();
+  const members = useMembers(paging.page);
+  const changeRole = useChangeRole();
+  const toggleSeat = useToggleSeat();
+  const remove = useRemoveMember();
+  const leave = useLeave();
+  const [problem, setProblem] = useState<unknown>(null);
+  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+
+  return (
+    <>
+      <div className="filters">
+        <label>
+          Search by last name or email
+          <input type="search" value={paging.text} onChange={(event) => paging.setText(event.target.value)} />
+        </label>
+        <label>
+          Role
+          <select value={paging.role ?? ''} onChange={(event) => paging.setRole((event.target.value || undefined) as OrganizationRole | undefined)}>
+            <option value="">All roles</option>
+            {roles.map((role) => (
+              <option key={role} value={role}>
+                {roleName(role)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {problem !== null && <ErrorNotice error={problem} />}
+      {members.isError ? (
+        <ErrorNotice error={members.error} />
+      ) : members.isPending ? (
+        <Loading what="Loading members" />
+      ) : (
+        <>
+          <table className="table">
+            <caption className="visually-hidden">Active Users</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                {pools.map((pool) => (
+                  <th scope="col" key={pool.product}>
+                    {pool.product} <span className="muted">{pool.available} available</span>
+                  </th>
+                ))}
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.data.members.length === 0 && (
+                <tr>
+                  <td colSpan={4 + pools.length}>No member matches.</td>
+                </tr>
+              )}
+              {members.data.members.map((member) => {
+                const name = fullName(member);
+                const email = member.email ?? member.userName;
+                return (
+                  <tr key={member.id}>
+                    <th scope="row">
+                      {name}
+                      {member.id === myId && <span className="badge">You</span>}
+                      {member.managedBy !== 'none' && (
+                        <span className="badge" title={`Name and email come from the identity provider (${member.managedBy.toUpperCase()})`}>
+                          Managed by {member.managedBy.toUpperCase()}
+                        </span>
+                      )}
+                      {member.status === 'suspended' && <span className="badge badge-warning">Suspended</span>}
+                    </th>
+                    <td>{email}</td>
+                    <td>
+                      {canManage ? (
+                        <select
+                          aria-label={`Role of ${email}`}
+                          value={member.role}
+                          onChange={(event) => changeRole.mutate({ id: member.id, role: event.target.value as OrganizationRole }, report)}
+                        >
+                          {roles.map((role) => (
+                            <option key={role} value={role}>
+                              {roleName(role)}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        roleName(member.role)
+                      )}
+                    </td>
+                    {pools.map((pool) => {
+                      const on = member.seats.includes(pool.product);
+                      return (
+                        <td key={pool.product}>
+                          {canManage ? (
+                            <Switch.Root
+                              className="switch"
+                              checked={on}
+                              aria-label={`${pool.product} seat for ${email}`}
+                              onCheckedChange={(checked) => toggleSeat.mutate({ id: member.id, product: pool.product, on: checked }, report)}
+                            >
+                              <Switch.Thumb className="switch-thumb" />
+                            </Switch.Root>
+                          ) : (
+                            <span>{on ? 'Seat' : '—'}</span>
+                          )}
+                        </td>
+                      );
+                    })}
+                    <td>
+                      {member.id === myId ? (
+                        <ConfirmButton label="Leave" title="Leave the Organization?" confirm="Leave" onConfirm={() => leave.mutate(undefined, report)}>
+                          You lose access to this Organization, its Workspaces and your seats at once. To come back, an Admin must invite you again.
+                        </ConfirmButton>
+                      ) : (
+                        canManage && (
+                          <ConfirmButton
+                            label="Remove"
+                            accessibleLabel={`Remove ${email}`}
+                            title={`Remove ${name}?`}
+                            confirm="Remove"
+                            onConfirm={() => remove.mutate({ id: member.id }, report)}
+                          >
+                            {email} loses access at once: sessions, API keys, seats, Workspaces and groups go.
+                          </ConfirmButton>
+                        )
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <PageButtons paging={paging} nextCursor={members.data.nextCursor} label="Active Users" />
+        </>
+      )}
+    </>
+  );
+}

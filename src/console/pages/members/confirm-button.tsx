@@ -1,0 +1,52 @@
+import { AlertDialog } from 'radix-ui';
+import type { ReactNode } from 'react';
+
+/**
+ * A button that asks first (Radix AlertDialog: focus moves into it, Escape or
+ * Cancel closes it, focus returns to the button).
+ */
+export function ConfirmButton({
+  label,
+  accessibleLabel,
+  title,
+  children,
+  confirm,
+  onConfirm,
+}: {
+  label: string;
+  /** The button's name for assistive technology, when `label` alone is ambiguous in a list ("Remove ada@…"). */
+  accessibleLabel?: string;
+  title: string;
+  children: ReactNode;
+  confirm: string;
+  onConfirm: () => void;
+}) {
+  return (
+    <AlertDialog.Root>
+      <AlertDialog.Trigger asChild>
+        <button type="button" className="button-secondary button-small" aria-label={accessibleLabel}>
+          {label}
+        </button>
+      </AlertDialog.Trigger>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="overlay" />
+        <AlertDialog.Content className="dialog">
+          <AlertDialog.Title>{title}</AlertDialog.Title>
+          <AlertDialog.Description>{children}</AlertDialog.Description>
+          <div className="actions">
+            <AlertDialog.Cancel asChild>
+              <button type="button" className="button-secondary">
+                Cancel
+              </button>
+            </AlertDialog.Cancel>
+            <AlertDialog.Action asChild>
+              <button type="button" className="button-danger" onClick={onConfirm}>
+                {confirm}
+              </button>
+            </AlertDialog.Action>
+          </div>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
+  );
+}

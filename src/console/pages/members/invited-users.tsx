@@ -1,0 +1,94 @@
+import { useState } from 'react';
+import { ErrorNotice, Loading } from '../../components/error-notice';
+import { roleName } from '../../components/layout';
+import { ConfirmButton } from './confirm-button';
+import { useInvitations, useResendInvitation, useRevokeInvitation } from './members-api';
+import { PageButtons, usePaging } from './paging';
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Invited Users: pending and expired invitations with their expiry; Resend mails a new link (the old one dies), Revoke kills it. */
+export function InvitedUsers() {
+  const paging = usePaging();
+  const invitations = useInvitations(paging.page, true);
+  const resend = useResendInvitation();
+  const revoke = useRevokeInvitation();
+  const [notice, setNotice] = useState<{ error?: unknown; text?: string } | null>(null);
+  const report = (done: string) => ({ onError: (error: unknown) => setNotice({ error }), onSuccess: () => setNotice({ text: done }) });
+
+  return (
+    <>
+      <div className="filters">
+        <label>
+          Search by email
+          <input type="search" value={paging.text} onChange={(event) => paging.setText(event.target.value)} />
+        </label>
+      </div>
+      {notice?.error !== undefined && <ErrorNotice error={notice.error} />}
+      {notice?.text && (
+        <p className="notice notice-info" role="status">
+          {notice.text}
+        </p>
+      )}
+      {invitations.isError ? (
+        <ErrorNotice error={invitations.error} />
+      ) : invitations.isPending ? (
+        <Loading what="Loading invitations" />
+      ) : (
+        <>
+          <table className="table">
+            <caption className="visually-hidden">Invited Users</caption>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Seats</th>
+                <th scope="col">Status</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.data.invitations.length === 0 && (
+                <tr>
+                  <td colSpan={6}>No pending invitation.</td>
+                </tr>
+              )}
+              {invitations.data.invitations.map((invitation) => (
+                <tr key={invitation.id}>
+                  <th scope="row">{invitation.email}</th>
+                  <td>{roleName(invitation.role)}</td>
+                  <td>{invitation.seats.length > 0 ? invitation.seats.join(', ') : '—'}</td>
+                  <td>{invitation.status === 'expired' ? <span className="badge badge-warning">Expired</span> : 'Pending'}</td>
+                  <td>{dateTime.format(new Date(invitation.expiresAt))}</td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button-secondary button-small"
+                      aria-label={`Resend to ${invitation.email}`}
+                      onClick={() => resend.mutate({ id: invitation.id }, report(`A new link went to ${invitation.email}; the previous one no longer works.`))}
+                    >
+                      Resend
+                    </button>
+                    <ConfirmButton
+                      label="Revoke"
+                      accessibleLabel={`Revoke ${invitation.email}`}
+                      title={`Revoke the invitation of ${invitation.email}?`}
+                      confirm="Revoke"
+                      onConfirm={() => revoke.mutate({ id: invitation.id }, report(`The invitation of ${invitation.email} was revoked.`))}
+                    >
+                      Its link stops working at once.
+                    </ConfirmButton>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <PageButtons paging={paging} nextCursor={invitations.data.nextCursor} label="Invited Users" />
+        </>
+      )}
+    </>
+  );
+}
