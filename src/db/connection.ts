@@ -100,7 +100,7 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
     client: ClientPgLite as unknown as typeof Knex.Client,
     dialect: 'postgres',
     // pg_trgm, which PostgreSQL ships, is built into PGlite as a loadable extension: the
-    // member search's trigram indexes (migrations/20261212000100) need it on both databases.
+    // member search's trigram indexes (migrations/20261203000200) need it on both databases.
     connection: { pglite: new PGlite({ ...(options.embeddedDir ? { dataDir: options.embeddedDir } : {}), extensions: { pg_trgm } }) },
   } as Knex.Config;
 }
