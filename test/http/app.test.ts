@@ -35,6 +35,8 @@ describe('HTTP skeleton', () => {
   it('answers /readyz 503 while migrations are pending', async () => {
     const empty = await createEmptyDatabase(2);
     try {
+      // A new embedded database starts up on its first statement: let it, so the probe's deadline measures the check.
+      await empty.knex.raw('select 1');
       const app = createApp({ config, knex: empty.knex, logger: capturedLogger().logger });
       const response = await request(app).get('/readyz').expect(503);
       assert.equal(response.body.reason, 'migrations pending');
