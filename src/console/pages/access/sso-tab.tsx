@@ -1,7 +1,8 @@
 import { Checkbox } from 'radix-ui';
 import { useId, useRef, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
-import { ConfirmButton, CopyableValue, SwitchRow, when } from './parts';
+import { ConfirmButton } from '../../components/confirm-button';
+import { CopyableValue, SwitchRow, when } from './parts';
 import { useConfigureSso, useDisconnectSso, useSeatPools, useSso, useSsoSettings, type SsoState } from './queries';
 
 /** SAML SSO: Roster's values for the IdP, the IdP's metadata (file or URL), the switches, the last sign-ins. */
@@ -112,12 +113,14 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
       {connection && (
         <div className="actions">
           <ConfirmButton
+            tone="danger"
             label="Disconnect the IdP"
             title="Disconnect the identity provider?"
-            text="Nobody can sign in through it any more, and its metadata and switches are removed. Members keep their accounts and can sign in by email link."
             confirm="Disconnect"
             onConfirm={() => disconnect.mutate()}
-          />
+          >
+            Nobody can sign in through it any more, and its metadata and switches are removed. Members keep their accounts and can sign in by email link.
+          </ConfirmButton>
         </div>
       )}
       {disconnect.isError && <ErrorNotice error={disconnect.error} />}
