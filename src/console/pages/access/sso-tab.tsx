@@ -128,6 +128,22 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
   );
 }
 
+/** The connection's on/off sign-in rules, in the order the panel shows them. */
+const ruleSwitches: ReadonlyArray<{ setting: 'jitEnabled' | 'enforced' | 'idpInitiatedEnabled' | 'autoAssignSeats'; label: string; hint: string }> = [
+  {
+    setting: 'jitEnabled',
+    label: 'Create members on first sign-in (JIT)',
+    hint: 'Someone the IdP signs in with an email on a verified domain becomes a Member. Not needed when the IdP provisions over SCIM.',
+  },
+  { setting: 'enforced', label: 'Enforce SSO', hint: 'Addresses on your verified domains must sign in through the IdP: no email links, no invitations.' },
+  {
+    setting: 'idpInitiatedEnabled',
+    label: 'Allow sign-in started at the IdP',
+    hint: 'From the IdP’s dashboard (IdP-initiated). Off, only sign-ins that start at Roster are accepted.',
+  },
+  { setting: 'autoAssignSeats', label: 'Assign seats automatically', hint: 'On a member’s first SSO sign-in, a free seat of each product ticked below.' },
+];
+
 function SettingsPanel({ connection }: { connection: NonNullable<SsoState['connection']> }) {
   const settings = useSsoSettings();
   const pools = useSeatPools();
@@ -139,34 +155,9 @@ function SettingsPanel({ connection }: { connection: NonNullable<SsoState['conne
   return (
     <section className="panel" aria-labelledby="sso-settings">
       <h2 id="sso-settings">Sign-in rules</h2>
-      <SwitchRow
-        label="Create members on first sign-in (JIT)"
-        hint="Someone the IdP signs in with an email on a verified domain becomes a Member. Not needed when the IdP provisions over SCIM."
-        checked={connection.jitEnabled}
-        disabled={saving}
-        onChange={(jitEnabled) => settings.mutate({ jitEnabled })}
-      />
-      <SwitchRow
-        label="Enforce SSO"
-        hint="Addresses on your verified domains must sign in through the IdP: no email links, no invitations."
-        checked={connection.enforced}
-        disabled={saving}
-        onChange={(enforced) => settings.mutate({ enforced })}
-      />
-      <SwitchRow
-        label="Allow sign-in started at the IdP"
-        hint="From the IdP’s dashboard (IdP-initiated). Off, only sign-ins that start at Roster are accepted."
-        checked={connection.idpInitiatedEnabled}
-        disabled={saving}
-        onChange={(idpInitiatedEnabled) => settings.mutate({ idpInitiatedEnabled })}
-      />
-      <SwitchRow
-        label="Assign seats automatically"
-        hint="On a member’s first SSO sign-in, a free seat of each product ticked below."
-        checked={connection.autoAssignSeats}
-        disabled={saving}
-        onChange={(autoAssignSeats) => settings.mutate({ autoAssignSeats })}
-      />
+      {ruleSwitches.map(({ setting, label, hint }) => (
+        <SwitchRow key={setting} label={label} hint={hint} checked={connection[setting]} disabled={saving} onChange={(on) => settings.mutate({ [setting]: on })} />
+      ))}
       <fieldset className="products" disabled={saving}>
         <legend>Products for automatic seats</legend>
         {pools.isError && <ErrorNotice error={pools.error} />}
