@@ -31,7 +31,7 @@ export function ConfirmButton({
   return (
     <AlertDialog.Root>
       <AlertDialog.Trigger asChild>
-        <button type="button" className={danger ? 'button-secondary button-small button-danger' : 'button-secondary button-small'} aria-label={accessibleLabel}>
+        <button type="button" className={danger ? 'button-secondary button-small button-danger-outline' : 'button-secondary button-small'} aria-label={accessibleLabel}>
           {label}
         </button>
       </AlertDialog.Trigger>

@@ -176,7 +176,7 @@ function ProductCheckbox({ product, available, checked, onChange }: { product: s
   const id = useId();
   return (
     <div className="checkbox-row">
-      <Checkbox.Root id={id} className="checkbox" checked={checked} onCheckedChange={(value) => onChange(value === true)}>
+      <Checkbox.Root id={id} className="check-box" checked={checked} onCheckedChange={(value) => onChange(value === true)}>
         <Checkbox.Indicator className="checkbox-mark">✓</Checkbox.Indicator>
       </Checkbox.Root>
       <label htmlFor={id}>
