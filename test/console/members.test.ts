@@ -47,6 +47,10 @@ describeInBrowser('the Members panel in a browser', function () {
     await dialog.getByLabel('Email addresses').fill(`${ada}, ${bob}\n${org.admin.userName}\nnot-an-address`);
     await dialog.getByLabel('Role').selectOption({ label: 'Billing' });
     await dialog.getByRole('checkbox', { name: /chat/ }).check();
+    // The seat's checkbox sits inside its fieldset (no other page's .checkbox styles reach it).
+    const seats = (await dialog.getByRole('group', { name: /Seats/ }).boundingBox())!;
+    const box = (await dialog.getByRole('checkbox', { name: /chat/ }).boundingBox())!;
+    assert.ok(box.x >= seats.x && box.x + box.width <= seats.x + seats.width && box.y >= seats.y && box.y + box.height <= seats.y + seats.height, JSON.stringify({ seats, box }));
     await checkPage(visit, 'members-invite-dialog');
     await dialog.getByRole('button', { name: 'Send 4 invitations' }).click();
 
