@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App, createQueryClient } from './app';
+// The base stylesheet first, so a page's own CSS wins ties with it.
 import './styles.css';
+import { App, createQueryClient } from './app';
 
 declare global {
   // Read by the library that Radix's scroll lock uses to put a nonce on the <style> it adds.

@@ -163,6 +163,13 @@ describeInBrowser('the console’s Access pages: SAML SSO, domains and SCIM toke
     assert.ok(!(await page.getByRole('main').innerText()).includes(token), 'the token itself is gone from the page');
     await checkPage(admin, 'access-scim');
 
+    // A destructive button is outlined: its red text stands on the page's white, not on red.
+    const colours = await row.getByRole('button', { name: 'Revoke Okta' }).evaluate((button) => {
+      const style = getComputedStyle(button);
+      return { text: style.color, ground: style.backgroundColor };
+    });
+    assert.notEqual(colours.text, colours.ground, JSON.stringify(colours));
+    assert.equal(colours.ground, 'rgb(255, 255, 255)');
     await row.getByRole('button', { name: 'Revoke Okta' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
     await row.getByRole('cell', { name: /^Revoked/ }).waitFor();

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { linkMailedTo } from '../support/auth.js';
-import { checkPage, describeInBrowser, startRosterInBrowser, type RosterInBrowser } from '../support/browser.js';
+import { checkPage, describeInBrowser, startRosterInBrowser, useRosterInBrowser } from '../support/browser.js';
 import { makeOrganization, unique } from '../support/factories.js';
 
 describeInBrowser('the console in a browser: frame, navigation, sign-out', function () {
   this.timeout(60_000);
-  let roster: RosterInBrowser;
-  before(async () => {
-    roster = await startRosterInBrowser();
-  });
-  after(async () => {
-    await roster?.close();
-  });
+  const roster = useRosterInBrowser();
 
   it('sends someone who is not signed in to the sign-in page, remembering where they were going', async () => {
     const visit = await roster.newPage();

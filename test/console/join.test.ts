@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setSeatLimit } from '../../src/org/seats.service.js';
 import { updateSsoSettings } from '../../src/org/sso-connections.service.js';
-import { checkPage, describeInBrowser, startRosterInBrowser, type ConsolePage, type RosterInBrowser } from '../support/browser.js';
+import { checkPage, describeInBrowser, type ConsolePage, useRosterInBrowser } from '../support/browser.js';
 import { apiSession, followMailedSignIn, linkFromOutbox, signInInBrowser } from '../support/console-flows.js';
 import { makeOrganization, system, tx, unique } from '../support/factories.js';
 import { expireInvitation } from '../support/invitations.js';
@@ -9,13 +9,7 @@ import { ssoOrganization } from '../support/sso.js';
 
 describeInBrowser('the join page in a browser', function () {
   this.timeout(60_000);
-  let roster: RosterInBrowser;
-  before(async () => {
-    roster = await startRosterInBrowser();
-  });
-  after(async () => {
-    await roster?.close();
-  });
+  const roster = useRosterInBrowser();
 
   /** An Admin's invitation through the API; answers the join link mailed and the Admin's API. */
   async function invited(org: { id: string; admin: { userName: string } }, email: string, body: object = {}) {

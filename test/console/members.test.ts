@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
-import { inTransaction } from '../../src/db/transaction.js';
 import { setSeatLimit } from '../../src/org/seats.service.js';
-import { createOperatorSignInLink } from '../../src/sso/sign-in.service.js';
 import { authApp, followLink, linkMailedTo, sessionFor } from '../support/auth.js';
-import { checkPage, describeInBrowser, startRosterInBrowser, type ConsolePage, type RosterInBrowser } from '../support/browser.js';
+import { checkPage, describeInBrowser, type ConsolePage, useRosterInBrowser } from '../support/browser.js';
+import { signedInWithCookie } from '../support/console-flows.js';
 import { db } from '../support/database.js';
 import { makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 import { invitationMailedTo } from '../support/invitations.js';
@@ -13,28 +12,16 @@ import { newUser, scimClient } from '../support/scim.js';
 
 describeInBrowser('the Members panel in a browser', function () {
   this.timeout(90_000);
-  let roster: RosterInBrowser;
+  const roster = useRosterInBrowser();
   let api: ReturnType<typeof authApp>;
-  before(async () => {
-    roster = await startRosterInBrowser();
+  before(() => {
     api = authApp();
-  });
-  after(async () => {
-    await roster?.close();
   });
 
   const address = () => `${unique('invitee')}@example.test`;
 
-  /** A browser signed in as `email` in the Organization (its session cookie set), on the Members page. */
-  async function signedIn(organizationId: string, email: string, path = '/members'): Promise<ConsolePage> {
-    const visit = await roster.newPage();
-    // A session of the browser's Roster (its tokens name its own PUBLIC_URL), from an operator's sign-in link.
-    const link = await inTransaction(db(), (t) => createOperatorSignInLink(t, { organizationId, email, publicUrl: roster.url }));
-    const signIn = await request(roster.url).get(new URL(link.url).pathname + new URL(link.url).search).set('Accept', 'application/json').expect(200);
-    await visit.context.addCookies([{ name: 'roster_session', value: signIn.body.token as string, url: roster.url }]);
-    await visit.page.goto(path);
-    return visit;
-  }
+  /** A browser signed in as `email` in the Organization, on the Members page. */
+  const signedIn = (organizationId: string, email: string, path = '/members') => signedInWithCookie(roster, organizationId, email, path);
 
   const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
   const roleOf = async (id: string) => ((await db()('members').where({ id }).first()) as { role: string }).role;
@@ -60,6 +47,10 @@ describeInBrowser('the Members panel in a browser', function () {
     await dialog.getByLabel('Email addresses').fill(`${ada}, ${bob}\n${org.admin.userName}\nnot-an-address`);
     await dialog.getByLabel('Role').selectOption({ label: 'Billing' });
     await dialog.getByRole('checkbox', { name: /chat/ }).check();
+    // The seat's checkbox sits inside its fieldset (no other page's .checkbox styles reach it).
+    const seats = (await dialog.getByRole('group', { name: /Seats/ }).boundingBox())!;
+    const box = (await dialog.getByRole('checkbox', { name: /chat/ }).boundingBox())!;
+    assert.ok(box.x >= seats.x && box.x + box.width <= seats.x + seats.width && box.y >= seats.y && box.y + box.height <= seats.y + seats.height, JSON.stringify({ seats, box }));
     await checkPage(visit, 'members-invite-dialog');
     await dialog.getByRole('button', { name: 'Send 4 invitations' }).click();
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { updateSsoSettings } from '../../src/org/sso-connections.service.js';
-import { checkPage, describeInBrowser, startRosterInBrowser, type RosterInBrowser } from '../support/browser.js';
+import { checkPage, describeInBrowser, useRosterInBrowser } from '../support/browser.js';
 import { followMailedSignIn, linkFromOutbox, signInInBrowser } from '../support/console-flows.js';
 import { db } from '../support/database.js';
 import { makeOrganization, system, tx } from '../support/factories.js';
@@ -8,13 +8,7 @@ import { ssoOrganization } from '../support/sso.js';
 
 describeInBrowser('the sign-in page in a browser', function () {
   this.timeout(60_000);
-  let roster: RosterInBrowser;
-  before(async () => {
-    roster = await startRosterInBrowser();
-  });
-  after(async () => {
-    await roster?.close();
-  });
+  const roster = useRosterInBrowser();
 
   it('signs a member in with the email link from the local outbox and lands in the console', async () => {
     const org = await makeOrganization();

@@ -80,6 +80,34 @@ const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-f
  * Starts Roster and Chromium for a test file. Playwright's `launch` gives the browser a
  * fresh temporary user-data directory each time, and each `newPage` a fresh context.
  */
+/**
+ * Registers the suite's `before` and `after` hooks that start Roster in a browser and close it
+ * again, so each browser test file states only what it tests. The answer reads the running
+ * Roster at call time; use it inside tests and hooks.
+ */
+export function useRosterInBrowser(overrides: () => Partial<Config> = () => ({})): Omit<RosterInBrowser, 'close'> {
+  let started: RosterInBrowser | undefined;
+  before(async () => {
+    started = await startRosterInBrowser(overrides());
+  });
+  after(async () => {
+    await started?.close();
+  });
+  const current = (): RosterInBrowser => {
+    if (!started) throw new Error('Roster is not running yet: use it inside a test or hook');
+    return started;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get browser() {
+      return current().browser;
+    },
+    newPage: () => current().newPage(),
+  };
+}
+
 export async function startRosterInBrowser(overrides: Partial<Config> = {}): Promise<RosterInBrowser> {
   const { url, server } = await listenRoster(overrides);
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { inTransaction } from '../../src/db/transaction.js';
 import { latestMail } from '../../src/mail/outbox.js';
 import { createOperatorSignInLink } from '../../src/sso/sign-in.service.js';
+import type { ConsolePage, RosterInBrowser } from './browser.js';
 import { db } from './database.js';
 
 /** The newest link in the local outbox's mail to `email` that contains `part`, as `roster outbox` shows it. */
@@ -39,4 +40,19 @@ export async function apiSession(url: string, organizationId: string, email: str
     });
     return { status: response.status, body: response.status === 204 ? null : await response.json() };
   };
+}
+
+/**
+ * A fresh browser signed in as `email` in the Organization by its session cookie (from an
+ * operator's sign-in link of that Roster, whose tokens name its own PUBLIC_URL), at `path`.
+ */
+export async function signedInWithCookie(roster: Pick<RosterInBrowser, 'url' | 'newPage'>, organizationId: string, email: string, path: string): Promise<ConsolePage> {
+  const visit = await roster.newPage();
+  const link = await inTransaction(db(), (tx) => createOperatorSignInLink(tx, { organizationId, email, publicUrl: roster.url }));
+  const signIn = await fetch(link.url, { headers: { Accept: 'application/json' } });
+  if (signIn.status !== 200) throw new Error(`the operator's sign-in link answered ${signIn.status}`);
+  const { token } = (await signIn.json()) as { token: string };
+  await visit.context.addCookies([{ name: 'roster_session', value: token, url: roster.url }]);
+  await visit.page.goto(path);
+  return visit;
 }

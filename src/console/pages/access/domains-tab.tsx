@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
-import { ConfirmButton, CopyButton, SwitchRow, when } from './parts';
+import { ConfirmButton } from '../../components/confirm-button';
+import { CopyButton, SwitchRow, when } from './parts';
 import { useClaimDomain, useDeleteDomain, useDomainAutoJoin, useDomains, useVerifyDomain, type Domain } from './queries';
 
 /** Domains: claim one, publish its TXT record, verify it, then let its people join by themselves. */
@@ -94,12 +95,14 @@ function DomainPanel({ domain }: { domain: Domain }) {
           </button>
         )}
         <ConfirmButton
+          tone="danger"
           label={`Remove ${domain.domain}`}
           title={`Remove ${domain.domain}?`}
-          text="Roster stops treating addresses on it as yours: SSO and auto-join no longer let them in. Members keep their accounts."
           confirm="Remove"
           onConfirm={() => remove.mutate(domain.id)}
-        />
+        >
+          Roster stops treating addresses on it as yours: SSO and auto-join no longer let them in. Members keep their accounts.
+        </ConfirmButton>
       </div>
       {[verify, autoJoin, remove].map((mutation, index) => mutation.isError && <ErrorNotice key={index} error={mutation.error} />)}
     </section>

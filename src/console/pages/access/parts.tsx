@@ -1,4 +1,4 @@
-import { AlertDialog, Switch } from 'radix-ui';
+import { Switch } from 'radix-ui';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 
 /** A time as the admin's browser writes it, or what to say when there is none. */
@@ -66,37 +66,5 @@ export function SwitchRow({ label, hint, checked, disabled, onChange }: { label:
         )}
       </div>
     </div>
-  );
-}
-
-/** A button that asks first (Radix AlertDialog: focus kept inside, Escape cancels). */
-export function ConfirmButton({ label, title, text, confirm, onConfirm, disabled }: { label: string; title: string; text: ReactNode; confirm: string; onConfirm(): void; disabled?: boolean }) {
-  return (
-    <AlertDialog.Root>
-      <AlertDialog.Trigger asChild>
-        <button type="button" className="button-secondary button-small button-danger" disabled={disabled}>
-          {label}
-        </button>
-      </AlertDialog.Trigger>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog">
-          <AlertDialog.Title>{title}</AlertDialog.Title>
-          <AlertDialog.Description>{text}</AlertDialog.Description>
-          <div className="actions">
-            <AlertDialog.Cancel asChild>
-              <button type="button" className="button-secondary">
-                Cancel
-              </button>
-            </AlertDialog.Cancel>
-            <AlertDialog.Action asChild>
-              <button type="button" className="button-danger-solid" onClick={onConfirm}>
-                {confirm}
-              </button>
-            </AlertDialog.Action>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
   );
 }

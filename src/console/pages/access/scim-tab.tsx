@@ -1,7 +1,8 @@
 import { Dialog } from 'radix-ui';
 import { useId, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
-import { ConfirmButton, CopyableValue, CopyButton, when } from './parts';
+import { ConfirmButton } from '../../components/confirm-button';
+import { CopyableValue, CopyButton, when } from './parts';
 import { useCreateScimToken, useRevokeScimToken, useScimInfo, useScimTokens, type NewScimToken } from './queries';
 
 /** SCIM: the base URL to give the IdP, and its bearer tokens (shown once when created; revocable). */
@@ -84,12 +85,14 @@ export function ScimTab() {
                   <td>
                     {!token.revokedAt && (
                       <ConfirmButton
+                        tone="danger"
                         label={`Revoke ${token.name}`}
                         title={`Revoke the token “${token.name}”?`}
-                        text="The IdP’s next SCIM request with it is refused. Give the IdP another token first if it should keep provisioning."
                         confirm="Revoke"
                         onConfirm={() => revoke.mutate(token.id)}
-                      />
+                      >
+                        The IdP’s next SCIM request with it is refused. Give the IdP another token first if it should keep provisioning.
+                      </ConfirmButton>
                     )}
                   </td>
                 </tr>

@@ -1,7 +1,8 @@
 import { Checkbox } from 'radix-ui';
 import { useId, useRef, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
-import { ConfirmButton, CopyableValue, SwitchRow, when } from './parts';
+import { ConfirmButton } from '../../components/confirm-button';
+import { CopyableValue, SwitchRow, when } from './parts';
 import { useConfigureSso, useDisconnectSso, useSeatPools, useSso, useSsoSettings, type SsoState } from './queries';
 
 /** SAML SSO: Roster's values for the IdP, the IdP's metadata (file or URL), the switches, the last sign-ins. */
@@ -112,18 +113,36 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
       {connection && (
         <div className="actions">
           <ConfirmButton
+            tone="danger"
             label="Disconnect the IdP"
             title="Disconnect the identity provider?"
-            text="Nobody can sign in through it any more, and its metadata and switches are removed. Members keep their accounts and can sign in by email link."
             confirm="Disconnect"
             onConfirm={() => disconnect.mutate()}
-          />
+          >
+            Nobody can sign in through it any more, and its metadata and switches are removed. Members keep their accounts and can sign in by email link.
+          </ConfirmButton>
         </div>
       )}
       {disconnect.isError && <ErrorNotice error={disconnect.error} />}
     </section>
   );
 }
+
+/** The connection's on/off sign-in rules, in the order the panel shows them. */
+const ruleSwitches: ReadonlyArray<{ setting: 'jitEnabled' | 'enforced' | 'idpInitiatedEnabled' | 'autoAssignSeats'; label: string; hint: string }> = [
+  {
+    setting: 'jitEnabled',
+    label: 'Create members on first sign-in (JIT)',
+    hint: 'Someone the IdP signs in with an email on a verified domain becomes a Member. Not needed when the IdP provisions over SCIM.',
+  },
+  { setting: 'enforced', label: 'Enforce SSO', hint: 'Addresses on your verified domains must sign in through the IdP: no email links, no invitations.' },
+  {
+    setting: 'idpInitiatedEnabled',
+    label: 'Allow sign-in started at the IdP',
+    hint: 'From the IdP’s dashboard (IdP-initiated). Off, only sign-ins that start at Roster are accepted.',
+  },
+  { setting: 'autoAssignSeats', label: 'Assign seats automatically', hint: 'On a member’s first SSO sign-in, a free seat of each product ticked below.' },
+];
 
 function SettingsPanel({ connection }: { connection: NonNullable<SsoState['connection']> }) {
   const settings = useSsoSettings();
@@ -136,34 +155,9 @@ function SettingsPanel({ connection }: { connection: NonNullable<SsoState['conne
   return (
     <section className="panel" aria-labelledby="sso-settings">
       <h2 id="sso-settings">Sign-in rules</h2>
-      <SwitchRow
-        label="Create members on first sign-in (JIT)"
-        hint="Someone the IdP signs in with an email on a verified domain becomes a Member. Not needed when the IdP provisions over SCIM."
-        checked={connection.jitEnabled}
-        disabled={saving}
-        onChange={(jitEnabled) => settings.mutate({ jitEnabled })}
-      />
-      <SwitchRow
-        label="Enforce SSO"
-        hint="Addresses on your verified domains must sign in through the IdP: no email links, no invitations."
-        checked={connection.enforced}
-        disabled={saving}
-        onChange={(enforced) => settings.mutate({ enforced })}
-      />
-      <SwitchRow
-        label="Allow sign-in started at the IdP"
-        hint="From the IdP’s dashboard (IdP-initiated). Off, only sign-ins that start at Roster are accepted."
-        checked={connection.idpInitiatedEnabled}
-        disabled={saving}
-        onChange={(idpInitiatedEnabled) => settings.mutate({ idpInitiatedEnabled })}
-      />
-      <SwitchRow
-        label="Assign seats automatically"
-        hint="On a member’s first SSO sign-in, a free seat of each product ticked below."
-        checked={connection.autoAssignSeats}
-        disabled={saving}
-        onChange={(autoAssignSeats) => settings.mutate({ autoAssignSeats })}
-      />
+      {ruleSwitches.map(({ setting, label, hint }) => (
+        <SwitchRow key={setting} label={label} hint={hint} checked={connection[setting]} disabled={saving} onChange={(on) => settings.mutate({ [setting]: on })} />
+      ))}
       <fieldset className="products" disabled={saving}>
         <legend>Products for automatic seats</legend>
         {pools.isError && <ErrorNotice error={pools.error} />}
@@ -182,7 +176,7 @@ function ProductCheckbox({ product, available, checked, onChange }: { product: s
   const id = useId();
   return (
     <div className="checkbox-row">
-      <Checkbox.Root id={id} className="checkbox" checked={checked} onCheckedChange={(value) => onChange(value === true)}>
+      <Checkbox.Root id={id} className="check-box" checked={checked} onCheckedChange={(value) => onChange(value === true)}>
         <Checkbox.Indicator className="checkbox-mark">✓</Checkbox.Indicator>
       </Checkbox.Root>
       <label htmlFor={id}>

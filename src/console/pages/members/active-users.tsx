@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { OrganizationRole } from '../../api/session';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { roleName } from '../../components/layout';
-import { ConfirmButton } from './confirm-button';
+import { ConfirmButton } from '../../components/confirm-button';
 import { useChangeRole, useLeave, useMembers, useRemoveMember, useToggleSeat, type MemberSummary, type SeatPool } from './members-api';
 import { PageButtons, usePaging } from './paging';
 

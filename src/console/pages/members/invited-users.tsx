@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { roleName } from '../../components/layout';
-import { ConfirmButton } from './confirm-button';
+import { ConfirmButton } from '../../components/confirm-button';
 import { useInvitations, useResendInvitation, useRevokeInvitation } from './members-api';
 import { PageButtons, usePaging } from './paging';
 

@@ -2,8 +2,12 @@ import { AlertDialog } from 'radix-ui';
 import type { ReactNode } from 'react';
 
 /**
- * A button that asks first (Radix AlertDialog: focus moves into it, Escape or
- * Cancel closes it, focus returns to the button).
+ * A button that asks first (Radix AlertDialog: focus moves into it, Escape or Cancel
+ * closes it, focus returns to the button). `children` is what the dialog explains.
+ *
+ * `tone="danger"` marks the button itself as destructive (red outline), as the Access
+ * pages do for removing a connection, a domain or a token; the Members panel's row
+ * buttons stay plain and only the dialog's confirm button is red.
  */
 export function ConfirmButton({
   label,
@@ -12,6 +16,7 @@ export function ConfirmButton({
   children,
   confirm,
   onConfirm,
+  tone = 'plain',
 }: {
   label: string;
   /** The button's name for assistive technology, when `label` alone is ambiguous in a list ("Remove ada@…"). */
@@ -20,16 +25,18 @@ export function ConfirmButton({
   children: ReactNode;
   confirm: string;
   onConfirm: () => void;
+  tone?: 'plain' | 'danger';
 }) {
+  const danger = tone === 'danger';
   return (
     <AlertDialog.Root>
       <AlertDialog.Trigger asChild>
-        <button type="button" className="button-secondary button-small" aria-label={accessibleLabel}>
+        <button type="button" className={danger ? 'button-secondary button-small button-danger-outline' : 'button-secondary button-small'} aria-label={accessibleLabel}>
           {label}
         </button>
       </AlertDialog.Trigger>
       <AlertDialog.Portal>
-        <AlertDialog.Overlay className="overlay" />
+        <AlertDialog.Overlay className={danger ? 'dialog-overlay' : 'overlay'} />
         <AlertDialog.Content className="dialog">
           <AlertDialog.Title>{title}</AlertDialog.Title>
           <AlertDialog.Description>{children}</AlertDialog.Description>
