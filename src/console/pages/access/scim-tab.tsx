@@ -1,6 +1,7 @@
 import { Dialog } from 'radix-ui';
 import { useId, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
+import { TableHeader } from '../../components/table';
 import { ConfirmButton } from '../../components/confirm-button';
 import { CopyableValue, CopyButton, when } from './parts';
 import { useCreateScimToken, useRevokeScimToken, useScimInfo, useScimTokens, type NewScimToken } from './queries';
@@ -60,18 +61,7 @@ export function ScimTab() {
         {tokens.data && tokens.data.length > 0 && (
           <table className="table">
             <caption className="visually-hidden">SCIM tokens, {active} active</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHeader actions labels={['Name', 'Prefix', 'Created', 'Last used', 'Status']} />
             <tbody>
               {tokens.data.map((token) => (
                 <tr key={token.id}>

@@ -1,7 +1,8 @@
 import { Switch } from 'radix-ui';
 import { useState } from 'react';
 import type { OrganizationRole } from '../../api/session';
-import { ErrorNotice, Loading } from '../../components/error-notice';
+import { ErrorNotice } from '../../components/error-notice';
+import { QueryView, TableHeader } from '../../components/table';
 import { roleName } from '../../components/layout';
 import { ConfirmButton } from '../../components/confirm-button';
 import { useChangeRole, useLeave, useMembers, useRemoveMember, useToggleSeat, type MemberSummary, type SeatPool } from './members-api';
@@ -48,36 +49,31 @@ export function ActiveUsers({ myId, canManage, pools }: { myId: string; canManag
         </label>
       </div>
       {problem !== null && <ErrorNotice error={problem} />}
-      {members.isError ? (
-        <ErrorNotice error={members.error} />
-      ) : members.isPending ? (
-        <Loading what="Loading members" />
-      ) : (
+      <QueryView query={members} loading="Loading members">
+        {(page) => (
         <>
           <table className="table">
             <caption className="visually-hidden">Active Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                {pools.map((pool) => (
-                  <th scope="col" key={pool.product}>
+            <TableHeader
+              actions
+              labels={[
+                'Name',
+                'Email',
+                'Role',
+                ...pools.map((pool) => (
+                  <>
                     {pool.product} <span className="muted">{pool.available} available</span>
-                  </th>
-                ))}
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+                  </>
+                )),
+              ]}
+            />
             <tbody>
-              {members.data.members.length === 0 && (
+              {page.members.length === 0 && (
                 <tr>
                   <td colSpan={4 + pools.length}>No member matches.</td>
                 </tr>
               )}
-              {members.data.members.map((member) => {
+              {page.members.map((member) => {
                 const name = fullName(member);
                 const email = member.email ?? member.userName;
                 return (
@@ -153,9 +149,10 @@ export function ActiveUsers({ myId, canManage, pools }: { myId: string; canManag
               })}
             </tbody>
           </table>
-          <PageButtons paging={paging} nextCursor={members.data.nextCursor} label="Active Users" />
+          <PageButtons paging={paging} nextCursor={page.nextCursor} label="Active Users" />
         </>
-      )}
+        )}
+      </QueryView>
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { ErrorNotice, Loading } from '../../components/error-notice';
+import { ErrorNotice } from '../../components/error-notice';
+import { QueryView, TableHeader } from '../../components/table';
 import { roleName } from '../../components/layout';
 import { ConfirmButton } from '../../components/confirm-button';
 import { useInvitations, useResendInvitation, useRevokeInvitation } from './members-api';
@@ -30,33 +31,19 @@ export function InvitedUsers() {
           {notice.text}
         </p>
       )}
-      {invitations.isError ? (
-        <ErrorNotice error={invitations.error} />
-      ) : invitations.isPending ? (
-        <Loading what="Loading invitations" />
-      ) : (
+      <QueryView query={invitations} loading="Loading invitations">
+        {(page) => (
         <>
           <table className="table">
             <caption className="visually-hidden">Invited Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Seats</th>
-                <th scope="col">Status</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHeader actions labels={['Email', 'Role', 'Seats', 'Status', 'Expires']} />
             <tbody>
-              {invitations.data.invitations.length === 0 && (
+              {page.invitations.length === 0 && (
                 <tr>
                   <td colSpan={6}>No pending invitation.</td>
                 </tr>
               )}
-              {invitations.data.invitations.map((invitation) => (
+              {page.invitations.map((invitation) => (
                 <tr key={invitation.id}>
                   <th scope="row">{invitation.email}</th>
                   <td>{roleName(invitation.role)}</td>
@@ -86,9 +73,10 @@ export function InvitedUsers() {
               ))}
             </tbody>
           </table>
-          <PageButtons paging={paging} nextCursor={invitations.data.nextCursor} label="Invited Users" />
+          <PageButtons paging={paging} nextCursor={page.nextCursor} label="Invited Users" />
         </>
-      )}
+        )}
+      </QueryView>
     </>
   );
 }

@@ -1,0 +1,32 @@
+import type { ReactNode } from 'react';
+import { ErrorNotice, Loading } from './error-notice';
+
+/**
+ * A list's header row: one column heading per label and, when rows carry buttons, a last
+ * column whose heading only screen readers hear.
+ */
+export function TableHeader({ labels, actions = false }: { labels: readonly ReactNode[]; actions?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {labels.map((label, index) => (
+          <th scope="col" key={index}>
+            {label}
+          </th>
+        ))}
+        {actions && (
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/** What a query has come to: its error, "Loading …" while it runs, else what `children` makes of its data. */
+export function QueryView<T>({ query, loading, children }: { query: { isError: boolean; error: unknown; isPending: boolean; data: T | undefined }; loading: string; children: (data: T) => ReactNode }) {
+  if (query.isError) return <ErrorNotice error={query.error} />;
+  if (query.isPending || query.data === undefined) return <Loading what={loading} />;
+  return <>{children(query.data)}</>;
+}
