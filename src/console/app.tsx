@@ -2,24 +2,25 @@ import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-qu
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { isApiError } from './api/errors';
 import { Layout } from './components/layout';
-import { AccessPage } from './pages/access/access-page';
 import { HomePage } from './pages/home';
 import { JoinByQueryPage, JoinPage } from './pages/join';
-import { MembersPage } from './pages/members/members-page';
 import { NotFoundPage } from './pages/not-found';
 import { SignInPage } from './pages/sign-in';
 
 /**
  * The console's routes. Pages inside `Layout` need a session (without one they go to
  * `/sign-in`, which brings the person back); sign-in and join stand alone.
+ *
+ * Sign-in, join and home come with the first script; every other page is its own chunk,
+ * fetched when it is first opened (`lazy`), so the first download stays small as pages grow.
  */
 export const router = createBrowserRouter([
   {
     element: <Layout />,
     children: [
       { index: true, element: <HomePage /> },
-      { path: '/members', element: <MembersPage /> },
-      { path: '/access', element: <AccessPage /> },
+      { path: '/members', lazy: async () => ({ Component: (await import('./pages/members/members-page')).MembersPage }) },
+      { path: '/access', lazy: async () => ({ Component: (await import('./pages/access/access-page')).AccessPage }) },
     ],
   },
   { path: '/sign-in', element: <SignInPage /> },

@@ -3,7 +3,6 @@ import { useSearchParams } from 'react-router';
 import { DomainsTab } from './domains-tab';
 import { ScimTab } from './scim-tab';
 import { SsoTab } from './sso-tab';
-import './access.css';
 
 const tabs = [
   { value: 'sso', label: 'SSO', Panel: SsoTab },

@@ -1,7 +1,9 @@
 import { useId, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { ConfirmButton } from '../../components/confirm-button';
-import { CopyButton, SwitchRow, when } from './parts';
+import { CopyButton } from '../../components/copy-button';
+import { SwitchRow } from '../../components/switch-row';
+import { when } from '../../components/when';
 import { useClaimDomain, useDeleteDomain, useDomainAutoJoin, useDomains, useVerifyDomain, type Domain } from './queries';
 
 /** Domains: claim one, publish its TXT record, verify it, then let its people join by themselves. */

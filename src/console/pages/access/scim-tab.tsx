@@ -3,7 +3,8 @@ import { useId, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { TableHeader } from '../../components/table';
 import { ConfirmButton } from '../../components/confirm-button';
-import { CopyableValue, CopyButton, when } from './parts';
+import { CopyableValue, CopyButton } from '../../components/copy-button';
+import { when } from '../../components/when';
 import { useCreateScimToken, useRevokeScimToken, useScimInfo, useScimTokens, type NewScimToken } from './queries';
 
 /** SCIM: the base URL to give the IdP, and its bearer tokens (shown once when created; revocable). */

@@ -2,7 +2,9 @@ import { Checkbox } from 'radix-ui';
 import { useId, useRef, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { ConfirmButton } from '../../components/confirm-button';
-import { CopyableValue, SwitchRow, when } from './parts';
+import { CopyableValue } from '../../components/copy-button';
+import { SwitchRow } from '../../components/switch-row';
+import { when } from '../../components/when';
 import { useConfigureSso, useDisconnectSso, useSeatPools, useSso, useSsoSettings, type SsoState } from './queries';
 
 /** SAML SSO: Roster's values for the IdP, the IdP's metadata (file or URL), the switches, the last sign-ins. */

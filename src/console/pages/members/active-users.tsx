@@ -6,7 +6,8 @@ import { QueryView, TableHeader } from '../../components/table';
 import { roleName } from '../../components/layout';
 import { ConfirmButton } from '../../components/confirm-button';
 import { useChangeRole, useLeave, useMembers, useRemoveMember, useToggleSeat, type MemberSummary, type SeatPool } from './members-api';
-import { PageButtons, usePaging } from './paging';
+import { PageButtons } from '../../components/paging';
+import { usePaging } from './paging';
 
 const roles: readonly OrganizationRole[] = ['admin', 'billing', 'member'];
 

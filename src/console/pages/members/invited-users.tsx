@@ -4,7 +4,8 @@ import { QueryView, TableHeader } from '../../components/table';
 import { roleName } from '../../components/layout';
 import { ConfirmButton } from '../../components/confirm-button';
 import { useInvitations, useResendInvitation, useRevokeInvitation } from './members-api';
-import { PageButtons, usePaging } from './paging';
+import { PageButtons } from '../../components/paging';
+import { usePaging } from './paging';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -1,10 +1,4 @@
-import { Switch } from 'radix-ui';
-import { useEffect, useId, useState, type ReactNode } from 'react';
-
-/** A time as the admin's browser writes it, or what to say when there is none. */
-export function when(iso: string | null | undefined, none = 'Never'): string {
-  return iso ? new Date(iso).toLocaleString() : none;
-}
+import { useEffect, useState } from 'react';
 
 /**
  * Copies `value` with the Clipboard API and says "Copied" (on the button, and to screen
@@ -45,26 +39,6 @@ export function CopyableValue({ label, value }: { label: string; value: string }
       <dd>
         <code>{value}</code> <CopyButton value={value} what={label} />
       </dd>
-    </div>
-  );
-}
-
-/** A labelled on/off switch that saves as soon as it is flipped. */
-export function SwitchRow({ label, hint, checked, disabled, onChange }: { label: string; hint?: ReactNode; checked: boolean; disabled?: boolean; onChange(checked: boolean): void }) {
-  const id = useId();
-  return (
-    <div className="switch-row">
-      <Switch.Root id={id} className="switch" checked={checked} disabled={disabled} onCheckedChange={onChange} aria-describedby={hint ? `${id}-hint` : undefined}>
-        <Switch.Thumb className="switch-thumb" />
-      </Switch.Root>
-      <div>
-        <label htmlFor={id}>{label}</label>
-        {hint && (
-          <p id={`${id}-hint`} className="hint">
-            {hint}
-          </p>
-        )}
-      </div>
     </div>
   );
 }
