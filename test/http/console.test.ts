@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { defaultConsoleDir } from '../../src/http/console.js';
@@ -59,6 +60,17 @@ describe('serving the console', () => {
     assert.match(response.headers['cache-control']!, /max-age=31536000/);
     assert.match(response.headers['cache-control']!, /immutable/);
     await request(app).get('/assets/index-missing.js').expect(404);
+  });
+
+  it('keeps the JavaScript a first visit downloads within 200 KB gzipped; other pages come as chunks when opened', () => {
+    const index = readFileSync(path.join(defaultConsoleDir, 'index.html'), 'utf8');
+    // What the browser fetches before the first page runs: the entry script and what it preloads.
+    const first = [...index.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="\/assets\/([^"]+\.js)"/g)].map((match) => match[1]!);
+    assert.ok(first.length > 0, index);
+    const bytes = first.reduce((sum, name) => sum + gzipSync(readFileSync(path.join(defaultConsoleDir, 'assets', name))).length, 0);
+    assert.ok(bytes <= 200 * 1024, `${first.join(', ')}: ${Math.round(bytes / 1024)} KB gzipped`);
+    const later = readdirSync(path.join(defaultConsoleDir, 'assets')).filter((name) => name.endsWith('.js') && !first.includes(name));
+    assert.ok(later.some((name) => name.startsWith('members-page-')), later.join(', '));
   });
 
   it('leaves the server’s own paths and non-browser clients to the API’s JSON answers', async () => {
