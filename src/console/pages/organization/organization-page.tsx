@@ -32,7 +32,7 @@ export function OrganizationPage() {
                 <dd>{when(current.createdAt)}</dd>
               </div>
             </dl>
-            <p className="hint">The ID never changes, whatever the name becomes: give it to Roster’s support or use it in scripts.</p>
+            <p className="hint">The ID stays the same whatever the name becomes, so scripts and integrations can rely on it.</p>
             <RenameForm key={current.name} name={current.name} />
           </section>
           <DangerZone name={current.name} />
