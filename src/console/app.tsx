@@ -21,6 +21,8 @@ export const router = createBrowserRouter([
       { index: true, element: <HomePage /> },
       { path: '/members', lazy: async () => ({ Component: (await import('./pages/members/members-page')).MembersPage }) },
       { path: '/access', lazy: async () => ({ Component: (await import('./pages/access/access-page')).AccessPage }) },
+      { path: '/organization', lazy: async () => ({ Component: (await import('./pages/organization/organization-page')).OrganizationPage }) },
+      { path: '/account', lazy: async () => ({ Component: (await import('./pages/account/account-page')).AccountPage }) },
     ],
   },
   { path: '/sign-in', element: <SignInPage /> },

@@ -9,9 +9,11 @@ export interface NavigationItem {
 
 /** The console's sections, in order. A page adds its line here and its route in app.tsx. */
 export const navigation: readonly NavigationItem[] = [
-  { to: '/', label: 'Home', roles: ['admin', 'billing', 'member'] },
+  { to: '/', label: 'Home', roles: ['admin', 'billing'] },
   { to: '/members', label: 'Members', roles: ['admin', 'billing'] },
   { to: '/access', label: 'Access', roles: ['admin'] },
+  { to: '/organization', label: 'Organization', roles: ['admin'] },
+  { to: '/account', label: 'My account', roles: ['admin', 'billing', 'member'] },
 ];
 
 export function navigationFor(role: OrganizationRole | null | undefined): NavigationItem[] {

@@ -1,13 +1,16 @@
+import { Navigate } from 'react-router';
 import { ErrorNotice, Loading } from '../components/error-notice';
 import { roleName, useSignedIn } from '../components/layout';
 import { useOrganization, useOwnMembership } from '../api/session';
 
-/** The console's start page: who you are, where, with what. */
+/** The console's start page: who you are, where, with what. A Member's console is My account alone, so they start there. */
 export function HomePage() {
   const session = useSignedIn();
   const inOrganization = session.member !== null;
-  const organization = useOrganization(inOrganization);
-  const me = useOwnMembership(inOrganization);
+  const isMember = session.member?.role === 'member';
+  const organization = useOrganization(inOrganization && !isMember);
+  const me = useOwnMembership(inOrganization && !isMember);
+  if (isMember) return <Navigate to="/account" replace />;
   if (!inOrganization) {
     return (
       <>
