@@ -1,4 +1,3 @@
-import { useNavigate } from 'react-router';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { useLeave } from '../members/members-api';
@@ -9,12 +8,11 @@ import { useLeave } from '../members/members-api';
  */
 export function LeaveSection() {
   const leave = useLeave();
-  const navigate = useNavigate();
   return (
     <section className="panel" aria-labelledby="leave">
       <h2 id="leave">Leave the Organization</h2>
       <p>You lose access to this Organization, its Workspaces, your seats and your API keys at once. To come back, an Admin must invite you again.</p>
-      <ConfirmButton tone="danger" label="Leave the Organization" title="Leave the Organization?" confirm="Leave" onConfirm={() => leave.mutate(undefined, { onSuccess: () => void navigate('/', { replace: true }) })}>
+      <ConfirmButton tone="danger" label="Leave the Organization" title="Leave the Organization?" confirm="Leave" onConfirm={() => leave.mutate()}>
         You lose access at once. To come back, an Admin must invite you again.
       </ConfirmButton>
       {leave.isError && <ErrorNotice error={leave.error} />}

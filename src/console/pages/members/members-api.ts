@@ -1,7 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from 'react-router';
 import type { Schema } from '../../api/client';
 import { unwrap } from '../../api/errors';
-import { client, keys, type OrganizationRole } from '../../api/session';
+import { client, type OrganizationRole } from '../../api/session';
 
 export type MemberSummary = Schema<'MemberSummary'>;
 export type Invitation = Schema<'Invitation'>;
@@ -76,14 +77,20 @@ export function useRemoveMember() {
   return usePanelMutation(({ id }: { id: string }) => unwrap(client.DELETE('/api/v1/members/{id}', { params: { path: { id } } })));
 }
 
-/** Leaving ends your membership: everything cached belonged to it, so the console starts over from the session. */
+/**
+ * Leaving ends your membership: everything cached belonged to it. The console goes to its start
+ * page and asks Roster again (`resetQueries` drops the data and refetches what is shown, where
+ * `clear` would leave the open page's queries with nothing to refetch), so it shows whatever the
+ * session now is: signed out, or signed in without an Organization.
+ */
 export function useLeave() {
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   return useMutation({
     mutationFn: () => unwrap(client.POST('/api/v1/members/me/leave')),
     onSuccess: async () => {
-      queryClient.clear();
-      await queryClient.invalidateQueries({ queryKey: keys.session });
+      await navigate('/', { replace: true });
+      await queryClient.resetQueries();
     },
   });
 }
