@@ -12,6 +12,8 @@ export const navigation: readonly NavigationItem[] = [
   { to: '/', label: 'Home', roles: ['admin', 'billing', 'member'] },
   { to: '/members', label: 'Members', roles: ['admin', 'billing'] },
   { to: '/access', label: 'Access', roles: ['admin'] },
+  { to: '/workspaces', label: 'Workspaces', roles: ['admin'] },
+  { to: '/groups', label: 'Groups', roles: ['admin'] },
 ];
 
 export function navigationFor(role: OrganizationRole | null | undefined): NavigationItem[] {

@@ -1,0 +1,46 @@
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../../api/errors';
+import { AdminsOnly } from '../../components/admins-only';
+import { ErrorNotice, Loading } from '../../components/error-notice';
+import { WorkspaceMembers } from './workspace-members';
+import { useWorkspaces } from './workspaces-api';
+
+/**
+ * `/workspaces/:id` (Admins): one Workspace's direct members and their roles. Members who
+ * reach it through a group are not listed here: a group's grants are on that group's page.
+ */
+export function WorkspacePage() {
+  return (
+    <AdminsOnly what="Workspaces">
+      <Workspace />
+    </AdminsOnly>
+  );
+}
+
+function Workspace() {
+  const { id = '' } = useParams();
+  const workspaces = useWorkspaces();
+  if (workspaces.isError) return <ErrorNotice error={workspaces.error} />;
+  if (workspaces.isPending) return <Loading what="Loading the Workspace" />;
+  const workspace = workspaces.data.find((candidate) => candidate.id === id);
+  if (!workspace) return <ErrorNotice error={new ApiError(404, 'workspace_not_found', 'No such Workspace in this Organization; it may have been deleted.')} />;
+  return (
+    <>
+      <p>
+        <Link to="/workspaces">All Workspaces</Link>
+      </p>
+      <h1>
+        {workspace.name}
+        {workspace.isDefault && <span className="badge">Default</span>}
+      </h1>
+      {workspace.isDefault && <p className="hint">Every member of the Organization is in the default Workspace; their role here can change, but nobody is removed from it.</p>}
+      <WorkspaceMembers workspace={workspace} />
+      <section className="panel" aria-labelledby="workspace-groups">
+        <h2 id="workspace-groups">Group grants</h2>
+        <p>
+          A group can give all its members a role in this Workspace. Grants are set on each group’s page: see <Link to="/groups">Groups</Link>.
+        </p>
+      </section>
+    </>
+  );
+}
