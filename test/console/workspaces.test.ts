@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { createGroup, grantGroupRole } from '../../src/org/groups.service.js';
 import { createWorkspace, deleteWorkspace } from '../../src/org/workspaces.service.js';
 import { checkPage, describeInBrowser, useRosterInBrowser } from '../support/browser.js';
 import { signedInWithCookie } from '../support/console-flows.js';
@@ -36,6 +37,10 @@ describeInBrowser('the Workspaces pages in a browser', function () {
     assert.equal(await membershipOf(created.id, org.admin.id), 'admin', 'the Admin who made it is its admin');
     assert.equal(await page.getByLabel('Workspace name').inputValue(), '');
     await checkPage(visit, 'workspaces');
+    await page.getByLabel('Workspace name').fill(name.toUpperCase());
+    await page.getByRole('button', { name: 'Create Workspace' }).click();
+    await page.getByRole('alert').filter({ hasText: 'workspace_name_taken' }).waitFor();
+    assert.equal((await workspacesOf(org.id)).length, 2);
 
     await page.getByRole('button', { name: `Rename ${name}` }).click();
     const dialog = page.getByRole('dialog', { name: `Rename ${name}` });
@@ -91,6 +96,24 @@ describeInBrowser('the Workspaces pages in a browser', function () {
     await page.getByRole('alertdialog').getByRole('button', { name: 'Remove' }).click();
     await row(page, kim.userName).waitFor({ state: 'detached' });
     assert.equal(await membershipOf(workspace.id, kim.id), undefined);
+  });
+
+  it('lists the groups that grant a role in a Workspace, each linking to its group', async () => {
+    const org = await makeOrganization();
+    const workspace = await tx((t) => createWorkspace(t, system, org.id, unique('Studio')));
+    const group = await tx((t) => createGroup(t, system, org.id, { displayName: unique('Artists') }));
+    const visit = await signedIn(org.id, org.admin.userName, `/workspaces/${workspace.id}`);
+    const { page } = visit;
+    await page.getByRole('cell', { name: 'No group grants a role here.' }).waitFor();
+    await tx((t) => grantGroupRole(t, system, org.id, group.id, workspace.id, 'admin'));
+    await page.reload();
+    const granted = row(page, group.displayName);
+    await granted.waitFor();
+    assert.match(await granted.innerText(), /Admin/);
+    await checkPage(visit, 'workspace-grants');
+    await granted.getByRole('link', { name: group.displayName }).click();
+    await page.getByRole('heading', { name: group.displayName, level: 1 }).waitFor();
+    assert.equal(await page.getByLabel(`Role in ${workspace.name}`).inputValue(), 'admin');
   });
 
   it('changes roles in the default Workspace but offers no removal from it', async () => {

@@ -75,7 +75,7 @@ function NewGrant({ grants, workspaces, onGrant }: { grants: GroupGrant[]; works
   const [chosen, setChosen] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('contributor');
   const workspaceId = open.some((workspace) => workspace.id === chosen) ? chosen : (open[0]?.id ?? '');
-  if (open.length === 0) return <p className="hint">The group grants a role in every Workspace.</p>;
+  if (open.length === 0) return <p className="hint grant-form">The group grants a role in every Workspace.</p>;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onGrant(workspaceId, role);

@@ -3,6 +3,7 @@ import type { Schema } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { client } from '../../api/session';
 import type { WorkspaceRole } from '../../components/workspace-role';
+import { workspaceKeys } from '../workspaces/workspaces-api';
 
 export type Group = Schema<'Group'>;
 export type GroupMember = Schema<'GroupMember'>;
@@ -46,10 +47,16 @@ export function useGroupGrants(id: string) {
   return useQuery({ queryKey: groupKeys.grants(id), queryFn: async () => (await unwrap(client.GET('/api/v1/groups/{id}/grants', { params: { path: { id } } }))).grants });
 }
 
-/** A mutation that refetches every group query once done, whether it worked or not. */
+/**
+ * A mutation that refetches every group query once done, whether it worked or not, and the
+ * Workspaces' (whose pages list the groups granting a role there).
+ */
 function useGroupsMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn, onSettled: () => queryClient.invalidateQueries({ queryKey: groupKeys.all }) });
+  return useMutation({
+    mutationFn,
+    onSettled: () => Promise.all([groupKeys.all, workspaceKeys.all].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  });
 }
 
 export const useCreateGroup = () => useGroupsMutation((displayName: string) => unwrap(client.POST('/api/v1/groups', { body: { displayName } })));

@@ -2,12 +2,13 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/errors';
 import { AdminsOnly } from '../../components/admins-only';
 import { ErrorNotice, Loading } from '../../components/error-notice';
+import { WorkspaceGrants } from './workspace-grants';
 import { WorkspaceMembers } from './workspace-members';
 import { useWorkspaces } from './workspaces-api';
 
 /**
- * `/workspaces/:id` (Admins): one Workspace's direct members and their roles. Members who
- * reach it through a group are not listed here: a group's grants are on that group's page.
+ * `/workspaces/:id` (Admins): one Workspace's direct members and their roles, then the
+ * groups whose members get a role here (those grants are set on each group's page).
  */
 export function WorkspacePage() {
   return (
@@ -35,12 +36,7 @@ function Workspace() {
       </h1>
       {workspace.isDefault && <p className="hint">Every member of the Organization is in the default Workspace; their role here can change, but nobody is removed from it.</p>}
       <WorkspaceMembers workspace={workspace} />
-      <section className="panel" aria-labelledby="workspace-groups">
-        <h2 id="workspace-groups">Group grants</h2>
-        <p>
-          A group can give all its members a role in this Workspace. Grants are set on each group’s page: see <Link to="/groups">Groups</Link>.
-        </p>
-      </section>
+      <WorkspaceGrants workspace={workspace} />
     </>
   );
 }

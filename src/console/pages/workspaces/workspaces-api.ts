@@ -6,11 +6,14 @@ import type { WorkspaceRole } from '../../components/workspace-role';
 
 export type Workspace = Schema<'Workspace'>;
 export type WorkspaceMember = Schema<'WorkspaceMember'>;
+export type WorkspaceGrant = Schema<'WorkspaceGrant'>;
 
 /** The Workspaces pages' query keys: a change refetches the list, or one Workspace's members. */
 export const workspaceKeys = {
+  all: ['workspaces'] as const,
   list: ['workspaces', 'list'] as const,
   members: (id: string) => ['workspaces', id, 'members'] as const,
+  grants: (id: string) => ['workspaces', id, 'grants'] as const,
 };
 
 export const pageSize = 50;
@@ -37,6 +40,15 @@ export function useWorkspaceMembers(id: string, cursor: string | undefined) {
   return useQuery({
     queryKey: [...workspaceKeys.members(id), cursor ?? null],
     queryFn: () => unwrap(client.GET('/api/v1/workspaces/{id}/members', { params: { path: { id }, query: { limit: pageSize, ...(cursor ? { cursor } : {}) } } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** One page of the groups that grant a role in the Workspace, by displayName. */
+export function useWorkspaceGrants(id: string, cursor: string | undefined) {
+  return useQuery({
+    queryKey: [...workspaceKeys.grants(id), cursor ?? null],
+    queryFn: () => unwrap(client.GET('/api/v1/workspaces/{id}/grants', { params: { path: { id }, query: { limit: pageSize, ...(cursor ? { cursor } : {}) } } })),
     placeholderData: keepPreviousData,
   });
 }
