@@ -5,6 +5,7 @@ import {
   addGroupMembers,
   createGroup,
   deleteGroup,
+  getGroup,
   grantGroupRole,
   listGroupGrants,
   pageGroupMembers,
@@ -86,6 +87,11 @@ export function groupRoutes(db: Knex): ApiRoute[] {
       response: { status: 201, schema: groupSchema },
       handle: async ({ caller, body }) =>
         presentGroup(await inTransaction(db, (tx) => createGroup(tx, caller.actor, caller.organizationId, { displayName: body.displayName, managedBy: 'none', memberIds: body.memberIds ?? [] }))),
+    }),
+    defineRoute({
+      method: 'get', path: '/groups/{id}', operationId: 'getGroup', summary: 'Read one group, with who manages it', tag, roles: admin,
+      response: { status: 200, schema: groupSchema },
+      handle: async ({ caller, params }) => presentGroup(await inTransaction(db, (tx) => getGroup(tx, caller.organizationId, params.id!))),
     }),
     defineRoute({
       method: 'patch', path: '/groups/{id}', operationId: 'renameGroup', summary: 'Rename a group (not a SCIM-pushed one)', tag, roles: admin, body: rename,

@@ -8,9 +8,11 @@ import {
   deleteWorkspace,
   listWorkspaces,
   listWorkspacesOfMember,
+  pageWorkspaceGrants,
   pageWorkspaceMembers,
   removeWorkspaceMember,
   renameWorkspace,
+  type WorkspaceGrantEntry,
   type WorkspaceMemberEntry,
 } from '../org/workspaces.service.js';
 import { cursorOf, keysetQueryOf, pageQuery } from './pagination.js';
@@ -52,6 +54,19 @@ export const workspaceMemberSchema = z
 
 export function presentWorkspaceMember(entry: WorkspaceMemberEntry): z.infer<typeof workspaceMemberSchema> {
   return { memberId: entry.memberId, userName: entry.userName, displayName: entry.displayName, status: entry.status, role: entry.role };
+}
+
+export const workspaceGrantSchema = z
+  .object({
+    groupId: z.string(),
+    displayName: z.string(),
+    managedBy: z.enum(['none', 'scim']).meta({ description: '`scim`: the group is pushed by the identity provider' }),
+    role: workspaceRole,
+  })
+  .meta({ id: 'WorkspaceGrant' });
+
+function presentWorkspaceGrant(entry: WorkspaceGrantEntry): z.infer<typeof workspaceGrantSchema> {
+  return { groupId: entry.groupId, displayName: entry.displayName, managedBy: entry.managedBy, role: entry.role };
 }
 
 export const workspaceMembershipSchema = z
@@ -106,6 +121,14 @@ export function workspaceRoutes(db: Knex): ApiRoute[] {
       handle: async ({ caller, params, query }) => {
         const page = await inTransaction(db, (tx) => pageWorkspaceMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
         return { members: page.entries.map(presentWorkspaceMember), nextCursor: cursorOf(page.next) };
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/workspaces/{id}/grants', operationId: 'listWorkspaceGrants', summary: 'List the groups that grant their members a role in the Workspace, by displayName', tag, roles: admin, query: pageQuery,
+      response: { status: 200, schema: z.object({ grants: z.array(workspaceGrantSchema), nextCursor: z.string().nullable() }) },
+      handle: async ({ caller, params, query }) => {
+        const page = await inTransaction(db, (tx) => pageWorkspaceGrants(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
+        return { grants: page.entries.map(presentWorkspaceGrant), nextCursor: cursorOf(page.next) };
       },
     }),
     defineRoute({

@@ -155,6 +155,30 @@ export async function selectWorkspaceMemberPage(
   }));
 }
 
+/** A group's grant in a Workspace as that Workspace's list shows it. */
+export interface WorkspaceGrantEntry {
+  groupId: string;
+  displayName: string;
+  managedBy: 'none' | 'scim';
+  role: WorkspaceRole;
+}
+
+/** Up to `limit` of the groups granting a role in the Workspace after `after`, by displayName (case-insensitively), then id. */
+export async function selectWorkspaceGrantPage(tx: Tx, organizationId: string, workspaceId: string, limit: number, after?: Keyset): Promise<Array<KeysetRow<WorkspaceGrantEntry>>> {
+  const query = tx('group_workspace_grants as gr')
+    .join('groups as g', (on) => on.on('g.id', 'gr.group_id').andOn('g.organization_id', 'gr.organization_id'))
+    .where({ 'gr.organization_id': organizationId, 'gr.workspace_id': workspaceId })
+    .select('g.id', 'g.display_name', 'g.managed_by', 'gr.role', tx.raw('lower(g.display_name) AS sort_key'))
+    .orderByRaw('lower(g.display_name), g.id')
+    .limit(limit);
+  if (after) query.whereRaw('(lower(g.display_name), g.id) > (?, ?::uuid)', [after.key, after.id]);
+  const rows = (await query) as Array<{ id: string; display_name: string; managed_by: 'none' | 'scim'; role: WorkspaceRole; sort_key: string }>;
+  return rows.map((row) => ({
+    item: { groupId: row.id, displayName: row.display_name, managedBy: row.managed_by, role: row.role },
+    keyset: { key: row.sort_key, id: row.id },
+  }));
+}
+
 /**
  * A member's access: direct memberships and their groups' grants, Workspace by
  * Workspace. The strongest role wins (admin over contributor).

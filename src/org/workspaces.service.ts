@@ -13,16 +13,18 @@ import {
   insertWorkspace,
   selectEffectiveAccess,
   selectWorkspace,
+  selectWorkspaceGrantPage,
   selectWorkspaceMemberPage,
   selectWorkspaceMembers,
   selectWorkspaces,
   selectWorkspacesReachableBy,
   updateWorkspaceName,
   upsertWorkspaceMember,
+  type WorkspaceGrantEntry,
   type WorkspaceMemberEntry,
 } from './workspaces.repo.js';
 
-export type { WorkspaceMemberEntry } from './workspaces.repo.js';
+export type { WorkspaceGrantEntry, WorkspaceMemberEntry } from './workspaces.repo.js';
 
 /**
  * Workspaces. Every Organization has one default Workspace that every member is
@@ -163,6 +165,13 @@ export async function pageWorkspaceMembers(
   const { limit, after } = requireKeysetQuery(query);
   await getWorkspace(tx, organizationId, workspaceId);
   return toKeysetPage(await selectWorkspaceMemberPage(tx, organizationId, workspaceId, limit + 1, after), limit);
+}
+
+/** A page of the groups that grant a role in the Workspace, by displayName (each group's own page lists its grants too). */
+export async function pageWorkspaceGrants(tx: Tx, organizationId: string, workspaceId: string, query: KeysetQuery): Promise<KeysetPage<WorkspaceGrantEntry>> {
+  const { limit, after } = requireKeysetQuery(query);
+  await getWorkspace(tx, organizationId, workspaceId);
+  return toKeysetPage(await selectWorkspaceGrantPage(tx, organizationId, workspaceId, limit + 1, after), limit);
 }
 
 /**

@@ -32,6 +32,8 @@ describe('/api/v1/groups', () => {
     const id = created.body.id as string;
 
     assert.equal((await admin.patch(`/groups/${id}`, { displayName: 'Platform' }).expect(200)).body.displayName, 'Platform');
+    const read = (await admin.get(`/groups/${id}`).expect(200)).body;
+    assert.deepEqual([read.id, read.displayName, read.managedBy, read.createdAt], [id, 'Platform', 'none', created.body.createdAt]);
     assert.deepEqual((await admin.post(`/groups/${id}/members`, { memberIds: [ann.id, bob.id, ann.id] }).expect(200)).body.added.sort(), [ann.id, bob.id].sort());
     assert.deepEqual((await admin.post(`/groups/${id}/members`, { memberIds: [ann.id] }).expect(200)).body, { added: [] });
     const members = (await admin.get(`/groups/${id}/members`).expect(200)).body;
@@ -157,6 +159,7 @@ describe('/api/v1/groups', () => {
       const before = await eventsOf(org.id);
       for (const attempt of [
         api.get('/groups'),
+        api.get(`/groups/${group.id}`),
         api.post('/groups', { displayName: 'Mine' }),
         api.patch(`/groups/${group.id}`, { displayName: 'Taken over' }),
         api.delete(`/groups/${group.id}`),
@@ -218,6 +221,7 @@ describe('/api/v1/groups', () => {
     const before = await eventsOf(theirs.id);
 
     for (const [attempt, code] of [
+      [admin.get(`/groups/${theirGroup.id}`), 'group_not_found'],
       [admin.patch(`/groups/${theirGroup.id}`, { displayName: 'Stolen' }), 'group_not_found'],
       [admin.delete(`/groups/${theirGroup.id}`), 'group_not_found'],
       [admin.get(`/groups/${theirGroup.id}/members`), 'group_not_found'],

@@ -121,6 +121,27 @@ describe('/api/v1/workspaces', () => {
     assert.equal(new Set(seen).size, 6);
   });
 
+  it('lists the groups granting a role in a Workspace by displayName, a page at a time, and only that Workspace’s', async () => {
+    const org = await makeOrganization();
+    const admin = as(await sessionFor(app, org.id, org.admin.userName));
+    const workspace = await tx((t) => createWorkspace(t, system, org.id, unique('Shared')));
+    const tag = unique('g');
+    const groups: Array<Awaited<ReturnType<typeof createGroup>>> = [];
+    for (const name of ['delta', 'Bravo', 'charlie', 'Alpha']) groups.push(await tx((t) => createGroup(t, system, org.id, { displayName: `${name} ${tag}` })));
+    for (const [index, group] of groups.entries()) await tx((t) => grantGroupRole(t, system, org.id, group.id, workspace.id, index === 1 ? 'admin' : 'contributor'));
+    await tx((t) => grantGroupRole(t, system, org.id, groups[0]!.id, org.defaultWorkspace.id, 'admin'));
+    await tx((t) => createGroup(t, system, org.id, { displayName: `Aardvark ${tag}` }));
+
+    const first = (await admin.get(`/workspaces/${workspace.id}/grants?limit=3`).expect(200)).body;
+    assert.deepEqual(first.grants.map((grant: { displayName: string }) => grant.displayName.split(' ')[0]), ['Alpha', 'Bravo', 'charlie']);
+    assert.deepEqual(first.grants[1], { groupId: groups[1]!.id, displayName: `Bravo ${tag}`, managedBy: 'none', role: 'admin' });
+    const second = (await admin.get(`/workspaces/${workspace.id}/grants?limit=3&cursor=${encodeURIComponent(first.nextCursor)}`).expect(200)).body;
+    assert.deepEqual(second.grants.map((grant: { groupId: string }) => grant.groupId), [groups[0]!.id]);
+    assert.equal(second.nextCursor, null);
+    const other = (await admin.get(`/workspaces/${org.defaultWorkspace.id}/grants`).expect(200)).body;
+    assert.deepEqual(other.grants.map((grant: { groupId: string; role: string }) => [grant.groupId, grant.role]), [[groups[0]!.id, 'admin']]);
+  });
+
   it('lets Billing and Members list only the Workspaces they reach, and nothing else', async () => {
     const org = await makeOrganization();
     const [billing, member] = [await makeMember(org.id, { role: 'billing' }), await makeMember(org.id)];
@@ -145,6 +166,7 @@ describe('/api/v1/workspaces', () => {
         api.patch(`/workspaces/${direct.id}`, { name: 'Taken over' }),
         api.delete(`/workspaces/${hidden.id}`),
         api.get(`/workspaces/${direct.id}/members`),
+        api.get(`/workspaces/${direct.id}/grants`),
         api.put(`/workspaces/${direct.id}/members/${who.id}`, { role: 'admin' }),
         api.delete(`/workspaces/${direct.id}/members/${member.id}`),
       ]) {
@@ -197,6 +219,7 @@ describe('/api/v1/workspaces', () => {
       [admin.patch(`/workspaces/${theirWorkspace.id}`, { name: 'Stolen' }), 'workspace_not_found'],
       [admin.delete(`/workspaces/${theirWorkspace.id}`), 'workspace_not_found'],
       [admin.get(`/workspaces/${theirWorkspace.id}/members`), 'workspace_not_found'],
+      [admin.get(`/workspaces/${theirWorkspace.id}/grants`), 'workspace_not_found'],
       [admin.put(`/workspaces/${theirWorkspace.id}/members/${mine.admin.id}`, { role: 'admin' }), 'workspace_not_found'],
       [admin.delete(`/workspaces/${theirs.defaultWorkspace.id}/members/${stranger.id}`), 'workspace_not_found'],
       [admin.put(`/workspaces/${mineWorkspace.id}/members/${stranger.id}`, { role: 'admin' }), 'member_not_found'],

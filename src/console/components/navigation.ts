@@ -11,6 +11,8 @@ export interface NavigationItem {
 export const navigation: readonly NavigationItem[] = [
   { to: '/', label: 'Home', roles: ['admin', 'billing'] },
   { to: '/members', label: 'Members', roles: ['admin', 'billing'] },
+  { to: '/workspaces', label: 'Workspaces', roles: ['admin'] },
+  { to: '/groups', label: 'Groups', roles: ['admin'] },
   { to: '/access', label: 'Access', roles: ['admin'] },
   { to: '/organization', label: 'Organization', roles: ['admin'] },
   { to: '/account', label: 'My account', roles: ['admin', 'billing', 'member'] },

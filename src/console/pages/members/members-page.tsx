@@ -1,7 +1,7 @@
 import { Tabs } from 'radix-ui';
-import { ApiError } from '../../api/errors';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { useSignedIn } from '../../components/layout';
+import { OnlyFor } from '../../components/only-for';
 import { ActiveUsers } from './active-users';
 import { InviteDialog } from './invite-dialog';
 import { InvitedUsers } from './invited-users';
@@ -13,15 +13,20 @@ import { useSeatPools } from './members-api';
  * shown the panel, and Roster refuses them the list anyway (403, shown as such).
  */
 export function MembersPage() {
+  return (
+    <OnlyFor roles={['admin', 'billing']} refusal="The Members panel is for Admins and Billing.">
+      <MembersPanel />
+    </OnlyFor>
+  );
+}
+
+function MembersPanel() {
   const session = useSignedIn();
-  const role = session.member?.role;
+  const member = session.member!;
   const pools = useSeatPools();
-  if (!session.member || role === 'member' || !role) {
-    return <ErrorNotice error={new ApiError(403, 'forbidden_role', 'The Members panel is for Admins and Billing.')} />;
-  }
   if (pools.isError) return <ErrorNotice error={pools.error} />;
   if (pools.isPending) return <Loading what="Loading members" />;
-  const isAdmin = role === 'admin';
+  const isAdmin = member.role === 'admin';
   return (
     <>
       <div className="title-bar">
@@ -39,7 +44,7 @@ export function MembersPage() {
             </Tabs.Trigger>
           </Tabs.List>
           <Tabs.Content value="active" className="tab-panel">
-            <ActiveUsers myId={session.member.id} canManage pools={pools.data} />
+            <ActiveUsers myId={member.id} canManage pools={pools.data} />
           </Tabs.Content>
           <Tabs.Content value="invited" className="tab-panel">
             <InvitedUsers />
@@ -47,7 +52,7 @@ export function MembersPage() {
         </Tabs.Root>
       ) : (
         <section aria-label="Active Users">
-          <ActiveUsers myId={session.member.id} canManage={false} pools={pools.data} />
+          <ActiveUsers myId={member.id} canManage={false} pools={pools.data} />
         </section>
       )}
     </>

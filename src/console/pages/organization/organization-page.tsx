@@ -1,9 +1,8 @@
 import { useId, useState } from 'react';
-import { ApiError } from '../../api/errors';
 import { useOrganization } from '../../api/session';
 import { CopyableValue } from '../../components/copy-button';
 import { ErrorNotice } from '../../components/error-notice';
-import { useSignedIn } from '../../components/layout';
+import { OnlyFor } from '../../components/only-for';
 import { QueryView } from '../../components/table';
 import { when } from '../../components/when';
 import { DangerZone } from './danger-zone';
@@ -14,10 +13,15 @@ import { useRenameOrganization } from './organization-api';
  * Billing and Members are not shown the page; Roster refuses them the changes anyway.
  */
 export function OrganizationPage() {
-  const session = useSignedIn();
-  const isAdmin = session.member?.role === 'admin';
-  const organization = useOrganization(isAdmin);
-  if (!isAdmin) return <ErrorNotice error={new ApiError(403, 'forbidden_role', 'The Organization page is for Admins.')} />;
+  return (
+    <OnlyFor roles={['admin']} refusal="The Organization page is for Admins.">
+      <OrganizationSettings />
+    </OnlyFor>
+  );
+}
+
+function OrganizationSettings() {
+  const organization = useOrganization();
   return (
     <QueryView query={organization} loading="Loading the Organization">
       {(current) => (

@@ -1,0 +1,99 @@
+import { Dialog } from 'radix-ui';
+import { useId, useState, type FormEvent } from 'react';
+import { ErrorNotice } from './error-notice';
+
+/**
+ * A one-field form that makes something by its name (a Workspace, a group). The name is
+ * cleared once Roster made it; a refusal is shown under the form in Roster's words.
+ */
+export function CreateByName({ label, button, onCreate }: { label: string; button: string; onCreate(name: string): Promise<unknown> }) {
+  const [name, setName] = useState('');
+  const [problem, setProblem] = useState<unknown>(null);
+  const [pending, setPending] = useState(false);
+  const inputId = useId();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setPending(true);
+    try {
+      await onCreate(name.trim());
+      setName('');
+      setProblem(null);
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <>
+      <form className="inline-form" onSubmit={(event) => void submit(event)}>
+        <label htmlFor={inputId}>{label}</label>
+        <input id={inputId} required value={name} onChange={(event) => setName(event.target.value)} />
+        <button type="submit" disabled={pending}>
+          {button}
+        </button>
+      </form>
+      {problem !== null && <ErrorNotice error={problem} />}
+    </>
+  );
+}
+
+/**
+ * "Rename" and its dialog: the current name to edit, Save. The dialog closes once Roster
+ * took the new name and stays open with Roster's refusal otherwise.
+ */
+export function RenameButton({ what, current, onRename }: { what: string; current: string; onRename(name: string): Promise<unknown> }) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(current);
+  const [problem, setProblem] = useState<unknown>(null);
+  const [pending, setPending] = useState(false);
+  const inputId = useId();
+  const openChange = (next: boolean) => {
+    setOpen(next);
+    setName(current);
+    setProblem(null);
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setPending(true);
+    try {
+      await onRename(name.trim());
+      setOpen(false);
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <Dialog.Root open={open} onOpenChange={openChange}>
+      <Dialog.Trigger asChild>
+        <button type="button" className="button-secondary button-small" aria-label={`Rename ${current}`}>
+          Rename
+        </button>
+      </Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="overlay" />
+        <Dialog.Content className="dialog">
+          <Dialog.Title>Rename {current}</Dialog.Title>
+          <Dialog.Description>The {what} keeps its members and roles; only its name changes.</Dialog.Description>
+          <form onSubmit={(event) => void submit(event)}>
+            <label htmlFor={inputId}>New name</label>
+            <input id={inputId} required value={name} onChange={(event) => setName(event.target.value)} />
+            {problem !== null && <ErrorNotice error={problem} />}
+            <div className="actions">
+              <Dialog.Close asChild>
+                <button type="button" className="button-secondary">
+                  Cancel
+                </button>
+              </Dialog.Close>
+              <button type="submit" disabled={pending}>
+                Save
+              </button>
+            </div>
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { ConfirmButton } from '../../components/confirm-button';
+import { ErrorNotice } from '../../components/error-notice';
+import { MemberPicker } from '../../components/member-picker';
+import { PageButtons, useCursors } from '../../components/paging';
+import { QueryView, TableHeader } from '../../components/table';
+import { useAddGroupMember, useGroupMembers, useRemoveGroupMember, type Group } from './groups-api';
+
+/** The group's members, a page at a time; an Admin-made group's are added and removed here. */
+export function GroupMembers({ group }: { group: Group }) {
+  const paging = useCursors();
+  const members = useGroupMembers(group.id, paging.cursor);
+  const add = useAddGroupMember(group.id);
+  const remove = useRemoveGroupMember(group.id);
+  const [problem, setProblem] = useState<unknown>(null);
+  const editable = group.managedBy === 'none';
+  return (
+    <section className="panel" aria-labelledby="group-members">
+      <h2 id="group-members">Members</h2>
+      {editable && (
+        <MemberPicker action="Add" alreadyIn={members.data?.members.map((member) => member.memberId) ?? []} onPick={(member) => add.mutateAsync(member.id)} />
+      )}
+      {problem !== null && <ErrorNotice error={problem} />}
+      <QueryView query={members} loading="Loading members">
+        {(page) => (
+          <>
+            <table className="table">
+              <caption className="visually-hidden">Members of {group.displayName}</caption>
+              <TableHeader actions={editable} labels={['Name', 'Email']} />
+              <tbody>
+                {page.members.length === 0 && (
+                  <tr>
+                    <td colSpan={3}>No member yet.</td>
+                  </tr>
+                )}
+                {page.members.map((member) => (
+                  <tr key={member.memberId}>
+                    <th scope="row">
+                      {member.displayName ?? member.userName}
+                      {member.status === 'suspended' && <span className="badge badge-warning">Suspended</span>}
+                    </th>
+                    <td>{member.userName}</td>
+                    {editable && (
+                      <td>
+                        <ConfirmButton
+                          label="Remove"
+                          accessibleLabel={`Remove ${member.userName}`}
+                          title={`Remove ${member.userName} from ${group.displayName}?`}
+                          confirm="Remove"
+                          onConfirm={() => remove.mutate(member.memberId, { onError: setProblem, onSuccess: () => setProblem(null) })}
+                        >
+                          They lose the Workspace roles this group grants at once, unless they hold them some other way.
+                        </ConfirmButton>
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <PageButtons paging={paging} nextCursor={page.nextCursor} label={`Members of ${group.displayName}`} />
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import { ConfirmButton } from '../../components/confirm-button';
+import { ErrorNotice } from '../../components/error-notice';
+import { MemberPicker } from '../../components/member-picker';
+import { PageButtons, useCursors } from '../../components/paging';
+import { QueryView, TableHeader } from '../../components/table';
+import { WorkspaceRoleSelect, type WorkspaceRole } from '../../components/workspace-role';
+import { useRemoveWorkspaceMember, useSetWorkspaceMember, useWorkspaceMembers, type Workspace } from './workspaces-api';
+
+/**
+ * The Workspace's direct members, a page at a time: the role changes inline, Remove takes a
+ * member out (not of the default Workspace), and a member of the Organization is added with
+ * a role. Roster's refusals are shown above the list.
+ */
+export function WorkspaceMembers({ workspace }: { workspace: Workspace }) {
+  const paging = useCursors();
+  const members = useWorkspaceMembers(workspace.id, paging.cursor);
+  const setMember = useSetWorkspaceMember(workspace.id);
+  const remove = useRemoveWorkspaceMember(workspace.id);
+  const [newRole, setNewRole] = useState<WorkspaceRole>('contributor');
+  const [problem, setProblem] = useState<unknown>(null);
+  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+
+  return (
+    <>
+      <section className="panel" aria-labelledby="add-workspace-member">
+        <h2 id="add-workspace-member">Add a member</h2>
+        <MemberPicker
+          action="Add"
+          alreadyIn={members.data?.members.map((member) => member.memberId) ?? []}
+          onPick={(member) => setMember.mutateAsync({ memberId: member.id, role: newRole })}
+        >
+          <label htmlFor="new-workspace-role">as</label>
+          <WorkspaceRoleSelect id="new-workspace-role" value={newRole} onChange={setNewRole} />
+        </MemberPicker>
+      </section>
+      <section className="panel" aria-labelledby="workspace-members">
+        <h2 id="workspace-members">Members and roles</h2>
+        {problem !== null && <ErrorNotice error={problem} />}
+        <QueryView query={members} loading="Loading members">
+          {(page) => (
+            <>
+              <table className="table">
+                <caption className="visually-hidden">Members of {workspace.name}</caption>
+                <TableHeader actions={!workspace.isDefault} labels={['Name', 'Email', 'Role']} />
+                <tbody>
+                  {page.members.length === 0 && (
+                    <tr>
+                      <td colSpan={4}>No direct member yet.</td>
+                    </tr>
+                  )}
+                  {page.members.map((member) => (
+                    <tr key={member.memberId}>
+                      <th scope="row">
+                        {member.displayName ?? member.userName}
+                        {member.status === 'suspended' && <span className="badge badge-warning">Suspended</span>}
+                      </th>
+                      <td>{member.userName}</td>
+                      <td>
+                        <WorkspaceRoleSelect
+                          label={`Role of ${member.userName}`}
+                          value={member.role}
+                          onChange={(role) => setMember.mutate({ memberId: member.memberId, role }, report)}
+                        />
+                      </td>
+                      {!workspace.isDefault && (
+                        <td>
+                          <ConfirmButton
+                            label="Remove"
+                            accessibleLabel={`Remove ${member.userName}`}
+                            title={`Remove ${member.userName} from ${workspace.name}?`}
+                            confirm="Remove"
+                            onConfirm={() => remove.mutate(member.memberId, report)}
+                          >
+                            They lose their direct role here at once; a group’s grant may still give them one.
+                          </ConfirmButton>
+                        </td>
+                      )}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <PageButtons paging={paging} nextCursor={page.nextCursor} label={`Members of ${workspace.name}`} />
+            </>
+          )}
+        </QueryView>
+      </section>
+    </>
+  );
+}

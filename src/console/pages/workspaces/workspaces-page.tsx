@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { OnlyFor } from '../../components/only-for';
+import { ConfirmButton } from '../../components/confirm-button';
+import { ErrorNotice } from '../../components/error-notice';
+import { CreateByName, RenameButton } from '../../components/name-forms';
+import { QueryView, TableHeader } from '../../components/table';
+import { useCreateWorkspace, useDeleteWorkspace, useRenameWorkspace, useWorkspaces } from './workspaces-api';
+
+/**
+ * `/workspaces` (Admins): every Workspace of the Organization. An Admin makes one by its
+ * name (and becomes its admin), renames and deletes them; the default Workspace, which
+ * every member is in, has no Delete (Roster refuses it anyway, and that refusal is shown).
+ */
+export function WorkspacesPage() {
+  return (
+    <OnlyFor roles={['admin']} refusal="Workspaces are managed by Admins.">
+      <Workspaces />
+    </OnlyFor>
+  );
+}
+
+function Workspaces() {
+  const workspaces = useWorkspaces();
+  const create = useCreateWorkspace();
+  const rename = useRenameWorkspace();
+  const remove = useDeleteWorkspace();
+  const [problem, setProblem] = useState<unknown>(null);
+  return (
+    <>
+      <h1>Workspaces</h1>
+      <section className="panel" aria-labelledby="new-workspace">
+        <h2 id="new-workspace">New Workspace</h2>
+        <p className="hint">You become its admin; add members and grant groups a role in it from its page.</p>
+        <CreateByName label="Workspace name" button="Create Workspace" onCreate={(name) => create.mutateAsync(name)} />
+      </section>
+      {problem !== null && <ErrorNotice error={problem} />}
+      <QueryView query={workspaces} loading="Loading Workspaces">
+        {(list) => (
+          <table className="table">
+            <caption className="visually-hidden">Workspaces</caption>
+            <TableHeader actions labels={['Name', 'Created']} />
+            <tbody>
+              {list.map((workspace) => (
+                <tr key={workspace.id}>
+                  <th scope="row">
+                    <Link to={`/workspaces/${workspace.id}`}>{workspace.name}</Link>
+                    {workspace.isDefault && (
+                      <span className="badge" title="Every member is in it; it cannot be deleted">
+                        Default
+                      </span>
+                    )}
+                  </th>
+                  <td>{new Date(workspace.createdAt).toLocaleDateString()}</td>
+                  <td className="row-actions">
+                    <RenameButton what="Workspace" current={workspace.name} onRename={(name) => rename.mutateAsync({ id: workspace.id, name })} />
+                    {!workspace.isDefault && (
+                      <ConfirmButton
+                        label="Delete"
+                        accessibleLabel={`Delete ${workspace.name}`}
+                        title={`Delete ${workspace.name}?`}
+                        confirm="Delete"
+                        onConfirm={() => remove.mutate(workspace.id, { onError: setProblem, onSuccess: () => setProblem(null) })}
+                      >
+                        Its memberships, group grants and API keys go with it. Its members stay in the Organization.
+                      </ConfirmButton>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
+    </>
+  );
+}
