@@ -136,7 +136,7 @@ describeInBrowser('the Workspaces pages in a browser', function () {
     for (const who of [billing, member]) {
       const visit = await signedIn(org.id, who.userName, '/');
       const nav = visit.page.getByRole('navigation', { name: 'Console' });
-      await nav.getByRole('link', { name: 'Home' }).waitFor();
+      await nav.getByRole('link', { name: 'My account' }).waitFor();
       assert.equal(await nav.getByRole('link', { name: 'Workspaces' }).count(), 0);
       assert.equal(await nav.getByRole('link', { name: 'Groups' }).count(), 0);
     }
