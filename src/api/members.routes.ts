@@ -45,7 +45,14 @@ export const memberSchema = memberSummarySchema
         viaGroups: z.array(z.object({ groupId: z.string(), role: z.enum(['admin', 'contributor']) })),
       }),
     ),
-    groups: z.array(z.object({ id: z.string(), displayName: z.string() })),
+    groups: z.array(
+      z.object({
+        id: z.string(),
+        displayName: z.string(),
+        /** `scim`: the IdP keeps this group's members (read-only here); `none`: an Admin does. */
+        managedBy: z.enum(['none', 'scim']),
+      }),
+    ),
     apiKeys: z.array(
       z.object({
         id: z.string(),

@@ -20,6 +20,7 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <HomePage /> },
       { path: '/members', lazy: async () => ({ Component: (await import('./pages/members/members-page')).MembersPage }) },
+      { path: '/members/:id', lazy: async () => ({ Component: (await import('./pages/member-details/member-details-page')).MemberDetailsPage }) },
       { path: '/access', lazy: async () => ({ Component: (await import('./pages/access/access-page')).AccessPage }) },
       { path: '/organization', lazy: async () => ({ Component: (await import('./pages/organization/organization-page')).OrganizationPage }) },
       { path: '/account', lazy: async () => ({ Component: (await import('./pages/account/account-page')).AccountPage }) },

@@ -14,7 +14,14 @@ import type { Group, Member } from './types.js';
 export interface MemberEntry extends Member {
   seats: string[];
   /** Absent when not asked for. */
-  groups?: Array<{ id: string; displayName: string }>;
+  groups?: MemberGroup[];
+}
+
+/** A group a member is in, with who keeps its members: an Admin (`none`) or the IdP over SCIM. */
+export interface MemberGroup {
+  id: string;
+  displayName: string;
+  managedBy: Group['managedBy'];
 }
 
 export interface GroupEntry extends Group {
@@ -125,12 +132,12 @@ export const groupCatalogue: Catalogue = {
 const emailsColumn = `(SELECT json_agg(json_build_object('value', e.value, 'type', e.type, 'primary', e."primary", 'display', e.display) ORDER BY e.position)
   FROM member_emails e WHERE e.member_id = m.id) AS emails`;
 const seatsColumn = '(SELECT array_agg(sa.product ORDER BY sa.product COLLATE "C") FROM seat_assignments sa WHERE sa.member_id = m.id) AS seats';
-const groupsColumn = `(SELECT json_agg(json_build_object('id', g.id, 'displayName', g.display_name) ORDER BY g.display_name, g.id)
+const groupsColumn = `(SELECT json_agg(json_build_object('id', g.id, 'displayName', g.display_name, 'managedBy', g.managed_by) ORDER BY g.display_name, g.id)
   FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.member_id = m.id) AS groups`;
 
 interface MemberEntryRow extends MemberRow {
   seats: string[] | null;
-  groups: Array<{ id: string; displayName: string }> | null;
+  groups: MemberGroup[] | null;
 }
 
 function rowToMemberEntry(row: MemberEntryRow, parts: MemberParts): MemberEntry {

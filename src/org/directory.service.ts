@@ -12,6 +12,7 @@ import {
   selectMembersOfGroups,
   type GroupEntry,
   type MemberEntry,
+  type MemberGroup,
   type MemberParts,
 } from './directory.repo.js';
 import type { Tx } from '../db/transaction.js';
@@ -22,7 +23,7 @@ import type { ApiKey, EffectiveAccess, OrganizationRole, Workspace } from './typ
 import { requireOrganizationRole } from './validation.js';
 import { effectiveAccess, listWorkspaces } from './workspaces.service.js';
 
-export type { GroupEntry, MemberEntry, MemberParts } from './directory.repo.js';
+export type { GroupEntry, MemberEntry, MemberGroup, MemberParts } from './directory.repo.js';
 
 /** Reads of the Organization's directory: who is in it and which groups exist, as lists or one by one. */
 
@@ -108,7 +109,7 @@ export async function searchMembers(tx: Knex, organizationId: string, search: Me
 
 /** Everything a member's page shows: profile, seats, groups, the Workspaces they reach and with which role, and their API keys. */
 export interface MemberDetails {
-  member: MemberEntry & { groups: Array<{ id: string; displayName: string }> };
+  member: MemberEntry & { groups: MemberGroup[] };
   workspaces: Array<EffectiveAccess & { workspace: Workspace }>;
   apiKeys: ApiKey[];
 }

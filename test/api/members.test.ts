@@ -105,6 +105,7 @@ describe('/api/v1/members', () => {
       const workspace = await tx((t) => createWorkspace(t, org.adminActor, org.id, unique('Research')));
       await tx((t) => addWorkspaceMember(t, org.adminActor, org.id, workspace.id, member.id, 'admin'));
       const group = await tx((t) => createGroup(t, org.adminActor, org.id, { displayName: unique('Engineers'), memberIds: [member.id] }));
+      const pushed = await tx((t) => createGroup(t, system, org.id, { displayName: unique('Pushed'), managedBy: 'scim', memberIds: [member.id] }));
       const { key, apiKey } = await tx((t) => createApiKey(t, { type: 'member', id: member.id }, org.id, member.id, workspace.id, 'CI'));
       await asAdmin.put(`/members/${member.id}/seats/chat`).expect(200);
 
@@ -121,7 +122,10 @@ describe('/api/v1/members', () => {
           [workspace.id, 'admin', false],
         ].sort(),
       );
-      assert.deepEqual(read.body.groups, [{ id: group.id, displayName: group.displayName }]);
+      assert.deepEqual(read.body.groups, [
+        { id: group.id, displayName: group.displayName, managedBy: 'none' },
+        { id: pushed.id, displayName: pushed.displayName, managedBy: 'scim' },
+      ]);
       assert.deepEqual(read.body.apiKeys.map((entry: { id: string; prefix: string }) => [entry.id, entry.prefix]), [[apiKey.id, apiKey.prefix]]);
       assert.ok(!JSON.stringify(read.body).includes(key), 'the key itself is never shown again');
       assert.ok(!JSON.stringify(read.body).includes('hash'));

@@ -98,7 +98,7 @@ describe('member search and details', () => {
 
     const details = await tx((t) => getMemberDetails(t, org.id, member.id));
     assert.deepEqual(details.member.seats, ['chat']);
-    assert.deepEqual(details.member.groups, [{ id: group.id, displayName: group.displayName }]);
+    assert.deepEqual(details.member.groups, [{ id: group.id, displayName: group.displayName, managedBy: 'none' }]);
     assert.deepEqual(details.workspaces.map((entry) => [entry.workspace.name, entry.role]), [[org.defaultWorkspace.name, 'contributor']]);
     assert.deepEqual(details.apiKeys.map((key) => key.id), [apiKey.id]);
 

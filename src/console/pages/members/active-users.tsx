@@ -1,5 +1,6 @@
 import { Switch } from 'radix-ui';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import type { OrganizationRole } from '../../api/session';
 import { ErrorNotice } from '../../components/error-notice';
 import { QueryView, TableHeader } from '../../components/table';
@@ -80,7 +81,7 @@ export function ActiveUsers({ myId, canManage, pools }: { myId: string; canManag
                 return (
                   <tr key={member.id}>
                     <th scope="row">
-                      {name}
+                      <Link to={`/members/${member.id}`}>{name}</Link>
                       {member.id === myId && <span className="badge">You</span>}
                       {member.managedBy !== 'none' && (
                         <span className="badge" title={`Name and email come from the identity provider (${member.managedBy.toUpperCase()})`}>

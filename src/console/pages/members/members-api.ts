@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import type { Schema } from '../../api/client';
 import { unwrap } from '../../api/errors';
@@ -10,11 +10,19 @@ export type SeatPool = Schema<'SeatPool'>;
 export type InvitationOutcome = Schema<'InvitationOutcome'>;
 
 /** The panel's query keys: a mutation refetches the lists and the pools it may have changed. */
-const memberKeys = {
+export const memberKeys = {
   members: ['members', 'list'] as const,
   invitations: ['invitations', 'list'] as const,
   seats: ['seats'] as const,
+  /** Every member's details page (`/members/:id`); `member(id)` is one of them. */
+  details: ['members', 'detail'] as const,
+  member: (id: string) => ['members', 'detail', id] as const,
 };
+
+/** Refetches everything a change to members may have touched: the lists, the pools and the details pages. */
+export function refetchMembers(queryClient: QueryClient): Promise<unknown> {
+  return Promise.all([memberKeys.members, memberKeys.invitations, memberKeys.seats, memberKeys.details].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+}
 
 /** One page a list shows: the search, the role, and the cursor the page starts at. */
 export interface ListPage {
@@ -49,14 +57,12 @@ export function useSeatPools() {
   return useQuery({ queryKey: memberKeys.seats, queryFn: async () => (await unwrap(client.GET('/api/v1/seats'))).pools });
 }
 
-/** A mutation that refetches the panel's lists and pools once it is done, whether it worked or not. */
-function usePanelMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
+/** A mutation that refetches the panel's lists and pools (and details pages) once it is done, whether it worked or not. */
+export function usePanelMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
-    onSettled: async () => {
-      await Promise.all([memberKeys.members, memberKeys.invitations, memberKeys.seats].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
-    },
+    onSettled: () => refetchMembers(queryClient),
   });
 }
 

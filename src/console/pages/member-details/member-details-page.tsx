@@ -1,0 +1,67 @@
+import { Tabs } from 'radix-ui';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { QueryView } from '../../components/table';
+import { useSignedIn } from '../../components/layout';
+import { ApiKeysTab } from './api-keys-tab';
+import { GroupsTab } from './groups-tab';
+import { memberName, useMember } from './member-details-api';
+import { ProfileTab } from './profile-tab';
+import { SubscriptionsTab } from './subscriptions-tab';
+import { WorkspacesTab } from './workspaces-tab';
+
+const tabs = [
+  { value: 'profile', label: 'Profile', Panel: ProfileTab },
+  { value: 'subscriptions', label: 'Subscriptions', Panel: SubscriptionsTab },
+  { value: 'workspaces', label: 'Workspaces', Panel: WorkspacesTab },
+  { value: 'groups', label: 'Groups', Panel: GroupsTab },
+  { value: 'api-keys', label: 'API keys', Panel: ApiKeysTab },
+] as const;
+
+type TabValue = (typeof tabs)[number]['value'];
+const isTab = (value: string | null): value is TabValue => tabs.some((tab) => tab.value === value);
+
+/**
+ * `/members/:id`: one member's profile, seats, Workspaces, groups and API keys. Admins
+ * change them here; Billing reads (no controls). Who may read is Roster's answer: a
+ * Member gets its 403, shown as "Not allowed". The tab is in the address (`?tab=groups`).
+ */
+export function MemberDetailsPage() {
+  const { id = '' } = useParams();
+  const session = useSignedIn();
+  const member = useMember(id);
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab');
+  const current: TabValue = isTab(tab) ? tab : 'profile';
+  const canManage = session.member?.role === 'admin';
+  return (
+    <>
+      <p>
+        <Link to="/members">Back to Members</Link>
+      </p>
+      <QueryView query={member} loading="Loading the member">
+        {(data) => (
+          <>
+            <div className="member-title">
+              <h1>{memberName(data)}</h1>
+              {(data.email ?? data.userName) !== memberName(data) && <p className="muted">{data.email ?? data.userName}</p>}
+            </div>
+            <Tabs.Root value={current} onValueChange={(value) => setParams(value === 'profile' ? {} : { tab: value }, { replace: true })}>
+              <Tabs.List className="tabs" aria-label="Member details">
+                {tabs.map(({ value, label }) => (
+                  <Tabs.Trigger key={value} value={value} className="tab">
+                    {label}
+                  </Tabs.Trigger>
+                ))}
+              </Tabs.List>
+              {tabs.map(({ value, Panel }) => (
+                <Tabs.Content key={value} value={value} className="tab-panel">
+                  <Panel member={data} canManage={canManage} />
+                </Tabs.Content>
+              ))}
+            </Tabs.Root>
+          </>
+        )}
+      </QueryView>
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ConfirmButton } from '../../components/confirm-button';
+import { ErrorNotice } from '../../components/error-notice';
+import { TableHeader } from '../../components/table';
+import {
+  memberName,
+  useRemoveFromWorkspace,
+  useSetWorkspaceRole,
+  useWorkspaces,
+  workspaceRoleName,
+  workspaceRoles,
+  type Member,
+  type TabProps,
+  type WorkspaceRole,
+} from './member-details-api';
+
+/**
+ * Workspaces: where the member works and with which role — the strongest of their direct role
+ * and their groups' grants. An Admin adds them to a Workspace, changes the direct role and
+ * removes it; never from the default Workspace (every member is in it), whatever Roster says is shown.
+ */
+export function WorkspacesTab({ member, canManage }: TabProps) {
+  const setRole = useSetWorkspaceRole();
+  const remove = useRemoveFromWorkspace();
+  const [problem, setProblem] = useState<unknown>(null);
+  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const groupNames = new Map(member.groups.map((group) => [group.id, group.displayName]));
+  const name = memberName(member);
+  return (
+    <section className="panel" aria-labelledby="workspaces-heading">
+      <h2 id="workspaces-heading">Workspaces</h2>
+      {problem !== null && <ErrorNotice error={problem} />}
+      {canManage && <AddToWorkspace member={member} onAdd={(workspaceId, role) => setRole.mutate({ workspaceId, memberId: member.id, role }, report)} />}
+      <table className="table">
+        <caption className="visually-hidden">Workspaces of {name}</caption>
+        <TableHeader actions={canManage} labels={['Workspace', 'Role', 'Direct role', 'Through groups']} />
+        <tbody>
+          {member.workspaces.length === 0 && (
+            <tr>
+              <td colSpan={canManage ? 5 : 4}>In no Workspace.</td>
+            </tr>
+          )}
+          {member.workspaces.map((workspace) => (
+            <tr key={workspace.id}>
+              <th scope="row">
+                {workspace.name}
+                {workspace.isDefault && <span className="badge">Default</span>}
+              </th>
+              <td>{workspaceRoleName(workspace.role)}</td>
+              <td>
+                {canManage && workspace.direct ? (
+                  <select
+                    aria-label={`Direct role in ${workspace.name}`}
+                    value={workspace.direct}
+                    onChange={(event) => setRole.mutate({ workspaceId: workspace.id, memberId: member.id, role: event.target.value as WorkspaceRole }, report)}
+                  >
+                    {workspaceRoles.map((role) => (
+                      <option key={role} value={role}>
+                        {workspaceRoleName(role)}
+                      </option>
+                    ))}
+                  </select>
+                ) : workspace.direct ? (
+                  workspaceRoleName(workspace.direct)
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td>
+                {workspace.viaGroups.length === 0
+                  ? '—'
+                  : workspace.viaGroups.map((via) => `${groupNames.get(via.groupId) ?? 'A group'} (${workspaceRoleName(via.role)})`).join(', ')}
+              </td>
+              {canManage && (
+                <td>
+                  {workspace.direct && !workspace.isDefault && (
+                    <ConfirmButton
+                      label="Remove"
+                      accessibleLabel={`Remove from ${workspace.name}`}
+                      title={`Remove ${name} from ${workspace.name}?`}
+                      confirm="Remove"
+                      onConfirm={() => remove.mutate({ workspaceId: workspace.id, memberId: member.id }, report)}
+                    >
+                      Their direct role in {workspace.name} goes at once; a role their groups grant there stays.
+                    </ConfirmButton>
+                  )}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** Add to a Workspace the member has no direct role in yet, with a role. */
+function AddToWorkspace({ member, onAdd }: { member: Member; onAdd(workspaceId: string, role: WorkspaceRole): void }) {
+  const id = useId();
+  const workspaces = useWorkspaces(true);
+  const [workspaceId, setWorkspaceId] = useState('');
+  const [role, setRole] = useState<WorkspaceRole>('contributor');
+  const direct = new Set(member.workspaces.filter((workspace) => workspace.direct).map((workspace) => workspace.id));
+  const choices = (workspaces.data ?? []).filter((workspace) => !direct.has(workspace.id));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!workspaceId) return;
+    onAdd(workspaceId, role);
+    setWorkspaceId('');
+  };
+  if (workspaces.isError) return <ErrorNotice error={workspaces.error} />;
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label="Add to a Workspace">
+      <label htmlFor={`${id}-workspace`}>Workspace</label>
+      <select id={`${id}-workspace`} value={workspaceId} onChange={(event) => setWorkspaceId(event.target.value)} disabled={workspaces.isPending}>
+        <option value="">{workspaces.isPending ? 'Loading…' : choices.length === 0 ? 'In every Workspace already' : 'Choose a Workspace'}</option>
+        {choices.map((workspace) => (
+          <option key={workspace.id} value={workspace.id}>
+            {workspace.name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-role`}>Role</label>
+      <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as WorkspaceRole)}>
+        {workspaceRoles.map((choice) => (
+          <option key={choice} value={choice}>
+            {workspaceRoleName(choice)}
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={!workspaceId}>
+        Add to Workspace
+      </button>
+    </form>
+  );
+}
