@@ -4,15 +4,11 @@ import type { Schema } from '../api/client';
 import { unwrap } from '../api/errors';
 import { client } from '../api/session';
 import { ErrorNotice } from './error-notice';
+import { memberName } from './member-name';
 
 export type MemberSummary = Schema<'MemberSummary'>;
 
 const matchesShown = 10;
-
-/** How a member is named in a list of matches: their name, else their userName. */
-export function memberName(member: Pick<MemberSummary, 'firstName' | 'lastName' | 'displayName' | 'userName'>): string {
-  return [member.firstName, member.lastName].filter(Boolean).join(' ') || member.displayName || member.userName;
-}
 
 /** The Organization's members matching what was typed (last name or email), searched by Roster once typing pauses. */
 function useMatches(text: string) {

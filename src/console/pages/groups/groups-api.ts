@@ -22,6 +22,24 @@ export const pageSize = 50;
 
 const pageOf = (cursor: string | undefined) => ({ limit: pageSize, ...(cursor ? { cursor } : {}) });
 
+/** Every group, page after page, for a picker that offers them all (Roster gives at most 200 a page). */
+export function useEveryGroup(enabled = true) {
+  return useQuery({
+    queryKey: [...groupKeys.all, 'every'],
+    enabled,
+    queryFn: async () => {
+      const groups: Group[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await unwrap(client.GET('/api/v1/groups', { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }));
+        groups.push(...page.groups);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return groups;
+    },
+  });
+}
+
 /** One page of the groups, by displayName, from `cursor` on. */
 export function useGroups(cursor: string | undefined) {
   return useQuery({

@@ -3,7 +3,9 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { TableHeader } from '../../components/table';
 import { when } from '../../components/when';
-import { memberName, useRevokeApiKey, useWorkspaces, type TabProps } from './member-details-api';
+import { memberName } from '../../components/member-name';
+import { useWorkspaces } from '../workspaces/workspaces-api';
+import { useRevokeApiKey, type TabProps } from './member-details-api';
 
 /** API keys: the member's keys, one Workspace each (never the key itself); an Admin revokes one after a confirmation. */
 export function ApiKeysTab({ member, canManage }: TabProps) {

@@ -2,7 +2,9 @@ import { useId, useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { TableHeader } from '../../components/table';
-import { memberName, useAddToGroup, useGroups, useRemoveFromGroup, type Member, type TabProps } from './member-details-api';
+import { memberName } from '../../components/member-name';
+import { useEveryGroup } from '../groups/groups-api';
+import { useAddToGroup, useRemoveFromGroup, type Member, type TabProps } from './member-details-api';
 
 /**
  * Groups: the member's groups. An Admin adds them to a group and takes them out of one; a group
@@ -61,7 +63,7 @@ export function GroupsTab({ member, canManage }: TabProps) {
 /** Add to one of the Admins' groups the member is not in yet. */
 function AddToGroup({ member, onAdd }: { member: Member; onAdd(groupId: string): void }) {
   const id = useId();
-  const groups = useGroups(true);
+  const groups = useEveryGroup();
   const [groupId, setGroupId] = useState('');
   const current = new Set(member.groups.map((group) => group.id));
   const choices = (groups.data ?? []).filter((group) => group.managedBy === 'none' && !current.has(group.id));

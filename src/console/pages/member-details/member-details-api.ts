@@ -2,13 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import type { Schema } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { client } from '../../api/session';
+import type { WorkspaceRole } from '../../components/workspace-role';
 import { memberKeys, usePanelMutation } from '../members/members-api';
 
 export type Member = Schema<'Member'>;
 export type MemberWorkspace = Member['workspaces'][number];
 export type MemberGroup = Member['groups'][number];
 export type MemberApiKey = Member['apiKeys'][number];
-export type WorkspaceRole = MemberWorkspace['role'];
 
 /** What each tab is given: the member as Roster last answered, and whether the viewer may change things. */
 export interface TabProps {
@@ -16,44 +16,9 @@ export interface TabProps {
   canManage: boolean;
 }
 
-export function memberName(member: Pick<Member, 'firstName' | 'lastName' | 'displayName' | 'userName'>): string {
-  return [member.firstName, member.lastName].filter(Boolean).join(' ') || member.displayName || member.userName;
-}
-
-export const workspaceRoles: readonly WorkspaceRole[] = ['contributor', 'admin'];
-export const workspaceRoleName = (role: WorkspaceRole): string => (role === 'admin' ? 'Admin' : 'Contributor');
-
-/** The page's own lists, offered in its "add to" pickers (an Admin's). */
-const pickerKeys = {
-  workspaces: ['workspaces', 'list'] as const,
-  groups: ['groups', 'list'] as const,
-};
-
 /** One member as their page shows them: profile, seats, Workspaces, groups and API keys. */
 export function useMember(id: string) {
   return useQuery({ queryKey: memberKeys.member(id), queryFn: () => unwrap(client.GET('/api/v1/members/{id}', { params: { path: { id } } })) });
-}
-
-export function useWorkspaces(enabled: boolean) {
-  return useQuery({ queryKey: pickerKeys.workspaces, queryFn: async () => (await unwrap(client.GET('/api/v1/workspaces'))).workspaces, enabled });
-}
-
-/** Every group, page after page (a picker offers them all; Roster gives at most 200 a page). */
-export function useGroups(enabled: boolean) {
-  return useQuery({
-    queryKey: pickerKeys.groups,
-    enabled,
-    queryFn: async () => {
-      const groups: Array<Schema<'Group'>> = [];
-      let cursor: string | undefined;
-      do {
-        const page = await unwrap(client.GET('/api/v1/groups', { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }));
-        groups.push(...page.groups);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      return groups;
-    },
-  });
 }
 
 /*

@@ -1,18 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
+import { memberName } from '../../components/member-name';
 import { TableHeader } from '../../components/table';
-import {
-  memberName,
-  useRemoveFromWorkspace,
-  useSetWorkspaceRole,
-  useWorkspaces,
-  workspaceRoleName,
-  workspaceRoles,
-  type Member,
-  type TabProps,
-  type WorkspaceRole,
-} from './member-details-api';
+import { WorkspaceRoleSelect, workspaceRoleName, type WorkspaceRole } from '../../components/workspace-role';
+import { useWorkspaces } from '../workspaces/workspaces-api';
+import { useRemoveFromWorkspace, useSetWorkspaceRole, type Member, type TabProps } from './member-details-api';
 
 /**
  * Workspaces: where the member works and with which role — the strongest of their direct role
@@ -49,17 +42,11 @@ export function WorkspacesTab({ member, canManage }: TabProps) {
               <td>{workspaceRoleName(workspace.role)}</td>
               <td>
                 {canManage && workspace.direct ? (
-                  <select
-                    aria-label={`Direct role in ${workspace.name}`}
+                  <WorkspaceRoleSelect
+                    label={`Direct role in ${workspace.name}`}
                     value={workspace.direct}
-                    onChange={(event) => setRole.mutate({ workspaceId: workspace.id, memberId: member.id, role: event.target.value as WorkspaceRole }, report)}
-                  >
-                    {workspaceRoles.map((role) => (
-                      <option key={role} value={role}>
-                        {workspaceRoleName(role)}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={(role) => setRole.mutate({ workspaceId: workspace.id, memberId: member.id, role }, report)}
+                  />
                 ) : workspace.direct ? (
                   workspaceRoleName(workspace.direct)
                 ) : (
@@ -97,7 +84,7 @@ export function WorkspacesTab({ member, canManage }: TabProps) {
 /** Add to a Workspace the member has no direct role in yet, with a role. */
 function AddToWorkspace({ member, onAdd }: { member: Member; onAdd(workspaceId: string, role: WorkspaceRole): void }) {
   const id = useId();
-  const workspaces = useWorkspaces(true);
+  const workspaces = useWorkspaces();
   const [workspaceId, setWorkspaceId] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('contributor');
   const direct = new Set(member.workspaces.filter((workspace) => workspace.direct).map((workspace) => workspace.id));
@@ -121,13 +108,7 @@ function AddToWorkspace({ member, onAdd }: { member: Member; onAdd(workspaceId: 
         ))}
       </select>
       <label htmlFor={`${id}-role`}>Role</label>
-      <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as WorkspaceRole)}>
-        {workspaceRoles.map((choice) => (
-          <option key={choice} value={choice}>
-            {workspaceRoleName(choice)}
-          </option>
-        ))}
-      </select>
+      <WorkspaceRoleSelect id={`${id}-role`} value={role} onChange={setRole} />
       <button type="submit" disabled={!workspaceId}>
         Add to Workspace
       </button>

@@ -6,15 +6,12 @@ import { ErrorNotice } from '../../components/error-notice';
 import { QueryView, TableHeader } from '../../components/table';
 import { roleName } from '../../components/layout';
 import { ConfirmButton } from '../../components/confirm-button';
+import { memberName } from '../../components/member-name';
 import { useChangeRole, useLeave, useMembers, useRemoveMember, useToggleSeat, type MemberSummary, type SeatPool } from './members-api';
 import { PageButtons } from '../../components/paging';
 import { usePaging } from './paging';
 
 const roles: readonly OrganizationRole[] = ['admin', 'billing', 'member'];
-
-function fullName(member: MemberSummary): string {
-  return [member.firstName, member.lastName].filter(Boolean).join(' ') || member.displayName || member.userName;
-}
 
 /**
  * Active Users: searched and paged by Roster. An Admin changes roles and seats inline
@@ -76,7 +73,7 @@ export function ActiveUsers({ myId, canManage, pools }: { myId: string; canManag
                 </tr>
               )}
               {page.members.map((member) => {
-                const name = fullName(member);
+                const name = memberName(member);
                 const email = member.email ?? member.userName;
                 return (
                   <tr key={member.id}>

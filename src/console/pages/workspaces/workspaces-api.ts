@@ -19,8 +19,8 @@ export const workspaceKeys = {
 export const pageSize = 50;
 
 /** Every Workspace of the Organization (an Admin sees them all; Roster does not page this list). */
-export function useWorkspaces() {
-  return useQuery({ queryKey: workspaceKeys.list, queryFn: async () => (await unwrap(client.GET('/api/v1/workspaces'))).workspaces });
+export function useWorkspaces(enabled = true) {
+  return useQuery({ queryKey: workspaceKeys.list, queryFn: async () => (await unwrap(client.GET('/api/v1/workspaces'))).workspaces, enabled });
 }
 
 function useListMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
