@@ -21,6 +21,7 @@ export const router = createBrowserRouter([
       { index: true, element: <HomePage /> },
       { path: '/members', lazy: async () => ({ Component: (await import('./pages/members/members-page')).MembersPage }) },
       { path: '/access', lazy: async () => ({ Component: (await import('./pages/access/access-page')).AccessPage }) },
+      { path: '/audit', lazy: async () => ({ Component: (await import('./pages/audit/audit-page')).AuditPage }) },
     ],
   },
   { path: '/sign-in', element: <SignInPage /> },

@@ -12,6 +12,7 @@ export const navigation: readonly NavigationItem[] = [
   { to: '/', label: 'Home', roles: ['admin', 'billing', 'member'] },
   { to: '/members', label: 'Members', roles: ['admin', 'billing'] },
   { to: '/access', label: 'Access', roles: ['admin'] },
+  { to: '/audit', label: 'Audit log', roles: ['admin'] },
 ];
 
 export function navigationFor(role: OrganizationRole | null | undefined): NavigationItem[] {

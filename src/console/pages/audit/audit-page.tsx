@@ -1,0 +1,35 @@
+import { useSearchParams } from 'react-router';
+import { ApiError } from '../../api/errors';
+import { ErrorNotice } from '../../components/error-notice';
+import { useSignedIn } from '../../components/layout';
+import { csvHref, filterFrom, paramsOf } from './audit-filters';
+import { AuditList } from './audit-list';
+import { FilterForm } from './filter-form';
+
+/**
+ * `/audit` (Admins): who did what to whom, newest first. The filters are in the address, so a
+ * filtered view reloads and can be shared; "Download CSV" exports what the same filters select.
+ * Whether the caller may read the log is the server's answer; other roles are not shown it.
+ */
+export function AuditPage() {
+  const session = useSignedIn();
+  const [params, setParams] = useSearchParams();
+  if (session.member?.role !== 'admin') {
+    return <ErrorNotice error={new ApiError(403, 'forbidden_role', 'The audit log is for Admins.')} />;
+  }
+  const filter = filterFrom(params);
+  const applied = paramsOf(filter).toString();
+  return (
+    <>
+      <div className="title-bar">
+        <h1>Audit log</h1>
+        <a className="button button-secondary" href={csvHref(filter)} download="audit-events.csv">
+          Download CSV
+        </a>
+      </div>
+      {/* Keyed by the filters: a new search shows its own draft and starts again at page 1. */}
+      <FilterForm key={`form:${applied}`} applied={filter} onApply={(next) => setParams(paramsOf(next))} />
+      <AuditList key={`list:${applied}`} filter={filter} />
+    </>
+  );
+}
