@@ -50,7 +50,7 @@ export function AuditList({ filter }: { filter: AuditFilter }) {
                   <tr key={event.id}>
                     <td>{when(event.createdAt)}</td>
                     <td className="audit-party">{actor}</td>
-                    <th scope="row">
+                    <th scope="row" className="audit-action">
                       <code>{event.action}</code>
                     </th>
                     <td className="audit-party">{target}</td>

@@ -2,7 +2,8 @@ import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/errors';
 import { ErrorNotice } from '../../components/error-notice';
 import { useSignedIn } from '../../components/layout';
-import { csvHref, filterFrom, paramsOf } from './audit-filters';
+import { useAuditEvents } from './audit-api';
+import { csvHref, filterFrom, paramsOf, type AuditFilter } from './audit-filters';
 import { AuditList } from './audit-list';
 import { FilterForm } from './filter-form';
 
@@ -19,16 +20,24 @@ export function AuditPage() {
   }
   const filter = filterFrom(params);
   const applied = paramsOf(filter).toString();
+  return <AuditLog filter={filter} applied={applied} onApply={(next) => setParams(paramsOf(next))} />;
+}
+
+function AuditLog({ filter, applied, onApply }: { filter: AuditFilter; applied: string; onApply(filter: AuditFilter): void }) {
+  // The list's first page (the same query, so no second request): filters Roster refuses give no CSV either.
+  const first = useAuditEvents(filter, undefined);
   return (
     <>
       <div className="title-bar">
         <h1>Audit log</h1>
-        <a className="button button-secondary" href={csvHref(filter)} download="audit-events.csv">
-          Download CSV
-        </a>
+        {!first.isError && (
+          <a className="button button-secondary" href={csvHref(filter)} download="audit-events.csv">
+            Download CSV
+          </a>
+        )}
       </div>
       {/* Keyed by the filters: a new search shows its own draft and starts again at page 1. */}
-      <FilterForm key={`form:${applied}`} applied={filter} onApply={(next) => setParams(paramsOf(next))} />
+      <FilterForm key={`form:${applied}`} applied={filter} onApply={onApply} />
       <AuditList key={`list:${applied}`} filter={filter} />
     </>
   );

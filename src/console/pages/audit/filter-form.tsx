@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { actorTypes, browserTimeZone, isoToLocal, localToIso, type ActorType, type AuditFilter } from './audit-filters';
 import { useMemberNames } from './audit-api';
 import { MemberPicker } from './member-picker';
@@ -48,6 +48,7 @@ function filterOf(draft: Draft, applied: AuditFilter): AuditFilter {
  */
 export function FilterForm({ applied, onApply }: { applied: AuditFilter; onApply(filter: AuditFilter): void }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(applied));
+  const actorTypeId = useId();
   const actorId = draft.actorId.trim();
   // Which member an id names, once it looks like one (no request per keystroke of a half-typed id).
   const chosen = useMemberNames(draft.actorType === 'member' && memberIdShape.test(actorId) ? [actorId] : []);
@@ -68,17 +69,16 @@ export function FilterForm({ applied, onApply }: { applied: AuditFilter; onApply
     >
       <fieldset className="audit-fieldset">
         <legend>Actor</legend>
-        <label>
-          Actor type
-          <select {...field('actorType')}>
-            <option value="">Anyone</option>
-            {actorTypes.map((type) => (
-              <option key={type.value} value={type.value}>
-                {type.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        {/* Not wrapped in its label: the select's name is then "Actor type" alone, not followed by its choice. */}
+        <label htmlFor={actorTypeId}>Actor type</label>
+        <select id={actorTypeId} {...field('actorType')}>
+          <option value="">Anyone</option>
+          {actorTypes.map((type) => (
+            <option key={type.value} value={type.value}>
+              {type.label}
+            </option>
+          ))}
+        </select>
         <label>
           Actor ID
           <input {...field('actorId')} maxLength={200} />
@@ -94,15 +94,18 @@ export function FilterForm({ applied, onApply }: { applied: AuditFilter; onApply
         <legend>What</legend>
         <label>
           Action
-          <input {...field('action')} maxLength={200} placeholder="member.role_changed" aria-describedby="audit-action-hint" />
+          <input {...field('action')} maxLength={200} aria-describedby="audit-action-hint" />
         </label>
         <p className="hint" id="audit-action-hint">
-          The exact name, as the list shows it.
+          The exact name, as the list shows it: member.role_changed, invitation.created…
         </p>
         <label>
           Target type
-          <input {...field('targetType')} maxLength={200} placeholder="member" />
+          <input {...field('targetType')} maxLength={200} aria-describedby="audit-target-hint" />
         </label>
+        <p className="hint" id="audit-target-hint">
+          As the list shows it: member, invitation, workspace…
+        </p>
         <label>
           Target ID
           <input {...field('targetId')} maxLength={200} />
