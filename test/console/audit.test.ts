@@ -66,7 +66,9 @@ describeInBrowser('the Audit log page in a browser', function () {
     const { page } = visit;
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    // Names come from the members they are: wait until both are read.
     await page.getByRole('cell', { name: `member ${kim.userName}` }).first().waitFor();
+    await page.getByRole('cell', { name: `Member ${org.admin.userName}` }).first().waitFor();
 
     const rows = await listed(page);
     const inDatabase = await stored(org.id);
@@ -206,7 +208,7 @@ describeInBrowser('the Audit log page in a browser', function () {
     const payload = dialog.getByRole('region', { name: 'Payload' });
     assert.deepEqual(JSON.parse(await payload.innerText()), event!.data);
     assert.deepEqual(event!.data, { role: { from: 'member', to: 'billing' } });
-    assert.match(await dialog.innerText(), new RegExp(`by Member ${org.admin.userName}`));
+    await dialog.getByText(`by Member ${org.admin.userName}`).waitFor();
     assert.match(await dialog.innerText(), new RegExp(event!.id));
     await checkPage(visit, 'audit-details');
     await dialog.getByRole('button', { name: 'Close' }).click();
