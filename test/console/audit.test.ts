@@ -6,6 +6,7 @@ import type { Member } from '../../src/org/types.js';
 import { checkPage, describeInBrowser, useRosterInBrowser, type ConsolePage } from '../support/browser.js';
 import { apiSession, signedInWithCookie } from '../support/console-flows.js';
 import { db } from '../support/database.js';
+import { newUser } from '../support/scim.js';
 import { makeMember, makeOrganization, system, tx, unique, type TestOrganization } from '../support/factories.js';
 
 interface AuditRow {
@@ -60,8 +61,18 @@ describeInBrowser('the Audit log page in a browser', function () {
     await filters.getByRole('button', { name: 'Apply' }).click();
   }
 
-  it('lists what was done, newest first: when, who, what and to whom', async () => {
+  it('lists what was done, newest first: when, who (a member by email, a SCIM token by name), what and to whom', async () => {
     const { org, kim } = await withChanges();
+    // The IdP pushes a user over SCIM with a token named Okta.
+    const api = await apiSession(roster.url, org.id, org.admin.userName);
+    const token = (await api('/scim-tokens', { method: 'POST', body: { name: 'Okta' } })).body as { id: string; token: string };
+    const pushed = `${unique('pushed')}@example.test`;
+    const scim = await fetch(`${roster.url}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token.token}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify(newUser(pushed)),
+    });
+    assert.equal(scim.status, 201);
     const visit = await signedIn(org.id, org.admin.userName, '/');
     const { page } = visit;
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click();
@@ -69,13 +80,17 @@ describeInBrowser('the Audit log page in a browser', function () {
     // Names come from the members they are: wait until both are read.
     await page.getByRole('cell', { name: `member ${kim.userName}` }).first().waitFor();
     await page.getByRole('cell', { name: `Member ${org.admin.userName}` }).first().waitFor();
+    await page.getByRole('cell', { name: `member ${pushed}` }).waitFor();
+    await page.getByRole('cell', { name: 'SCIM token Okta' }).waitFor();
 
     const rows = await listed(page);
     const inDatabase = await stored(org.id);
     assert.deepEqual(await actionsListed(page), inDatabase.map((event) => event.action));
-    assert.equal(inDatabase[0]!.action, 'invitation.created');
-    assert.match(rows[0]!, new RegExp(`Member ${org.admin.userName}\\s+invitation\\.created\\s+invitation ${inDatabase[0]!.target_id}`));
-    assert.match(rows[1]!, new RegExp(`Member ${org.admin.userName}\\s+member\\.role_changed\\s+member ${kim.userName}`));
+    assert.deepEqual(inDatabase.slice(0, 4).map((event) => event.action), ['member.created', 'scim_token.created', 'invitation.created', 'member.role_changed']);
+    assert.match(rows[0]!, new RegExp(`SCIM token Okta\\s+member\\.created\\s+member ${pushed}`));
+    assert.match(rows[1]!, new RegExp(`Member ${org.admin.userName}\\s+scim_token\\.created\\s+scim_token Okta`));
+    assert.match(rows[2]!, new RegExp(`Member ${org.admin.userName}\\s+invitation\\.created\\s+invitation ${inDatabase[2]!.target_id}`));
+    assert.match(rows[3]!, new RegExp(`Member ${org.admin.userName}\\s+member\\.role_changed\\s+member ${kim.userName}`));
     assert.ok(rows.some((row) => /System test\s+organization\.created/.test(row)), 'the factory’s events show their system actor');
     await checkPage(visit, 'audit');
   });

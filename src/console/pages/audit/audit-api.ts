@@ -47,6 +47,17 @@ export function useMemberNames(ids: readonly string[]): ReadonlyMap<string, stri
   return names;
 }
 
+/** The names of the Organization's SCIM tokens (revoked ones too), read once when a page names a token as its actor. */
+export function useScimTokenNames(enabled: boolean): ReadonlyMap<string, string> {
+  const tokens = useQuery({
+    queryKey: ['audit', 'scim-tokens'],
+    queryFn: async () => (await unwrap(client.GET('/api/v1/scim-tokens'))).scimTokens,
+    enabled,
+    staleTime: 5 * 60_000,
+  });
+  return new Map((tokens.data ?? []).map((token) => [token.id, token.name]));
+}
+
 /** Members whose last name or email contains `q`, to pick one as the actor (the API filters by id). */
 export function useMemberSearch(q: string) {
   return useQuery({

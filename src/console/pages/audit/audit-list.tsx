@@ -1,7 +1,7 @@
 import { PageButtons, useCursors } from '../../components/paging';
 import { QueryView, TableHeader } from '../../components/table';
 import { when } from '../../components/when';
-import { useAuditEvents, useMemberNames, type AuditEvent } from './audit-api';
+import { useAuditEvents, useMemberNames, useScimTokenNames, type AuditEvent } from './audit-api';
 import { actorTypeName, type AuditFilter } from './audit-filters';
 import { EventDetails } from './event-details';
 
@@ -15,7 +15,9 @@ function memberIdsOf(events: readonly AuditEvent[]): string[] {
   return [...ids];
 }
 
-/** An actor or target in words: its kind, then the member's email when Roster still knows them, else its id. */
+const noNames: ReadonlyMap<string, string> = new Map();
+
+/** An actor or target in words: its kind, then the member's email or the token's name when Roster still knows them, else its id. */
 function party(kind: string, id: string | null, names: ReadonlyMap<string, string>): string {
   const name = id ? names.get(id) : undefined;
   if (name) return `${kind} ${name}`;
@@ -29,7 +31,10 @@ function party(kind: string, id: string | null, names: ReadonlyMap<string, strin
 export function AuditList({ filter }: { filter: AuditFilter }) {
   const paging = useCursors();
   const events = useAuditEvents(filter, paging.cursor);
-  const names = useMemberNames(memberIdsOf(events.data?.events ?? []));
+  const shown = events.data?.events ?? [];
+  const members = useMemberNames(memberIdsOf(shown));
+  const tokens = useScimTokenNames(shown.some((event) => event.actor.type === 'scim_token' || event.target.type === 'scim_token'));
+  const namesOf = (type: string) => (type === 'member' ? members : type === 'scim_token' ? tokens : noNames);
   return (
     <QueryView query={events} loading="Loading the audit log">
       {(page) => (
@@ -44,8 +49,8 @@ export function AuditList({ filter }: { filter: AuditFilter }) {
                 </tr>
               )}
               {page.events.map((event) => {
-                const actor = party(actorTypeName(event.actor.type), event.actor.id, names);
-                const target = party(event.target.type, event.target.id, event.target.type === 'member' ? names : new Map());
+                const actor = party(actorTypeName(event.actor.type), event.actor.id, namesOf(event.actor.type));
+                const target = party(event.target.type, event.target.id, namesOf(event.target.type));
                 return (
                   <tr key={event.id}>
                     <td>{when(event.createdAt)}</td>
