@@ -28,6 +28,7 @@ export const router = createBrowserRouter([
       { path: '/workspaces/:id', lazy: async () => ({ Component: (await import('./pages/workspaces/workspace-page')).WorkspacePage }) },
       { path: '/groups', lazy: async () => ({ Component: (await import('./pages/groups/groups-page')).GroupsPage }) },
       { path: '/groups/:id', lazy: async () => ({ Component: (await import('./pages/groups/group-page')).GroupPage }) },
+      { path: '/audit', lazy: async () => ({ Component: (await import('./pages/audit/audit-page')).AuditPage }) },
     ],
   },
   { path: '/sign-in', element: <SignInPage /> },

@@ -14,6 +14,7 @@ export const navigation: readonly NavigationItem[] = [
   { to: '/workspaces', label: 'Workspaces', roles: ['admin'] },
   { to: '/groups', label: 'Groups', roles: ['admin'] },
   { to: '/access', label: 'Access', roles: ['admin'] },
+  { to: '/audit', label: 'Audit log', roles: ['admin'] },
   { to: '/organization', label: 'Organization', roles: ['admin'] },
   { to: '/account', label: 'My account', roles: ['admin', 'billing', 'member'] },
 ];

@@ -15,8 +15,10 @@ const count = (value: unknown) => (typeof value === 'number' ? String(value) : '
  */
 export function plainWords(error: ApiError): PlainError {
   const details = error.details;
+  const plain = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
+  // A list of objects (`invalid_request`'s problems) is already in the message; it would show as "[object Object]".
   const facts = Object.entries(details)
-    .filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value) || Array.isArray(value))
+    .filter(([, value]) => plain(value) || (Array.isArray(value) && value.every(plain)))
     .map(([key, value]): [string, string] => [key, Array.isArray(value) ? value.join(', ') : String(value)]);
   switch (error.code) {
     case 'no_seats_available':
