@@ -21,6 +21,7 @@ export const router = createBrowserRouter([
       { index: true, element: <HomePage /> },
       { path: '/members', lazy: async () => ({ Component: (await import('./pages/members/members-page')).MembersPage }) },
       { path: '/members/:id', lazy: async () => ({ Component: (await import('./pages/member-details/member-details-page')).MemberDetailsPage }) },
+      { path: '/seats', lazy: async () => ({ Component: (await import('./pages/seats/seats-page')).SeatsPage }) },
       { path: '/access', lazy: async () => ({ Component: (await import('./pages/access/access-page')).AccessPage }) },
       { path: '/organization', lazy: async () => ({ Component: (await import('./pages/organization/organization-page')).OrganizationPage }) },
       { path: '/account', lazy: async () => ({ Component: (await import('./pages/account/account-page')).AccountPage }) },

@@ -11,6 +11,7 @@ export interface NavigationItem {
 export const navigation: readonly NavigationItem[] = [
   { to: '/', label: 'Home', roles: ['admin', 'billing'] },
   { to: '/members', label: 'Members', roles: ['admin', 'billing'] },
+  { to: '/seats', label: 'Seats', roles: ['admin', 'billing'] },
   { to: '/workspaces', label: 'Workspaces', roles: ['admin'] },
   { to: '/groups', label: 'Groups', roles: ['admin'] },
   { to: '/access', label: 'Access', roles: ['admin'] },

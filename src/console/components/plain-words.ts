@@ -27,6 +27,8 @@ export function plainWords(error: ApiError): PlainError {
         text: `${count(details.assigned)} of ${count(details.limit)} seats are assigned; ${count(details.available)} available. Free a seat or raise the limit first.`,
         facts,
       };
+    case 'seat_limit_below_assigned':
+      return { title: typeof details.product === 'string' ? `More ${details.product} seats are assigned than that` : 'More seats are assigned than that', text: error.message, facts };
     case 'last_admin':
       return { title: 'The last Admin cannot go', text: error.message, facts };
     case 'rate_limited':
