@@ -18,9 +18,17 @@ const mapping = z
   })
   .strict();
 
-const fromMetadata = z.object({ metadataXml: z.string().max(300_000), attributeMapping: mapping.optional() }).strict();
+const enabledWithSave = z
+  .boolean()
+  .optional()
+  .describe('Switch SSO on (true) or off (false) with this save; left out, it stays as it is, and a new connection starts off');
+const fromMetadata = z.object({ metadataXml: z.string().max(300_000), attributeMapping: mapping.optional(), enabled: enabledWithSave }).strict();
 const fromUrl = z
-  .object({ metadataUrl: z.string().max(2048).describe('An https URL of the IdP metadata; Roster fetches it once, now (public addresses only, no redirects)'), attributeMapping: mapping.optional() })
+  .object({
+    metadataUrl: z.string().max(2048).describe('An https URL of the IdP metadata; Roster fetches it once, now (public addresses only, no redirects)'),
+    attributeMapping: mapping.optional(),
+    enabled: enabledWithSave,
+  })
   .strict();
 const fromFields = z
   .object({
@@ -29,15 +37,17 @@ const fromFields = z
     certificates: z.array(z.string().max(20_000)).min(1).max(5),
     nameIdFormat: z.string().max(200).nullable().optional(),
     attributeMapping: mapping.optional(),
+    enabled: enabledWithSave,
   })
   .strict();
 const connectionBody = z.union([fromMetadata, fromUrl, fromFields]);
 
 const settings = z
   .object({
+    enabled: z.boolean().optional().describe('SSO signs people in at all; off, the connection is kept, signs nobody in and enforces nothing'),
     jitEnabled: z.boolean().optional(),
     idpInitiatedEnabled: z.boolean().optional(),
-    enforced: z.boolean().optional(),
+    enforced: z.boolean().optional().describe('Only SSO signs in the verified domains’ addresses; in effect while `enabled` is on'),
     autoAssignSeats: z.boolean().optional(),
     autoSeatProducts: z.array(z.string()).max(20).optional(),
   })
@@ -55,6 +65,7 @@ export const ssoSchema = z
         certificates: z.number().int(),
         nameIdFormat: z.string().nullable(),
         attributeMapping: z.record(z.string(), z.array(z.string())),
+        enabled: z.boolean(),
         jitEnabled: z.boolean(),
         idpInitiatedEnabled: z.boolean(),
         enforced: z.boolean(),
@@ -78,6 +89,7 @@ function presentConnection(connection: SsoConnection | undefined, publicUrl: str
           certificates: connection.certificates.length,
           nameIdFormat: connection.nameIdFormat,
           attributeMapping: connection.attributeMapping as Record<string, string[]>,
+          enabled: connection.enabled,
           jitEnabled: connection.jitEnabled,
           idpInitiatedEnabled: connection.idpInitiatedEnabled,
           enforced: connection.enforced,
@@ -113,7 +125,7 @@ export function ssoRoutes(db: Knex, publicUrl: string, fetchMetadata: MetadataFe
       handle: async ({ caller }) => presentConnection(await inTransaction(db, (tx) => findSsoConnection(tx, caller.organizationId)), publicUrl, caller.organizationId),
     }),
     defineRoute({
-      method: 'put', path: '/sso', operationId: 'configureSsoConnection', summary: 'Create or replace the IdP side, from its metadata XML, its metadata URL or its fields (switches are kept)', tag, roles: admin, body: connectionBody,
+      method: 'put', path: '/sso', operationId: 'configureSsoConnection', summary: 'Create or replace the IdP side, from its metadata XML, its metadata URL or its fields (switches are kept; a new connection starts off unless `enabled` is given)', tag, roles: admin, body: connectionBody,
       response: { status: 200, schema: ssoSchema, alternatives: [201] },
       handle: async ({ caller, body, res }) => {
         // A URL is fetched before the transaction: no connection is held while the IdP's server answers.
@@ -121,14 +133,15 @@ export function ssoRoutes(db: Knex, publicUrl: string, fetchMetadata: MetadataFe
           'idpEntityId' in body
             ? { idpEntityId: body.idpEntityId, ssoUrl: body.ssoUrl, certificates: body.certificates.map(normaliseCertificate), nameIdFormat: body.nameIdFormat ?? null }
             : idpFromMetadata('metadataUrl' in body ? await fetchMetadata(body.metadataUrl) : body.metadataXml);
-        const saved = await inTransaction(db, (tx) => saveSsoConnection(tx, caller.actor, caller.organizationId, { ...idp, ...(body.attributeMapping ? { attributeMapping: body.attributeMapping } : {}) }));
+        const input = { ...idp, ...(body.attributeMapping ? { attributeMapping: body.attributeMapping } : {}), ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) };
+        const saved = await inTransaction(db, (tx) => saveSsoConnection(tx, caller.actor, caller.organizationId, input));
         // 201 the first time: the connection was created.
         if (saved.version === 1) res.locals.status = 201;
         return presentConnection(saved, publicUrl, caller.organizationId);
       },
     }),
     defineRoute({
-      method: 'patch', path: '/sso/settings', operationId: 'updateSsoSettings', summary: 'Switch JIT, IdP-initiated sign-in, enforcement and automatic seats', tag, roles: admin, body: settings,
+      method: 'patch', path: '/sso/settings', operationId: 'updateSsoSettings', summary: 'Switch SSO itself, JIT, IdP-initiated sign-in, enforcement and automatic seats', tag, roles: admin, body: settings,
       response: { status: 200, schema: ssoSchema },
       handle: async ({ caller, body }) => presentConnection(await inTransaction(db, (tx) => updateSsoSettings(tx, caller.actor, caller.organizationId, body)), publicUrl, caller.organizationId),
     }),

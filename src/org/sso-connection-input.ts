@@ -77,6 +77,13 @@ export function requireCertificates(value: unknown): string[] {
   return certificates as string[];
 }
 
+/** The `enabled` switch given with the IdP's settings: true, false, or absent (leave it as it is; off for a new connection). */
+export function optionalEnabled(value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new InvalidInputError('invalid_value', 'enabled must be true or false', { field: 'enabled' });
+  return value;
+}
+
 export function optionalNameIdFormat(value: unknown): string | null {
   return value === undefined || value === null ? null : requireText('nameIdFormat', value);
 }
@@ -104,7 +111,7 @@ export function requireAttributeMapping(value: unknown): Partial<AttributeMappin
   return mapping;
 }
 
-const booleanSettings = ['jitEnabled', 'idpInitiatedEnabled', 'enforced', 'autoAssignSeats'] as const;
+const booleanSettings = ['enabled', 'jitEnabled', 'idpInitiatedEnabled', 'enforced', 'autoAssignSeats'] as const;
 
 /** The switches named in `settings`, checked; products de-duplicated in the order given. */
 export function requireSsoSettings(settings: unknown): Partial<SsoSettings> {

@@ -9,6 +9,7 @@ interface SsoConnectionRow {
   certificates: string[] | string;
   name_id_format: string | null;
   attribute_mapping: Partial<AttributeMapping> | string;
+  enabled: boolean;
   jit_enabled: boolean;
   idp_initiated_enabled: boolean;
   enforced: boolean;
@@ -49,6 +50,7 @@ function rowToSsoConnection(row: SsoConnectionRow): SsoConnection {
     certificates: fromJson(row.certificates),
     nameIdFormat: row.name_id_format,
     attributeMapping: fromJson(row.attribute_mapping),
+    enabled: row.enabled,
     jitEnabled: row.jit_enabled,
     idpInitiatedEnabled: row.idp_initiated_enabled,
     enforced: row.enforced,
@@ -74,6 +76,7 @@ function idpColumns(settings: IdpSettings) {
 }
 
 const settingColumns: { [K in keyof SsoSettings]: string } = {
+  enabled: 'enabled',
   jitEnabled: 'jit_enabled',
   idpInitiatedEnabled: 'idp_initiated_enabled',
   enforced: 'enforced',
@@ -93,14 +96,15 @@ export async function lockSsoConnection(tx: Tx, organizationId: string): Promise
 }
 
 /**
- * Writes the IdP's settings: a new connection at version 1, or over the existing one's (its
- * switches and outcomes stay) with the version bumped. The conflict clause makes two racing
- * first saves one create and one replace instead of a unique violation.
+ * Writes the IdP's settings: a new connection at version 1 (switched on or off as `enabled`
+ * says), or over the existing one's (its switches and outcomes stay) with the version bumped.
+ * The conflict clause makes two racing first saves one create and one replace instead of a
+ * unique violation.
  */
-export async function upsertSsoConnection(tx: Tx, id: string, organizationId: string, settings: IdpSettings): Promise<SsoConnection> {
+export async function upsertSsoConnection(tx: Tx, id: string, organizationId: string, settings: IdpSettings, enabled: boolean): Promise<SsoConnection> {
   const columns = idpColumns(settings);
   const [row] = (await tx('sso_connections')
-    .insert({ id, organization_id: organizationId, ...columns })
+    .insert({ id, organization_id: organizationId, ...columns, enabled })
     .onConflict('organization_id')
     .merge({ ...columns, version: tx.raw('sso_connections.version + 1'), updated_at: tx.fn.now() })
     .returning('*')) as SsoConnectionRow[];
@@ -133,7 +137,8 @@ export async function markSsoOutcome(tx: Tx, organizationId: string, outcome: { 
   return rows.length > 0;
 }
 
+/** Enforcement in effect: switched on, on a connection that is switched on. */
 export async function selectSsoEnforced(tx: Tx, organizationId: string): Promise<boolean> {
-  const row = (await tx('sso_connections').where({ organization_id: organizationId }).first('enforced')) as { enforced: boolean } | undefined;
+  const row = (await tx('sso_connections').where({ organization_id: organizationId, enabled: true }).first('enforced')) as { enforced: boolean } | undefined;
   return row?.enforced === true;
 }

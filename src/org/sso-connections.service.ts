@@ -5,6 +5,7 @@ import { recordEvent } from './audit.service.js';
 import { findVerifiedDomain } from './domains.service.js';
 import { selectOrganization } from './organizations.repo.js';
 import {
+  optionalEnabled,
   optionalNameIdFormat,
   requireAttributeMapping,
   requireCertificates,
@@ -30,8 +31,13 @@ import { assertVersion, type ExpectedVersion } from './versions.js';
  * (usually from the IdP's metadata), and the switches, which they flip one by one. At most one
  * per Organization. `version` grows with every change of either, for If-Match.
  *
+ * A connection starts switched off (`enabled`) unless its first save asks otherwise: the admin
+ * checks the IdP side, then switches SSO on. Off, it is kept but signs nobody in and enforces
+ * nothing; `enforced` stays as set and takes effect again when SSO is switched back on.
+ *
  * Audit: `sso.connection_saved` (created or replaced; never the certificates themselves),
- * `sso.settings_changed` (from/to of each switch changed), `sso.connection_deleted`.
+ * `sso.settings_changed` (from/to of each switch changed, `enabled` included, also when a save
+ * switches it), `sso.connection_deleted`.
  * Sign-in outcomes are status, written on every sign-in: no event.
  */
 
@@ -41,6 +47,8 @@ export interface SsoConnectionInput {
   certificates: string[];
   nameIdFormat?: string | null;
   attributeMapping?: Partial<AttributeMapping>;
+  /** Switch SSO on or off with the save; absent, it stays as it is (off for a new connection). */
+  enabled?: boolean;
 }
 
 export interface IfVersion {
@@ -65,8 +73,8 @@ export async function getSsoConnection(tx: Tx, organizationId: string): Promise<
 /**
  * Creates the connection, or replaces its IdP settings: entity id, SSO URL, certificates,
  * NameID format and attribute mapping are all taken from `input` (an absent mapping or format
- * clears the old one); the switches and the last outcomes stay. Saving what is already stored
- * changes nothing and records nothing.
+ * clears the old one); the switches and the last outcomes stay, except `enabled` when `input`
+ * names it. Saving what is already stored changes nothing and records nothing.
  */
 export async function saveSsoConnection(
   tx: Tx,
@@ -82,12 +90,24 @@ export async function saveSsoConnection(
     nameIdFormat: optionalNameIdFormat(input.nameIdFormat),
     attributeMapping: requireAttributeMapping(input.attributeMapping),
   };
+  const enabled = optionalEnabled(input.enabled);
   if (!isId(organizationId) || !(await selectOrganization(tx, organizationId))) throw new NotFoundError('organization', organizationId);
   const existing = await lockSsoConnection(tx, organizationId);
   assertVersion('SSO connection', existing?.version ?? 0, options.ifVersion);
-  if (existing && sameIdpSettings(existing, settings)) return existing;
+  const saved = existing && sameIdpSettings(existing, settings) ? existing : await writeIdpSettings(tx, actor, organizationId, existing, settings, enabled ?? false);
+  // Switching an existing connection (or the winner of a racing first save) is a switch like any other.
+  return enabled === undefined || saved.enabled === enabled ? saved : changeSettings(tx, actor, saved, { enabled });
+}
 
-  const saved = await upsertSsoConnection(tx, existing?.id ?? newId(), organizationId, settings);
+async function writeIdpSettings(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  existing: SsoConnection | undefined,
+  settings: IdpSettings,
+  enabledIfNew: boolean,
+): Promise<SsoConnection> {
+  const saved = await upsertSsoConnection(tx, existing?.id ?? newId(), organizationId, settings, enabledIfNew);
   await recordEvent(tx, organizationId, actor, {
     action: 'sso.connection_saved',
     target: { type: 'sso_connection', id: saved.id },
@@ -99,6 +119,7 @@ export async function saveSsoConnection(
       certificates: saved.certificates.length,
       nameIdFormat: saved.nameIdFormat,
       attributeMapping: saved.attributeMapping,
+      enabled: saved.enabled,
     },
   });
   return saved;
@@ -115,7 +136,12 @@ export async function updateSsoSettings(
   const requested = requireSsoSettings(settings);
   const connection = await lockExistingConnection(tx, organizationId);
   assertVersion('SSO connection', connection.version, options.ifVersion);
+  return changeSettings(tx, actor, connection, requested);
+}
 
+/** Writes the requested switches that differ from the locked `connection`'s, and records them. */
+async function changeSettings(tx: Tx, actor: Actor, connection: SsoConnection, requested: Partial<SsoSettings>): Promise<SsoConnection> {
+  const organizationId = connection.organizationId;
   const changes: Partial<SsoSettings> = {};
   const data: Record<string, { from: unknown; to: unknown }> = {};
   for (const [key, to] of Object.entries(requested) as Array<[keyof SsoSettings, SsoSettings[keyof SsoSettings]]>) {
@@ -155,7 +181,7 @@ export async function recordSsoOutcome(tx: Tx, organizationId: string, outcome: 
   return markSsoOutcome(tx, organizationId, { ok: false, reason });
 }
 
-/** Whether the Organization's members must sign in through its IdP; false without a connection. */
+/** Whether the Organization's members must sign in through its IdP; false without a connection, or with one switched off. */
 export async function isSsoEnforcedFor(tx: Tx, organizationId: string): Promise<boolean> {
   return isId(organizationId) && (await selectSsoEnforced(tx, organizationId));
 }

@@ -16,7 +16,7 @@ const nobody = '00000000-0000-7000-8000-000000000000';
 /**
  * Home realm discovery, before anyone is signed in: does this address sign in through an
  * Organization's SAML IdP? Yes when its domain is verified by an Organization with a SAML
- * connection. Domain-level only: nothing about whether the person exists or is a member.
+ * connection that is switched on. Domain-level only: nothing about whether the person exists or is a member.
  */
 export async function discoverSso(tx: Tx, email: unknown): Promise<SsoDiscovery | undefined> {
   const domain = await findVerifiedDomain(tx, requireEmail('email', email));

@@ -232,11 +232,16 @@ export type AttributeMapping = Record<AttributeMappingField, string[]>;
 
 /** What an admin switches on an SSO connection, apart from the IdP's own settings. */
 export interface SsoSettings {
+  /**
+   * Sign people in through the IdP at all. Off, the connection is kept but counts as none for
+   * signing in: login and ACS refuse, discovery offers nothing, `enforced` takes no effect.
+   */
+  enabled: boolean;
   /** Create a member on first sign-in (verified domains only). */
   jitEnabled: boolean;
   /** Accept responses the IdP sends unasked (no InResponseTo). */
   idpInitiatedEnabled: boolean;
-  /** Members must sign in through the IdP. */
+  /** Members must sign in through the IdP; in effect only while `enabled`. */
   enforced: boolean;
   /** Give members created by sign-in a seat of each of `autoSeatProducts`. */
   autoAssignSeats: boolean;

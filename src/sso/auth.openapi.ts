@@ -20,7 +20,7 @@ export const ssoDiscoveryRequest = z.object({ email: z.string().max(320) }).stri
 
 export const ssoDiscoverySchema = z
   .object({
-    sso: z.boolean().describe('The address’s domain is verified by an Organization with a SAML connection'),
+    sso: z.boolean().describe('The address’s domain is verified by an Organization with a SAML connection that is switched on'),
     enforced: z.boolean().describe('That Organization lets these addresses in through SSO only'),
     loginUrl: z.string().nullable().describe('Where to start the SSO sign-in (add `?RelayState=/path` to come back there)'),
   })

@@ -67,15 +67,21 @@ export function samlRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
     ),
   );
 
-  const load = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+  /**
+   * Finds the Organization's connection. For signing in (login, ACS) a connection switched off
+   * answers as if there were none; its SP metadata is still served, since the admin pastes it
+   * into the IdP before switching SSO on.
+   */
+  const loader = (use: 'metadata' | 'sign-in') => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const organizationId = String(req.params.organizationId);
     const connection = isId(organizationId) ? await inTransaction(db, (tx) => findSsoConnection(tx, organizationId)) : undefined;
-    if (!connection) throw new NotFoundError('sso_connection', organizationId);
+    if (!connection || (use === 'sign-in' && !connection.enabled)) throw new NotFoundError('sso_connection', organizationId);
     (req as Request & { sso?: SsoContext }).sso = { connection, sp: serviceProviderOf(publicUrl, organizationId, connection) };
     next();
   };
+  const load = loader('sign-in');
 
-  router.get('/:organizationId/metadata', load, (req, res) => {
+  router.get('/:organizationId/metadata', loader('metadata'), (req, res) => {
     const { connection, sp } = ssoOf(req);
     const saml = new SAML(samlOptionsFor(connection, sp, samlRequestStore(db, connection.organizationId)));
     res.type('application/samlmetadata+xml').send(saml.generateServiceProviderMetadata(null, null));

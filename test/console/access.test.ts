@@ -48,7 +48,15 @@ describeInBrowser('the console’s Access pages: SAML SSO, domains and SCIM toke
     return domain;
   }
 
-  it('connects SAML SSO from an uploaded metadata file, switches JIT and automatic seats on, and shows the last sign-ins through the IdP', async () => {
+  /** What the sign-in page's home realm discovery answers for `email`. */
+  const discover = async (email: string) => {
+    const answer = await fetch(`${roster.url}/auth/sso/discover`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) });
+    assert.equal(answer.status, 200);
+    return (await answer.json()) as { sso: boolean; loginUrl: string | null };
+  };
+  const storedEnabled = async (organizationId: string) => ((await db()('sso_connections').where({ organization_id: organizationId }).first('enabled')) as { enabled: boolean }).enabled;
+
+  it('connects SAML SSO from an uploaded metadata file switched off, switches SSO, JIT and automatic seats on, and shows the last sign-ins through the IdP', async () => {
     const org = await makeOrganization();
     const domain = await withVerifiedDomain(org);
     await tx((t) => setSeatLimit(t, system, org.id, 'chat', 5));
@@ -71,8 +79,20 @@ describeInBrowser('the console’s Access pages: SAML SSO, domains and SCIM toke
     await (await chooser).setFiles({ name: 'idp-metadata.xml', mimeType: 'application/xml', buffer: Buffer.from(idp.idp.metadataXml()) });
     await page.getByRole('button', { name: 'Upload metadata' }).click();
     const connected = page.getByRole('region', { name: 'Identity provider', exact: true });
-    await connected.filter({ hasText: 'SSO on' }).waitFor();
+    await connected.filter({ hasText: 'SSO off' }).waitFor();
     assert.match(await connected.innerText(), new RegExp(`${idp.url}/metadata`));
+
+    // A new connection starts switched off: the IdP can be checked first, nobody is sent to it yet.
+    const enabled = page.getByRole('switch', { name: 'SSO enabled' });
+    assert.equal(await enabled.getAttribute('aria-checked'), 'false');
+    assert.equal(await storedEnabled(org.id), false);
+    assert.deepEqual(await discover(`${unique('erin')}@${domain}`), { sso: false, enforced: false, loginUrl: null });
+    await checkPage(admin, 'access-sso-off');
+    await enabled.click();
+    await page.getByRole('switch', { name: 'SSO enabled', checked: true }).waitFor();
+    await connected.filter({ hasText: 'SSO on' }).waitFor();
+    assert.equal(await storedEnabled(org.id), true);
+    assert.equal((await discover(`${unique('erin')}@${domain}`)).loginUrl, `${roster.url}/sso/${org.id}/login`);
 
     // Someone on the verified domain signs in through the IdP in another browser (SP-initiated):
     // with JIT off an unknown person is refused, and the page says why.
@@ -107,6 +127,14 @@ describeInBrowser('the console’s Access pages: SAML SSO, domains and SCIM toke
     assert.doesNotMatch(await recent.innerText(), /None yet/);
     await page.getByRole('checkbox', { name: 'chat (4 available)', checked: true }).waitFor();
     await checkPage(admin, 'access-sso-signed-in');
+
+    // The emergency switch: off, the IdP signs nobody in and discovery offers no SSO; the settings stay.
+    await page.getByRole('switch', { name: 'SSO enabled' }).click();
+    await page.getByRole('switch', { name: 'SSO enabled', checked: false }).waitFor();
+    await connected.filter({ hasText: 'SSO off' }).waitFor();
+    assert.equal(await storedEnabled(org.id), false);
+    assert.equal((await discover(`${unique('erin')}@${domain}`)).sso, false);
+    await page.getByRole('switch', { name: 'Create members on first sign-in (JIT)', checked: true }).waitFor();
   });
 
   it('verifies a domain against its TXT record on a local DNS server, then turns auto-join on', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { migrateToLatest, pendingMigrations, rollbackAll } from '../../src/db/migrator.js';
+import { migrateToLatest, migrationConfig, pendingMigrations, rollbackAll } from '../../src/db/migrator.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { createOrganization } from '../../src/org/organizations.service.js';
 import { createEmptyDatabase, type TestDatabase } from '../support/database.js';
@@ -45,5 +45,19 @@ describe('migrations', () => {
       database.knex('seat_assignments').insert({ organization_id: organization.id, product: 'chat', member_id: admin.id }),
       (error: { constraint?: string }) => error.constraint === 'seat_pools_assigned_within_limit',
     );
+  });
+
+  it('keep the SSO connections that exist switched on, and start new ones off', async () => {
+    await migrateToLatest(database.knex);
+    const { organization } = await inTransaction(database.knex, (tx) => createOrganization(tx, system, { name: 'Acme', adminEmail: 'ada@acme.test' }));
+    await database.knex.migrate.down({ ...migrationConfig, name: '20261204000100_add_sso_connections_enabled' });
+    const connection = { organization_id: organization.id, idp_entity_id: 'https://idp.acme.test', sso_url: 'https://idp.acme.test/sso', certificates: '[]' };
+    await database.knex('sso_connections').insert({ id: '00000000-0000-7000-8000-000000000001', ...connection });
+
+    await migrateToLatest(database.knex);
+    assert.deepEqual(await database.knex('sso_connections').pluck('enabled'), [true]);
+    await database.knex('sso_connections').delete();
+    await database.knex('sso_connections').insert({ id: '00000000-0000-7000-8000-000000000002', ...connection });
+    assert.deepEqual(await database.knex('sso_connections').pluck('enabled'), [false]);
   });
 });

@@ -48,8 +48,8 @@ describe('SSO connections', () => {
       assert.equal(connection.nameIdFormat, 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress');
       assert.deepEqual(connection.attributeMapping, {});
       assert.deepEqual(
-        [connection.jitEnabled, connection.idpInitiatedEnabled, connection.enforced, connection.autoAssignSeats, connection.autoSeatProducts],
-        [false, false, false, false, []],
+        [connection.enabled, connection.jitEnabled, connection.idpInitiatedEnabled, connection.enforced, connection.autoAssignSeats, connection.autoSeatProducts],
+        [false, false, false, false, false, []],
       );
       assert.equal(connection.version, 1);
       assert.equal(connection.lastSuccessAt, null);
@@ -258,6 +258,8 @@ describe('SSO connections', () => {
       await save(org);
       assert.equal(await tx((t) => isSsoEnforcedFor(t, org.id)), false);
       await configure(org, { enforced: true });
+      assert.equal(await tx((t) => isSsoEnforcedFor(t, org.id)), false, 'not while the connection is switched off');
+      await configure(org, { enabled: true });
       assert.equal(await tx((t) => isSsoEnforcedFor(t, org.id)), true);
       assert.equal(await tx((t) => isSsoEnforcedFor(t, 'not-a-uuid')), false);
     });

@@ -20,7 +20,7 @@ export interface SsoOrganization extends TestOrganization {
   response(options: Partial<ResponseOptions> & { nameId?: string }): string;
 }
 
-/** An Organization with a verified domain and a SAML connection to a fresh test IdP. */
+/** An Organization with a verified domain and a SAML connection to a fresh test IdP, switched on (JIT too) unless `settings` say otherwise. */
 export async function ssoOrganization(settings: Partial<SsoSettings> = {}): Promise<SsoOrganization> {
   const org = await makeOrganization();
   const idp = await createTestIdp();
@@ -28,7 +28,7 @@ export async function ssoOrganization(settings: Partial<SsoSettings> = {}): Prom
   const claimed = await tx((t) => claimDomain(t, system, org.id, domain));
   await tx((t) => recordDomainCheck(t, system, org.id, claimed.id, { domain, token: claimed.verificationToken, verified: true, reason: null }));
   await tx((t) => saveSsoConnection(t, system, org.id, { idpEntityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: [certBody(idp.cert)] }));
-  await tx((t) => updateSsoSettings(t, system, org.id, { jitEnabled: true, ...settings }));
+  await tx((t) => updateSsoSettings(t, system, org.id, { enabled: true, jitEnabled: true, ...settings }));
   const sp = serviceProviderOf(publicUrl, org.id);
   return {
     ...org,

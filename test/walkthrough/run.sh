@@ -79,10 +79,11 @@ expect '{"email":"bob@acme.com","status":"pending"}'
 expect '{"role":"member","seats":["chat"]}'
 expect '{"domain":"acme.com","status":"verified"}'
 expect '["chat"]'
+expect '{"enabled":true}'                                       # SSO switched on after the connection was saved
 read -r carol org < <(sed -n 's/^CHECK carol=\([^ ]*\) org=\(.*\)$/\1 \2/p' "$output") || true
 [ -n "${carol:-}" ] && [ -n "${org:-}" ] || fail "the steps set no CAROL or ORG"
 expect "{\"memberId\":\"$carol\",\"organizationId\":\"$org\"}"   # Carol, signed in through SSO
-for action in invitation.accepted domain.verified scim_token.created sso.connection_saved member.account_linked; do
+for action in invitation.accepted domain.verified scim_token.created sso.connection_saved sso.settings_changed member.account_linked; do
   expect "$action"
 done
 if grep -q 'roster_link_\|roster_invite_' "$work/server.log"; then fail "the server log holds a sign-in or invitation token"; fi

@@ -39,7 +39,7 @@ describe('the walk-through’s local test IdP', () => {
     await tx((t) => recordDomainCheck(t, system, org.id, claimed.id, { domain, token: claimed.verificationToken, verified: true, reason: null }));
     const metadata = parseIdpMetadata(await (await fetch(`${local.url}/metadata`)).text());
     await tx((t) => saveSsoConnection(t, system, org.id, { idpEntityId: metadata.entityId, ssoUrl: metadata.ssoUrl, certificates: metadata.certificates }));
-    await tx((t) => updateSsoSettings(t, system, org.id, { jitEnabled: true }));
+    await tx((t) => updateSsoSettings(t, system, org.id, { enabled: true, jitEnabled: true }));
 
     const login = await request(app).get(`/sso/${org.id}/login`).expect(302);
     const location = String(login.headers.location);

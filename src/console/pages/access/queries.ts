@@ -4,7 +4,7 @@ import { unwrap } from '../../api/errors';
 import { client } from '../../api/session';
 
 export type SsoState = Schema<'SsoConnection'>;
-export type SsoSettings = Partial<Pick<NonNullable<SsoState['connection']>, 'jitEnabled' | 'idpInitiatedEnabled' | 'enforced' | 'autoAssignSeats' | 'autoSeatProducts'>>;
+export type SsoSettings = Partial<Pick<NonNullable<SsoState['connection']>, 'enabled' | 'jitEnabled' | 'idpInitiatedEnabled' | 'enforced' | 'autoAssignSeats' | 'autoSeatProducts'>>;
 export type Domain = Schema<'Domain'>;
 export type ScimToken = Schema<'ScimToken'>;
 export type NewScimToken = Schema<'NewScimToken'>;

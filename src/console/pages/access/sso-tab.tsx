@@ -49,9 +49,15 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
       <h2 id="idp">Identity provider</h2>
       {connection ? (
         <>
-          <p>
-            <span className="badge badge-ok">SSO on</span> Members sign in through this IdP.
-          </p>
+          {connection.enabled ? (
+            <p>
+              <span className="badge badge-ok">SSO on</span> Members sign in through this IdP.
+            </p>
+          ) : (
+            <p>
+              <span className="badge badge-pending">SSO off</span> Connected, but nobody signs in through this IdP until you switch SSO on under Sign-in rules.
+            </p>
+          )}
           <dl className="facts facts-wide">
             <div>
               <dt>IdP entity ID</dt>
@@ -131,13 +137,22 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
 }
 
 /** The connection's on/off sign-in rules, in the order the panel shows them. */
-const ruleSwitches: ReadonlyArray<{ setting: 'jitEnabled' | 'enforced' | 'idpInitiatedEnabled' | 'autoAssignSeats'; label: string; hint: string }> = [
+const ruleSwitches: ReadonlyArray<{ setting: 'enabled' | 'jitEnabled' | 'enforced' | 'idpInitiatedEnabled' | 'autoAssignSeats'; label: string; hint: string }> = [
+  {
+    setting: 'enabled',
+    label: 'SSO enabled',
+    hint: 'Members sign in through the IdP. Off, the IdP signs nobody in and members sign in by email link until it is switched on; its metadata and the rules below are kept.',
+  },
   {
     setting: 'jitEnabled',
     label: 'Create members on first sign-in (JIT)',
     hint: 'Someone the IdP signs in with an email on a verified domain becomes a Member. Not needed when the IdP provisions over SCIM.',
   },
-  { setting: 'enforced', label: 'Enforce SSO', hint: 'Addresses on your verified domains must sign in through the IdP: no email links, no invitations.' },
+  {
+    setting: 'enforced',
+    label: 'Enforce SSO',
+    hint: 'Addresses on your verified domains must sign in through the IdP: no email links, no invitations. In effect only while SSO is enabled.',
+  },
   {
     setting: 'idpInitiatedEnabled',
     label: 'Allow sign-in started at the IdP',
