@@ -5,6 +5,7 @@ import { checkPage, describeInBrowser, useRosterInBrowser } from '../support/bro
 import { signedInWithCookie } from '../support/console-flows.js';
 import { db } from '../support/database.js';
 import { makeMember, makeOrganization, system, tx } from '../support/factories.js';
+import { until } from '../support/served.js';
 
 describeInBrowser('the Seats page in a browser', function () {
   this.timeout(60_000);
@@ -27,7 +28,7 @@ describeInBrowser('the Seats page in a browser', function () {
     assert.match(await row(page, 'chat').innerText(), /chat\s+2\s+0/);
     await checkPage(visit, 'seats');
 
-    await page.getByLabel('chat seat limit').fill('1');
+    await page.getByRole('spinbutton', { name: 'chat seat limit' }).fill('1');
     await page.getByRole('button', { name: 'Save the chat seat limit' }).click();
     const refusal = page.getByRole('alert').filter({ hasText: 'More chat seats are assigned than that' });
     await refusal.waitFor();
@@ -35,16 +36,16 @@ describeInBrowser('the Seats page in a browser', function () {
     assert.equal(await limitOf(org.id, 'chat'), 2, 'the refused limit changed nothing');
     await checkPage(visit, 'seats-refused');
 
-    await page.getByLabel('chat seat limit').fill('5');
+    await page.getByRole('spinbutton', { name: 'chat seat limit' }).fill('5');
     await page.getByRole('button', { name: 'Save the chat seat limit' }).click();
-    await row(page, 'chat').filter({ hasText: /chat\s+2\s+3/ }).waitFor();
+    await until(async () => /^chat\s+2\s+3\s/.test(await row(page, 'chat').innerText()), 'chat: 2 assigned, 3 available');
     assert.equal(await page.getByRole('alert').count(), 0, 'the refusal is gone once a change works');
     assert.equal(await limitOf(org.id, 'chat'), 5);
 
-    await page.getByLabel('Product').fill('video');
-    await page.getByLabel('Seats', { exact: true }).fill('10');
+    await page.getByRole('textbox', { name: 'Product' }).fill('video');
+    await page.getByRole('spinbutton', { name: 'Seats', exact: true }).fill('10');
     await page.getByRole('button', { name: 'Add product' }).click();
-    await row(page, 'video').filter({ hasText: /video\s+0\s+10/ }).waitFor();
+    await until(async () => (await row(page, 'video').count()) === 1 && /^video\s+0\s+10\s/.test(await row(page, 'video').innerText()), 'video: 0 assigned, 10 available');
     assert.equal(await limitOf(org.id, 'video'), 10);
   });
 
