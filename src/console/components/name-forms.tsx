@@ -1,6 +1,7 @@
 import { Dialog } from 'radix-ui';
 import { useId, useState, type FormEvent } from 'react';
 import { ErrorNotice } from './error-notice';
+import { DialogActions } from './dialog-actions';
 
 /**
  * A one-field form that makes something by its name (a Workspace, a group). The name is
@@ -81,16 +82,11 @@ export function RenameButton({ what, current, onRename }: { what: string; curren
             <label htmlFor={inputId}>New name</label>
             <input id={inputId} required value={name} onChange={(event) => setName(event.target.value)} />
             {problem !== null && <ErrorNotice error={problem} />}
-            <div className="actions">
-              <Dialog.Close asChild>
-                <button type="button" className="button-secondary">
-                  Cancel
-                </button>
-              </Dialog.Close>
+            <DialogActions>
               <button type="submit" disabled={pending}>
                 Save
               </button>
-            </div>
+            </DialogActions>
           </form>
         </Dialog.Content>
       </Dialog.Portal>

@@ -30,3 +30,12 @@ export function QueryView<T>({ query, loading, children }: { query: { isError: b
   if (query.isPending || query.data === undefined) return <Loading what={loading} />;
   return <>{children(query.data)}</>;
 }
+
+/** The one row of an empty list, across all its columns: what there is instead ("No member matches."). */
+export function EmptyRow({ columns, children }: { columns: number; children: ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={columns}>{children}</td>
+    </tr>
+  );
+}

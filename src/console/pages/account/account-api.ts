@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schema } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { client, keys } from '../../api/session';
+import type { ProfileChanges } from '../../components/profile-form';
 
 export type Member = Schema<'Member'>;
 export type ApiKey = Schema<'ApiKey'>;
@@ -11,21 +12,14 @@ export type Session = Schema<'Session'>;
 /** My account's query keys: a change refetches what it touched. */
 const accountKeys = {
   apiKeys: (memberId: string) => ['account', 'api-keys', memberId] as const,
-  workspaces: ['account', 'workspaces'] as const,
   sessions: ['account', 'sessions'] as const,
 };
-
-export interface ProfileEdit {
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-}
 
 /** Your own profile; Roster answers the membership as it now is. */
 export function useUpdateProfile() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: ProfileEdit) => unwrap(client.PATCH('/api/v1/members/me/profile', { body })),
+    mutationFn: (body: ProfileChanges) => unwrap(client.PATCH('/api/v1/members/me/profile', { body })),
     onSuccess: (member) => queryClient.setQueryData(keys.me, member),
   });
 }
@@ -39,11 +33,6 @@ export function useOwnApiKeys(memberId: string) {
     queryKey: accountKeys.apiKeys(memberId),
     queryFn: async () => (await unwrap(client.GET('/api/v1/api-keys', { params: { query: { memberId } } }))).apiKeys,
   });
-}
-
-/** The Workspaces a key can be for: the ones you reach (an Admin: all). */
-export function useWorkspaces() {
-  return useQuery({ queryKey: accountKeys.workspaces, queryFn: async () => (await unwrap(client.GET('/api/v1/workspaces'))).workspaces });
 }
 
 function useKeyChange<Input, Output>(memberId: string, call: (input: Input) => Promise<Output>) {

@@ -1,10 +1,10 @@
 import { useId, useState } from 'react';
-import { ConfirmButton } from '../../components/confirm-button';
+import { ApiKeyTable } from '../../components/api-key-table';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorNotice } from '../../components/error-notice';
-import { QueryView, TableHeader } from '../../components/table';
-import { when } from '../../components/when';
-import { useCreateApiKey, useOwnApiKeys, useRevokeApiKey, useWorkspaces, type Member, type NewApiKey } from './account-api';
+import { QueryView } from '../../components/table';
+import { useWorkspaces } from '../workspaces/workspaces-api';
+import { useCreateApiKey, useOwnApiKeys, useRevokeApiKey, type Member, type NewApiKey } from './account-api';
 
 /**
  * Your API keys, one Workspace each. A new key is shown once, here, to copy; Roster keeps
@@ -39,38 +39,7 @@ export function ApiKeysSection({ member }: { member: Member }) {
           list.length === 0 ? (
             <p>No API keys yet.</p>
           ) : (
-            <table className="table">
-              <caption className="visually-hidden">Your API keys</caption>
-              <TableHeader actions labels={['Name', 'Prefix', 'Workspace', 'Created', 'Last used', 'Status']} />
-              <tbody>
-                {list.map((key) => (
-                  <tr key={key.id}>
-                    <th scope="row">{key.name}</th>
-                    <td>
-                      <code>{key.prefix}…</code>
-                    </td>
-                    <td>{names.get(key.workspaceId) ?? key.workspaceId}</td>
-                    <td>{when(key.createdAt)}</td>
-                    <td>{when(key.lastUsedAt)}</td>
-                    <td>{key.revokedAt ? `Revoked ${when(key.revokedAt)}` : 'Active'}</td>
-                    <td>
-                      {!key.revokedAt && (
-                        <ConfirmButton
-                          tone="danger"
-                          label="Revoke"
-                          accessibleLabel={`Revoke ${key.name}`}
-                          title={`Revoke the API key “${key.name}”?`}
-                          confirm="Revoke"
-                          onConfirm={() => revoke.mutate(key.id)}
-                        >
-                          Whatever uses it is refused from its next request on.
-                        </ConfirmButton>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ApiKeyTable keys={list} caption="Your API keys" workspaceName={(id) => names.get(id) ?? id} onRevoke={(id) => revoke.mutate(id)} />
           )
         }
       </QueryView>

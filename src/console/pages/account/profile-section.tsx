@@ -1,6 +1,5 @@
-import { useId, useState } from 'react';
-import { ErrorNotice } from '../../components/error-notice';
 import { roleName } from '../../components/layout';
+import { Fact, ProfileForm } from '../../components/profile-form';
 import { useUpdateProfile, type Member } from './account-api';
 
 const managers = { scim: 'SCIM', sso: 'SSO' } as const;
@@ -27,13 +26,7 @@ export function ProfileSection({ member }: { member: Member }) {
         </>
       ) : (
         // Keyed by the last change, so the form starts again from what Roster saved.
-        <ProfileForm key={member.updatedAt} member={member} update={update} />
-      )}
-      {update.isError && <ErrorNotice error={update.error} />}
-      {update.isSuccess && (
-        <p role="status" className="notice notice-info">
-          Profile saved.
-        </p>
+        <ProfileForm key={member.updatedAt} profile={member} pending={update.isPending} error={update.error} saved={update.isSuccess} onSave={(changes) => update.mutate(changes)} />
       )}
       <dl className="facts facts-wide">
         <Fact label="Sign-in name" value={member.userName} />
@@ -45,43 +38,5 @@ export function ProfileSection({ member }: { member: Member }) {
         />
       </dl>
     </section>
-  );
-}
-
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
-
-function ProfileForm({ member, update }: { member: Member; update: ReturnType<typeof useUpdateProfile> }) {
-  const [email, setEmail] = useState(member.email ?? member.userName);
-  const [firstName, setFirstName] = useState(member.firstName ?? '');
-  const [lastName, setLastName] = useState(member.lastName ?? '');
-  const id = useId();
-  const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
-  return (
-    <form
-      className="profile-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        update.mutate({ email: email.trim(), firstName: orNull(firstName), lastName: orNull(lastName) });
-      }}
-    >
-      <label htmlFor={`${id}-email`}>Email</label>
-      <input id={`${id}-email`} type="email" required maxLength={320} value={email} onChange={(event) => setEmail(event.target.value)} />
-      <label htmlFor={`${id}-first`}>First name</label>
-      <input id={`${id}-first`} maxLength={1024} value={firstName} onChange={(event) => setFirstName(event.target.value)} />
-      <label htmlFor={`${id}-last`}>Last name</label>
-      <input id={`${id}-last`} maxLength={1024} value={lastName} onChange={(event) => setLastName(event.target.value)} />
-      <div className="actions">
-        <button type="submit" disabled={update.isPending}>
-          Save profile
-        </button>
-      </div>
-    </form>
   );
 }

@@ -1,5 +1,5 @@
 import { PageButtons, useCursors } from '../../components/paging';
-import { QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { when } from '../../components/when';
 import { useAuditEvents, useMemberNames, useScimTokenNames, type AuditEvent } from './audit-api';
 import { actorTypeName, type AuditFilter } from './audit-filters';
@@ -43,11 +43,7 @@ export function AuditList({ filter }: { filter: AuditFilter }) {
             <caption className="visually-hidden">Audit events, newest first</caption>
             <TableHeader actions labels={['Time', 'Actor', 'Action', 'Target']} />
             <tbody>
-              {page.events.length === 0 && (
-                <tr>
-                  <td colSpan={5}>No event matches.</td>
-                </tr>
-              )}
+              {page.events.length === 0 && <EmptyRow columns={5}>No event matches.</EmptyRow>}
               {page.events.map((event) => {
                 const actor = party(actorTypeName(event.actor.type), event.actor.id, namesOf(event.actor.type));
                 const target = party(event.target.type, event.target.id, namesOf(event.target.type));

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { ChooseForm } from '../../components/choose-form';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
-import { QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { WorkspaceRoleSelect, workspaceRoleName, type WorkspaceRole } from '../../components/workspace-role';
 import { useWorkspaces, type Workspace } from '../workspaces/workspaces-api';
 import { useGroupGrants, useRevokeGroupGrant, useSetGroupGrant, type Group, type GroupGrant } from './groups-api';
@@ -31,11 +32,7 @@ export function GroupGrants({ group }: { group: Group }) {
               <caption className="visually-hidden">Workspace grants of {group.displayName}</caption>
               <TableHeader actions labels={['Workspace', 'Role']} />
               <tbody>
-                {list.length === 0 && (
-                  <tr>
-                    <td colSpan={3}>No Workspace role granted yet.</td>
-                  </tr>
-                )}
+                {list.length === 0 && <EmptyRow columns={3}>No Workspace role granted yet.</EmptyRow>}
                 {list.map((grant) => {
                   const name = nameOf(grant.workspaceId);
                   return (
@@ -71,28 +68,26 @@ export function GroupGrants({ group }: { group: Group }) {
 
 /** Grant a role in a Workspace the group has none in yet. */
 function NewGrant({ grants, workspaces, onGrant }: { grants: GroupGrant[]; workspaces: Workspace[]; onGrant(workspaceId: string, role: WorkspaceRole): void }) {
-  const open = workspaces.filter((workspace) => !grants.some((grant) => grant.workspaceId === workspace.id));
-  const [chosen, setChosen] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('contributor');
-  const workspaceId = open.some((workspace) => workspace.id === chosen) ? chosen : (open[0]?.id ?? '');
-  if (open.length === 0) return <p className="hint grant-form">The group grants a role in every Workspace.</p>;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onGrant(workspaceId, role);
-  };
+  const open = workspaces.filter((workspace) => !grants.some((grant) => grant.workspaceId === workspace.id));
   return (
-    <form className="inline-form grant-form" onSubmit={submit}>
-      <label htmlFor="grant-workspace">Workspace</label>
-      <select id="grant-workspace" value={workspaceId} onChange={(event) => setChosen(event.target.value)}>
-        {open.map((workspace) => (
-          <option key={workspace.id} value={workspace.id}>
-            {workspace.name}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="grant-role">Role</label>
-      <WorkspaceRoleSelect id="grant-role" value={role} onChange={setRole} />
-      <button type="submit">Grant role</button>
-    </form>
+    <div className="grant-form">
+      <ChooseForm
+        title="Grant a Workspace role"
+        label="Workspace"
+        choices={open}
+        loading={false}
+        placeholder="Choose a Workspace"
+        none="The group grants a role in every Workspace"
+        submit="Grant role"
+        onChoose={(workspaceId) => onGrant(workspaceId, role)}
+        fields={(id) => (
+          <>
+            <label htmlFor={`${id}-role`}>Role</label>
+            <WorkspaceRoleSelect id={`${id}-role`} value={role} onChange={setRole} />
+          </>
+        )}
+      />
+    </div>
   );
 }

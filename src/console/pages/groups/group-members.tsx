@@ -3,7 +3,7 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { MemberPicker } from '../../components/member-picker';
 import { PageButtons, useCursors } from '../../components/paging';
-import { QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { useAddGroupMember, useGroupMembers, useRemoveGroupMember, type Group } from './groups-api';
 
 /** The group's members, a page at a time; an Admin-made group's are added and removed here. */
@@ -28,11 +28,7 @@ export function GroupMembers({ group }: { group: Group }) {
               <caption className="visually-hidden">Members of {group.displayName}</caption>
               <TableHeader actions={editable} labels={['Name', 'Email']} />
               <tbody>
-                {page.members.length === 0 && (
-                  <tr>
-                    <td colSpan={3}>No member yet.</td>
-                  </tr>
-                )}
+                {page.members.length === 0 && <EmptyRow columns={3}>No member yet.</EmptyRow>}
                 {page.members.map((member) => (
                   <tr key={member.memberId}>
                     <th scope="row">

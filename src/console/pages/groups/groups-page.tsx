@@ -5,7 +5,7 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
 import { PageButtons, useCursors } from '../../components/paging';
-import { QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { ManagedBadge } from './managed-badge';
 import { useCreateGroup, useDeleteGroup, useGroups, useRenameGroup } from './groups-api';
 
@@ -45,11 +45,7 @@ function Groups() {
               <caption className="visually-hidden">Groups</caption>
               <TableHeader actions labels={['Name', 'Created']} />
               <tbody>
-                {page.groups.length === 0 && (
-                  <tr>
-                    <td colSpan={3}>No group yet.</td>
-                  </tr>
-                )}
+                {page.groups.length === 0 && <EmptyRow columns={3}>No group yet.</EmptyRow>}
                 {page.groups.map((group) => (
                   <tr key={group.id}>
                     <th scope="row">

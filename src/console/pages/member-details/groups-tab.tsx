@@ -1,7 +1,8 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { ChooseForm } from '../../components/choose-form';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
-import { TableHeader } from '../../components/table';
+import { EmptyRow, TableHeader } from '../../components/table';
 import { memberName } from '../../components/member-name';
 import { useEveryGroup } from '../groups/groups-api';
 import { useAddToGroup, useRemoveFromGroup, type Member, type TabProps } from './member-details-api';
@@ -25,11 +26,7 @@ export function GroupsTab({ member, canManage }: TabProps) {
         <caption className="visually-hidden">Groups of {name}</caption>
         <TableHeader actions={canManage} labels={['Group', 'Kept by']} />
         <tbody>
-          {member.groups.length === 0 && (
-            <tr>
-              <td colSpan={canManage ? 3 : 2}>In no group.</td>
-            </tr>
-          )}
+          {member.groups.length === 0 && <EmptyRow columns={canManage ? 3 : 2}>In no group.</EmptyRow>}
           {member.groups.map((group) => (
             <tr key={group.id}>
               <th scope="row">
@@ -62,32 +59,10 @@ export function GroupsTab({ member, canManage }: TabProps) {
 
 /** Add to one of the Admins' groups the member is not in yet. */
 function AddToGroup({ member, onAdd }: { member: Member; onAdd(groupId: string): void }) {
-  const id = useId();
   const groups = useEveryGroup();
-  const [groupId, setGroupId] = useState('');
   const current = new Set(member.groups.map((group) => group.id));
-  const choices = (groups.data ?? []).filter((group) => group.managedBy === 'none' && !current.has(group.id));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!groupId) return;
-    onAdd(groupId);
-    setGroupId('');
-  };
-  if (groups.isError) return <ErrorNotice error={groups.error} />;
+  const choices = (groups.data ?? []).filter((group) => group.managedBy === 'none' && !current.has(group.id)).map((group) => ({ id: group.id, name: group.displayName }));
   return (
-    <form className="inline-form" onSubmit={submit} aria-label="Add to a group">
-      <label htmlFor={`${id}-group`}>Group</label>
-      <select id={`${id}-group`} value={groupId} onChange={(event) => setGroupId(event.target.value)} disabled={groups.isPending}>
-        <option value="">{groups.isPending ? 'Loading…' : choices.length === 0 ? 'No other group to add to' : 'Choose a group'}</option>
-        {choices.map((group) => (
-          <option key={group.id} value={group.id}>
-            {group.displayName}
-          </option>
-        ))}
-      </select>
-      <button type="submit" disabled={!groupId}>
-        Add to group
-      </button>
-    </form>
+    <ChooseForm title="Add to a group" label="Group" choices={choices} loading={groups.isPending} error={groups.error} placeholder="Choose a group" none="No other group to add to" submit="Add to group" onChoose={onAdd} />
   );
 }

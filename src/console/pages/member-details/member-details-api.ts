@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { Schema } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { client } from '../../api/session';
+import type { ProfileChanges } from '../../components/profile-form';
 import type { WorkspaceRole } from '../../components/workspace-role';
 import { memberKeys, usePanelMutation } from '../members/members-api';
 
@@ -26,14 +27,8 @@ export function useMember(id: string) {
  * (usePanelMutation), whether it worked or not: the page then shows what Roster holds.
  */
 
-export interface ProfileEdit {
-  firstName?: string | null;
-  lastName?: string | null;
-  email?: string;
-}
-
 export function useUpdateProfile() {
-  return usePanelMutation(({ id, changes }: { id: string; changes: ProfileEdit }) =>
+  return usePanelMutation(({ id, changes }: { id: string; changes: ProfileChanges }) =>
     unwrap(client.PATCH('/api/v1/members/{id}/profile', { params: { path: { id } }, body: changes })),
   );
 }

@@ -1,5 +1,5 @@
-import { Tabs } from 'radix-ui';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
+import { AddressTabs } from '../../components/address-tabs';
 import { QueryView } from '../../components/table';
 import { useSignedIn } from '../../components/layout';
 import { ApiKeysTab } from './api-keys-tab';
@@ -18,9 +18,6 @@ const tabs = [
   { value: 'api-keys', label: 'API keys', Panel: ApiKeysTab },
 ] as const;
 
-type TabValue = (typeof tabs)[number]['value'];
-const isTab = (value: string | null): value is TabValue => tabs.some((tab) => tab.value === value);
-
 /**
  * `/members/:id`: one member's profile, seats, Workspaces, groups and API keys. Admins
  * change them here; Billing reads (no controls). Who may read is Roster's answer: a
@@ -30,9 +27,6 @@ export function MemberDetailsPage() {
   const { id = '' } = useParams();
   const session = useSignedIn();
   const member = useMember(id);
-  const [params, setParams] = useSearchParams();
-  const tab = params.get('tab');
-  const current: TabValue = isTab(tab) ? tab : 'profile';
   const canManage = session.member?.role === 'admin';
   return (
     <>
@@ -46,20 +40,7 @@ export function MemberDetailsPage() {
               <h1>{memberName(data)}</h1>
               {(data.email ?? data.userName) !== memberName(data) && <p className="muted">{data.email ?? data.userName}</p>}
             </div>
-            <Tabs.Root value={current} onValueChange={(value) => setParams(value === 'profile' ? {} : { tab: value }, { replace: true })}>
-              <Tabs.List className="tabs" aria-label="Member details">
-                {tabs.map(({ value, label }) => (
-                  <Tabs.Trigger key={value} value={value} className="tab">
-                    {label}
-                  </Tabs.Trigger>
-                ))}
-              </Tabs.List>
-              {tabs.map(({ value, Panel }) => (
-                <Tabs.Content key={value} value={value} className="tab-panel">
-                  <Panel member={data} canManage={canManage} />
-                </Tabs.Content>
-              ))}
-            </Tabs.Root>
+            <AddressTabs label="Member details" tabs={tabs.map(({ value, label, Panel }) => ({ value, label, panel: () => <Panel member={data} canManage={canManage} /> }))} />
           </>
         )}
       </QueryView>

@@ -1,8 +1,9 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { ChooseForm } from '../../components/choose-form';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { memberName } from '../../components/member-name';
-import { TableHeader } from '../../components/table';
+import { EmptyRow, TableHeader } from '../../components/table';
 import { WorkspaceRoleSelect, workspaceRoleName, type WorkspaceRole } from '../../components/workspace-role';
 import { useWorkspaces } from '../workspaces/workspaces-api';
 import { useRemoveFromWorkspace, useSetWorkspaceRole, type Member, type TabProps } from './member-details-api';
@@ -28,11 +29,7 @@ export function WorkspacesTab({ member, canManage }: TabProps) {
         <caption className="visually-hidden">Workspaces of {name}</caption>
         <TableHeader actions={canManage} labels={['Workspace', 'Role', 'Direct role', 'Through groups']} />
         <tbody>
-          {member.workspaces.length === 0 && (
-            <tr>
-              <td colSpan={canManage ? 5 : 4}>In no Workspace.</td>
-            </tr>
-          )}
+          {member.workspaces.length === 0 && <EmptyRow columns={canManage ? 5 : 4}>In no Workspace.</EmptyRow>}
           {member.workspaces.map((workspace) => (
             <tr key={workspace.id}>
               <th scope="row">
@@ -83,35 +80,27 @@ export function WorkspacesTab({ member, canManage }: TabProps) {
 
 /** Add to a Workspace the member has no direct role in yet, with a role. */
 function AddToWorkspace({ member, onAdd }: { member: Member; onAdd(workspaceId: string, role: WorkspaceRole): void }) {
-  const id = useId();
   const workspaces = useWorkspaces();
-  const [workspaceId, setWorkspaceId] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('contributor');
   const direct = new Set(member.workspaces.filter((workspace) => workspace.direct).map((workspace) => workspace.id));
   const choices = (workspaces.data ?? []).filter((workspace) => !direct.has(workspace.id));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!workspaceId) return;
-    onAdd(workspaceId, role);
-    setWorkspaceId('');
-  };
-  if (workspaces.isError) return <ErrorNotice error={workspaces.error} />;
   return (
-    <form className="inline-form" onSubmit={submit} aria-label="Add to a Workspace">
-      <label htmlFor={`${id}-workspace`}>Workspace</label>
-      <select id={`${id}-workspace`} value={workspaceId} onChange={(event) => setWorkspaceId(event.target.value)} disabled={workspaces.isPending}>
-        <option value="">{workspaces.isPending ? 'Loading…' : choices.length === 0 ? 'In every Workspace already' : 'Choose a Workspace'}</option>
-        {choices.map((workspace) => (
-          <option key={workspace.id} value={workspace.id}>
-            {workspace.name}
-          </option>
-        ))}
-      </select>
-      <label htmlFor={`${id}-role`}>Role</label>
-      <WorkspaceRoleSelect id={`${id}-role`} value={role} onChange={setRole} />
-      <button type="submit" disabled={!workspaceId}>
-        Add to Workspace
-      </button>
-    </form>
+    <ChooseForm
+      title="Add to a Workspace"
+      label="Workspace"
+      choices={choices}
+      loading={workspaces.isPending}
+      error={workspaces.error}
+      placeholder="Choose a Workspace"
+      none="In every Workspace already"
+      submit="Add to Workspace"
+      onChoose={(workspaceId) => onAdd(workspaceId, role)}
+      fields={(id) => (
+        <>
+          <label htmlFor={`${id}-role`}>Role</label>
+          <WorkspaceRoleSelect id={`${id}-role`} value={role} onChange={setRole} />
+        </>
+      )}
+    />
   );
 }

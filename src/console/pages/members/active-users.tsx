@@ -3,11 +3,11 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import type { OrganizationRole } from '../../api/session';
 import { ErrorNotice } from '../../components/error-notice';
-import { QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { roleName } from '../../components/layout';
 import { ConfirmButton } from '../../components/confirm-button';
 import { memberName } from '../../components/member-name';
-import { useChangeRole, useLeave, useMembers, useRemoveMember, useToggleSeat, type MemberSummary, type SeatPool } from './members-api';
+import { useChangeRole, useLeave, useMembers, useRemoveMember, useToggleSeat, type SeatPool } from './members-api';
 import { PageButtons } from '../../components/paging';
 import { usePaging } from './paging';
 
@@ -67,11 +67,7 @@ export function ActiveUsers({ myId, canManage, pools }: { myId: string; canManag
               ]}
             />
             <tbody>
-              {page.members.length === 0 && (
-                <tr>
-                  <td colSpan={4 + pools.length}>No member matches.</td>
-                </tr>
-              )}
+              {page.members.length === 0 && <EmptyRow columns={4 + pools.length}>No member matches.</EmptyRow>}
               {page.members.map((member) => {
                 const name = memberName(member);
                 const email = member.email ?? member.userName;

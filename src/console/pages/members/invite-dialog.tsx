@@ -4,6 +4,7 @@ import type { OrganizationRole } from '../../api/session';
 import { ErrorNotice } from '../../components/error-notice';
 import { roleName } from '../../components/layout';
 import { addressesIn, useInvite, type InvitationOutcome, type SeatPool } from './members-api';
+import { DialogActions } from '../../components/dialog-actions';
 
 const outcomeWords: Record<InvitationOutcome['result'], string> = {
   invited: 'Invited',
@@ -108,16 +109,11 @@ export function InviteDialog({ pools }: { pools: SeatPool[] }) {
                 </fieldset>
               )}
               {invite.isError && <ErrorNotice error={invite.error} />}
-              <div className="actions">
-                <Dialog.Close asChild>
-                  <button type="button" className="button-secondary">
-                    Cancel
-                  </button>
-                </Dialog.Close>
+              <DialogActions>
                 <button type="submit" disabled={invite.isPending || addresses.length === 0}>
                   {addresses.length > 1 ? `Send ${addresses.length} invitations` : 'Send invitation'}
                 </button>
-              </div>
+              </DialogActions>
             </form>
           )}
         </Dialog.Content>

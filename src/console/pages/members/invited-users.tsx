@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
-import { QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { roleName } from '../../components/layout';
 import { ConfirmButton } from '../../components/confirm-button';
 import { useInvitations, useResendInvitation, useRevokeInvitation } from './members-api';
@@ -39,11 +39,7 @@ export function InvitedUsers() {
             <caption className="visually-hidden">Invited Users</caption>
             <TableHeader actions labels={['Email', 'Role', 'Seats', 'Status', 'Expires']} />
             <tbody>
-              {page.invitations.length === 0 && (
-                <tr>
-                  <td colSpan={6}>No pending invitation.</td>
-                </tr>
-              )}
+              {page.invitations.length === 0 && <EmptyRow columns={6}>No pending invitation.</EmptyRow>}
               {page.invitations.map((invitation) => (
                 <tr key={invitation.id}>
                   <th scope="row">{invitation.email}</th>

@@ -2,6 +2,7 @@ import { Dialog } from 'radix-ui';
 import { useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { useDeleteOrganization } from './organization-api';
+import { DialogActions } from '../../components/dialog-actions';
 
 /**
  * Deleting the Organization, for good: the Admin types its exact name first (Roster checks
@@ -43,16 +44,11 @@ export function DangerZone({ name }: { name: string }) {
               <label htmlFor={id}>Type the Organization’s name to confirm</label>
               <input id={id} autoComplete="off" value={typed} onChange={(event) => setTyped(event.target.value)} />
               {remove.isError && <ErrorNotice error={remove.error} />}
-              <div className="actions">
-                <Dialog.Close asChild>
-                  <button type="button" className="button-secondary">
-                    Cancel
-                  </button>
-                </Dialog.Close>
+              <DialogActions>
                 <button type="submit" className="button-danger" disabled={typed !== name || remove.isPending}>
                   Delete this Organization
                 </button>
-              </div>
+              </DialogActions>
             </form>
           </Dialog.Content>
         </Dialog.Portal>

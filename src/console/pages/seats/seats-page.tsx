@@ -3,7 +3,7 @@ import { unwrap } from '../../api/errors';
 import { client } from '../../api/session';
 import { ErrorNotice } from '../../components/error-notice';
 import { OnlyFor } from '../../components/only-for';
-import { QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { usePanelMutation, useSeatPools, type SeatPool } from '../members/members-api';
 
 /**
@@ -49,11 +49,7 @@ function SeatPools() {
               <caption className="visually-hidden">Seat pools</caption>
               <TableHeader labels={['Product', 'Assigned', 'Available', 'Limit']} />
               <tbody>
-                {list.length === 0 && (
-                  <tr>
-                    <td colSpan={4}>No seat pool yet: add one below.</td>
-                  </tr>
-                )}
+                {list.length === 0 && <EmptyRow columns={4}>No seat pool yet: add one below.</EmptyRow>}
                 {list.map((pool) => (
                   <PoolRow key={`${pool.product}:${pool.limit}`} pool={pool} onSave={(limit) => save(pool.product, limit)} />
                 ))}

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { PageButtons, useCursors } from '../../components/paging';
-import { QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { workspaceRoleName } from '../../components/workspace-role';
 import { ManagedBadge } from '../groups/managed-badge';
 import { useWorkspaceGrants, type Workspace } from './workspaces-api';
@@ -22,11 +22,7 @@ export function WorkspaceGrants({ workspace }: { workspace: Workspace }) {
               <caption className="visually-hidden">Groups granting a role in {workspace.name}</caption>
               <TableHeader labels={['Group', 'Role']} />
               <tbody>
-                {page.grants.length === 0 && (
-                  <tr>
-                    <td colSpan={2}>No group grants a role here.</td>
-                  </tr>
-                )}
+                {page.grants.length === 0 && <EmptyRow columns={2}>No group grants a role here.</EmptyRow>}
                 {page.grants.map((grant) => (
                   <tr key={grant.groupId}>
                     <th scope="row">

@@ -3,7 +3,7 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { MemberPicker } from '../../components/member-picker';
 import { PageButtons, useCursors } from '../../components/paging';
-import { QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { WorkspaceRoleSelect, type WorkspaceRole } from '../../components/workspace-role';
 import { useRemoveWorkspaceMember, useSetWorkspaceMember, useWorkspaceMembers, type Workspace } from './workspaces-api';
 
@@ -44,11 +44,7 @@ export function WorkspaceMembers({ workspace }: { workspace: Workspace }) {
                 <caption className="visually-hidden">Members of {workspace.name}</caption>
                 <TableHeader actions={!workspace.isDefault} labels={['Name', 'Email', 'Role']} />
                 <tbody>
-                  {page.members.length === 0 && (
-                    <tr>
-                      <td colSpan={4}>No direct member yet.</td>
-                    </tr>
-                  )}
+                  {page.members.length === 0 && <EmptyRow columns={4}>No direct member yet.</EmptyRow>}
                   {page.members.map((member) => (
                     <tr key={member.memberId}>
                       <th scope="row">
