@@ -4,9 +4,11 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import { log } from '../log.js';
-import { searchAuditEvents, type AuditFilter, type AuditPage } from '../org/audit.service.js';
+import { auditAnchor, searchAuditEvents, type AuditFilter } from '../org/audit.service.js';
+import { decodeCursor, type Anchor, type Page } from '../org/page.js';
 import type { AuditEvent } from '../org/types.js';
 import { csvRow } from './csv.js';
+import { cursorOf } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 export const auditEventSchema = z
@@ -82,8 +84,8 @@ const tag = 'Audit log';
 
 /** `/audit-events`: who did what to whom, newest first, filtered, a page at a time or all of it as CSV. */
 export function auditRoutes(db: Knex): ApiRoute[] {
-  const page = (organizationId: string, filter: AuditFilter, limit: number, cursor?: string) =>
-    inTransaction(db, (tx) => searchAuditEvents(tx, organizationId, filter, { limit, cursor }));
+  const page = (organizationId: string, filter: AuditFilter, limit: number, after?: Anchor) =>
+    inTransaction(db, (tx) => searchAuditEvents(tx, organizationId, filter, { limit, after }));
 
   return [
     defineRoute({
@@ -91,8 +93,8 @@ export function auditRoutes(db: Knex): ApiRoute[] {
       response: { status: 200, schema: z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, query }) => {
         const { limit, cursor, ...filter } = query;
-        const found = await page(caller.organizationId, filterOf(filter), limit ?? 50, cursor);
-        return { events: found.events.map(presentAuditEvent), nextCursor: found.nextCursor };
+        const found = await page(caller.organizationId, filterOf(filter), limit ?? 50, cursor === undefined ? undefined : decodeCursor(cursor, auditAnchor));
+        return { events: found.items.map(presentAuditEvent), nextCursor: cursorOf(found.next) };
       },
     }),
     defineRoute({
@@ -106,11 +108,11 @@ export function auditRoutes(db: Knex): ApiRoute[] {
         const first = await page(caller.organizationId, filter, csvPageSize);
         async function* lines(): AsyncGenerator<string> {
           yield csvRow(csvColumns);
-          let current: AuditPage = first;
+          let current: Page<AuditEvent> = first;
           for (;;) {
-            yield current.events.map(csvLine).join('');
-            if (!current.nextCursor) return;
-            current = await page(caller.organizationId, filter, csvPageSize, current.nextCursor);
+            yield current.items.map(csvLine).join('');
+            if (!current.next) return;
+            current = await page(caller.organizationId, filter, csvPageSize, current.next);
           }
         }
         res.status(200);

@@ -79,7 +79,7 @@ export function groupRoutes(db: Knex): ApiRoute[] {
       response: { status: 200, schema: z.object({ groups: z.array(groupSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, query }) => {
         const page = await inTransaction(db, (tx) => pageGroups(tx, caller.organizationId, keysetQueryOf(query)));
-        return { groups: page.entries.map(presentGroup), nextCursor: cursorOf(page.next) };
+        return { groups: page.items.map(presentGroup), nextCursor: cursorOf(page.next) };
       },
     }),
     defineRoute({
@@ -109,7 +109,7 @@ export function groupRoutes(db: Knex): ApiRoute[] {
       response: { status: 200, schema: z.object({ members: z.array(groupMemberSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, params, query }) => {
         const page = await inTransaction(db, (tx) => pageGroupMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
-        return { members: page.entries.map(presentGroupMember), nextCursor: cursorOf(page.next) };
+        return { members: page.items.map(presentGroupMember), nextCursor: cursorOf(page.next) };
       },
     }),
     defineRoute({

@@ -6,7 +6,7 @@ import { inTransaction } from '../db/transaction.js';
 import { inviteEach, refusalReasons, type AddressOutcome } from '../org/invitation-batch.service.js';
 import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations.service.js';
 import { organizationRoles, type Invitation } from '../org/types.js';
-import { idPageOf, nextCursorAfter, pageQuery } from './pagination.js';
+import { cursorOf, idPageOf, pageQuery } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 const role = z.enum(organizationRoles);
@@ -97,14 +97,14 @@ export function invitationRoutes(db: Knex, publicUrl: string, requestsPerHour: n
       method: 'get', path: '/invitations', operationId: 'listInvitations', summary: 'List pending and expired invitations, a page at a time', tag, roles: admin, query: listQuery,
       response: { status: 200, schema: z.object({ invitations: z.array(invitationSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, query }) => {
-        const { invitations, more } = await inTransaction(db, (tx) =>
+        const page = await inTransaction(db, (tx) =>
           listPendingInvitations(tx, caller.organizationId, {
             ...(query.q ? { search: query.q } : {}),
             ...(query.role ? { role: query.role } : {}),
             ...idPageOf(query),
           }),
         );
-        return { invitations: invitations.map(presentInvitation), nextCursor: nextCursorAfter(invitations, more) };
+        return { invitations: page.items.map(presentInvitation), nextCursor: cursorOf(page.next) };
       },
     }),
     defineRoute({

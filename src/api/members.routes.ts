@@ -5,7 +5,7 @@ import { getMemberDetails, searchMembers, type MemberDetails, type MemberEntry }
 import { changeRole, leaveOrganization, removeMember, updateProfile } from '../org/members.service.js';
 import { assignSeat, releaseSeat } from '../org/seats.service.js';
 import { organizationRoles, type Member, type ProfileChanges } from '../org/types.js';
-import { idPageOf, nextCursorAfter, pageQuery } from './pagination.js';
+import { cursorOf, idPageOf, pageQuery } from './pagination.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();
@@ -185,14 +185,14 @@ export function memberRoutes(db: Knex): ApiRoute[] {
       method: 'get', path: '/members', operationId: 'listMembers', summary: 'List the members, searched by last name or email and filtered by role, a page at a time', tag, roles: readers, query: listQuery,
       response: { status: 200, schema: z.object({ members: z.array(memberSummarySchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, query }) => {
-        const { entries, more } = await inTransaction(db, (tx) =>
+        const page = await inTransaction(db, (tx) =>
           searchMembers(tx, caller.organizationId, {
             ...(query.q ? { text: query.q } : {}),
             ...(query.role ? { role: query.role } : {}),
             ...idPageOf(query),
           }),
         );
-        return { members: entries.map(presentMemberSummary), nextCursor: nextCursorAfter(entries, more) };
+        return { members: page.items.map(presentMemberSummary), nextCursor: cursorOf(page.next) };
       },
     }),
     defineRoute({

@@ -120,7 +120,7 @@ export function workspaceRoutes(db: Knex): ApiRoute[] {
       response: { status: 200, schema: z.object({ members: z.array(workspaceMemberSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, params, query }) => {
         const page = await inTransaction(db, (tx) => pageWorkspaceMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
-        return { members: page.entries.map(presentWorkspaceMember), nextCursor: cursorOf(page.next) };
+        return { members: page.items.map(presentWorkspaceMember), nextCursor: cursorOf(page.next) };
       },
     }),
     defineRoute({
@@ -128,7 +128,7 @@ export function workspaceRoutes(db: Knex): ApiRoute[] {
       response: { status: 200, schema: z.object({ grants: z.array(workspaceGrantSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, params, query }) => {
         const page = await inTransaction(db, (tx) => pageWorkspaceGrants(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
-        return { grants: page.entries.map(presentWorkspaceGrant), nextCursor: cursorOf(page.next) };
+        return { grants: page.items.map(presentWorkspaceGrant), nextCursor: cursorOf(page.next) };
       },
     }),
     defineRoute({

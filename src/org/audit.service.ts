@@ -1,5 +1,4 @@
 import type { Tx } from '../db/transaction.js';
-import { isId } from '../db/ids.js';
 import { InvalidInputError } from '../errors.js';
 import { currentRequestId } from '../log.js';
 import {
@@ -11,6 +10,7 @@ import {
   type AuditQuery,
   type NewAuditEvent,
 } from './audit.repo.js';
+import { invalidCursor, isAnchorOf, pageOf, type Anchor, type Page } from './page.js';
 import type { Actor, AuditEvent } from './types.js';
 
 export interface AuditEntry {
@@ -53,50 +53,27 @@ export type { AuditFilter } from './audit.repo.js';
 
 export const maxAuditPageSize = 1000;
 
-export interface AuditPage {
-  events: AuditEvent[];
-  /** Where the next page starts (opaque); null on the last page. */
-  nextCursor: string | null;
-}
+/** The audit log's anchor (see page.ts): the exact created_at, microseconds included, then the id. */
+export const auditAnchor = ['timestamp', 'id'] as const;
 
 /**
  * A page of the Organization's audit log, newest first, narrowed by `filter`.
- * `cursor` is the `nextCursor` of the previous page: pages follow each other
+ * `after` is the `next` of the previous page: pages follow each other
  * without loss or repetition, however many events are written meanwhile.
  */
 export async function searchAuditEvents(
   tx: Tx,
   organizationId: string,
   filter: AuditFilter,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<AuditPage> {
+  page: { limit: number; after?: Anchor | undefined },
+): Promise<Page<AuditEvent>> {
   if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > maxAuditPageSize) {
     throw new InvalidInputError('invalid_value', `limit must be an integer from 1 to ${maxAuditPageSize}`, { field: 'limit' });
   }
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  if (page.after && !isAnchorOf(page.after, auditAnchor)) throw invalidCursor();
+  const after: AuditPosition | undefined = page.after ? { createdAt: page.after[0], id: page.after[1] } : undefined;
   // One more than asked tells whether another page follows, without counting.
   const found = await selectAuditEventPage(tx, organizationId, filter, { limit: page.limit + 1, ...(after ? { after } : {}) });
-  const shown = found.slice(0, page.limit);
-  const last = shown.at(-1);
-  return { events: shown.map((entry) => entry.event), nextCursor: found.length > page.limit && last ? encodeCursor(last.position) : null };
-}
-
-// The cursor is base64url of the last event's exact created_at and id: opaque to callers, checked on the way back in.
-const exactTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-function encodeCursor(position: AuditPosition): string {
-  return Buffer.from(JSON.stringify([position.createdAt, position.id]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): AuditPosition {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'string' || !exactTimestamp.test(decoded[0]) || !isId(decoded[1])) {
-    throw new InvalidInputError('invalid_cursor', 'cursor is not one this list handed out; start again without it', { field: 'cursor' });
-  }
-  return { createdAt: decoded[0], id: decoded[1] };
+  const shown = pageOf(found, page.limit, (entry) => [entry.position.createdAt, entry.position.id]);
+  return { items: shown.items.map((entry) => entry.event), next: shown.next };
 }

@@ -18,6 +18,7 @@ import {
 import type { Tx } from '../db/transaction.js';
 import { listApiKeys } from './credentials.service.js';
 import { anchored, rememberPageEnd } from './page-anchors.js';
+import { pageOf, type Page } from './page.js';
 import type { Condition, PageQuery } from './search.js';
 import type { ApiKey, EffectiveAccess, OrganizationRole, Workspace } from './types.js';
 import { requireOrganizationRole } from './validation.js';
@@ -27,12 +28,22 @@ export type { GroupEntry, MemberEntry, MemberGroup, MemberParts } from './direct
 
 /** Reads of the Organization's directory: who is in it and which groups exist, as lists or one by one. */
 
-export interface Page<T> {
+/**
+ * A page of a counted list (SCIM's, RFC 7644 §3.4.2): the one page shape with
+ * the list's total. In the default order (by id) a full page's `next` is its
+ * last id, so cursor paging (RFC 9865) continues after it; the page after the
+ * last full one is empty.
+ */
+export interface CountedPage<T> extends Page<T> {
   total: number;
-  entries: T[];
 }
 
-export async function listMembers(tx: Knex, organizationId: string, query: PageQuery, parts: MemberParts): Promise<Page<MemberEntry>> {
+function countedPage<T extends { id: string }>(query: PageQuery, total: number, items: T[]): CountedPage<T> {
+  const last = items.at(-1);
+  return { total, items, next: !query.sort && last && items.length === query.limit ? [last.id] : null };
+}
+
+export async function listMembers(tx: Knex, organizationId: string, query: PageQuery, parts: MemberParts): Promise<CountedPage<MemberEntry>> {
   const scope = `members:${organizationId}`;
   const counting = { ...query, afterId: undefined };
   // An unfiltered list always needs a count: run it beside the page rather than after it.
@@ -40,7 +51,7 @@ export async function listMembers(tx: Knex, organizationId: string, query: PageQ
   early?.catch(() => {});
   const entries = query.limit > 0 ? await selectMemberEntries(tx, organizationId, anchored(scope, query), parts) : [];
   rememberPageEnd(scope, query, entries.length, entries.at(-1)?.id);
-  return { total: await (early ?? totalOf(query, entries.length, () => countMembers(tx, organizationId, counting))), entries };
+  return countedPage(query, await (early ?? totalOf(query, entries.length, () => countMembers(tx, organizationId, counting))), entries);
 }
 
 /** A page that is neither full nor past the start tells the total without counting. */
@@ -55,7 +66,7 @@ export async function getMemberEntry(tx: Knex, organizationId: string, memberId:
   return entry;
 }
 
-export async function listGroups(tx: Knex, organizationId: string, query: PageQuery, withMembers: boolean): Promise<Page<GroupEntry>> {
+export async function listGroups(tx: Knex, organizationId: string, query: PageQuery, withMembers: boolean): Promise<CountedPage<GroupEntry>> {
   const scope = `groups:${organizationId}`;
   const entries = query.limit > 0 ? await selectGroupEntries(tx, organizationId, anchored(scope, query)) : [];
   rememberPageEnd(scope, query, entries.length, entries.at(-1)?.id);
@@ -65,7 +76,7 @@ export async function listGroups(tx: Knex, organizationId: string, query: PageQu
     const members = await selectMembersOfGroups(tx, entries.map((entry) => entry.id));
     for (const entry of entries) entry.members = members.get(entry.id) ?? [];
   }
-  return { total, entries };
+  return countedPage(query, total, entries);
 }
 
 export async function getGroupEntry(tx: Knex, organizationId: string, groupId: string, withMembers: boolean): Promise<GroupEntry> {
@@ -90,8 +101,8 @@ export interface MemberSearch {
  * depth, and members joining or leaving meanwhile shift no one across pages.
  * One row more than the page is read to tell whether another page follows.
  */
-export async function searchMembers(tx: Knex, organizationId: string, search: MemberSearch): Promise<{ entries: MemberEntry[]; more: boolean }> {
-  if (!isId(organizationId) || (search.afterId !== undefined && !isId(search.afterId))) return { entries: [], more: false };
+export async function searchMembers(tx: Knex, organizationId: string, search: MemberSearch): Promise<Page<MemberEntry>> {
+  if (!isId(organizationId) || (search.afterId !== undefined && !isId(search.afterId))) return { items: [], next: null };
   const text = search.text?.trim();
   const rows = await selectMemberListPage(
     tx,
@@ -104,7 +115,7 @@ export async function searchMembers(tx: Knex, organizationId: string, search: Me
     },
     { emails: true, seats: true, groups: false },
   );
-  return { entries: rows.slice(0, search.limit), more: rows.length > search.limit };
+  return pageOf(rows, search.limit, (entry) => [entry.id]);
 }
 
 /** Everything a member's page shows: profile, seats, groups, the Workspaces they reach and with which role, and their API keys. */

@@ -2,7 +2,8 @@ import { isId, newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
-import { requireKeysetQuery, toKeysetPage, type KeysetPage, type KeysetQuery } from './keyset.js';
+import { requireKeysetQuery, toKeysetPage, type KeysetQuery } from './keyset.js';
+import type { Page } from './page.js';
 import { assertVersion, type ExpectedVersion } from './versions.js';
 import {
   bumpGroup,
@@ -80,13 +81,13 @@ async function requireMembers(tx: Tx, organizationId: string, memberIds: string[
 }
 
 /** A page of the Organization's groups, by displayName. */
-export async function pageGroups(tx: Tx, organizationId: string, query: KeysetQuery): Promise<KeysetPage<Group>> {
+export async function pageGroups(tx: Tx, organizationId: string, query: KeysetQuery): Promise<Page<Group>> {
   const { limit, after } = requireKeysetQuery(query);
   return toKeysetPage(await selectGroupPage(tx, organizationId, limit + 1, after), limit);
 }
 
 /** A page of the group's members, by userName. */
-export async function pageGroupMembers(tx: Tx, organizationId: string, groupId: string, query: KeysetQuery): Promise<KeysetPage<GroupMemberEntry>> {
+export async function pageGroupMembers(tx: Tx, organizationId: string, groupId: string, query: KeysetQuery): Promise<Page<GroupMemberEntry>> {
   const { limit, after } = requireKeysetQuery(query);
   await getGroup(tx, organizationId, groupId);
   return toKeysetPage(await selectGroupMemberPage(tx, organizationId, groupId, limit + 1, after), limit);

@@ -19,6 +19,7 @@ import {
 } from './invitations.repo.js';
 import { addMember, findMemberByUserName, findMemberOfAccount } from './members.service.js';
 import { selectOrganization } from './organizations.repo.js';
+import { pageOf, type Page } from './page.js';
 import { listSeatPools, partitionByFreeSeat } from './seats.service.js';
 import { hashSecret } from './secrets.js';
 import { assertEmailMaySignInWithoutSso } from './sso-connections.service.js';
@@ -146,16 +147,16 @@ export interface InvitationListQuery {
   limit: number;
 }
 
-/** The Organization's "Invited Users": pending invitations, live and expired, in id order (time-ordered ids: creation order, to the millisecond); `more` says whether another page follows. */
-export async function listPendingInvitations(tx: Tx, organizationId: string, query: InvitationListQuery): Promise<{ invitations: Invitation[]; more: boolean }> {
-  if (!isId(organizationId) || (query.afterId !== undefined && !isId(query.afterId))) return { invitations: [], more: false };
+/** The Organization's "Invited Users": pending invitations, live and expired, in id order (time-ordered ids: creation order, to the millisecond), a page at a time. */
+export async function listPendingInvitations(tx: Tx, organizationId: string, query: InvitationListQuery): Promise<Page<Invitation>> {
+  if (!isId(organizationId) || (query.afterId !== undefined && !isId(query.afterId))) return { items: [], next: null };
   const rows = await selectPendingInvitations(tx, organizationId, {
     ...(query.search ? { search: query.search } : {}),
     ...(query.role ? { role: requireOrganizationRole(query.role) } : {}),
     ...(query.afterId ? { afterId: query.afterId } : {}),
     limit: query.limit + 1,
   });
-  return { invitations: rows.slice(0, query.limit), more: rows.length > query.limit };
+  return pageOf(rows, query.limit, (invitation) => [invitation.id]);
 }
 
 export async function getInvitation(tx: Tx, organizationId: string, invitationId: string): Promise<Invitation> {

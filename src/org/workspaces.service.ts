@@ -2,7 +2,8 @@ import { isId, newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { recordEvent } from './audit.service.js';
-import { requireKeysetQuery, toKeysetPage, type KeysetPage, type KeysetQuery } from './keyset.js';
+import { requireKeysetQuery, toKeysetPage, type KeysetQuery } from './keyset.js';
+import type { Page } from './page.js';
 import { selectMember } from './members.repo.js';
 import { selectOrganization } from './organizations.repo.js';
 import type { Actor, EffectiveAccess, Workspace, WorkspaceMembership, WorkspaceRole } from './types.js';
@@ -161,14 +162,14 @@ export async function pageWorkspaceMembers(
   organizationId: string,
   workspaceId: string,
   query: KeysetQuery,
-): Promise<KeysetPage<WorkspaceMemberEntry>> {
+): Promise<Page<WorkspaceMemberEntry>> {
   const { limit, after } = requireKeysetQuery(query);
   await getWorkspace(tx, organizationId, workspaceId);
   return toKeysetPage(await selectWorkspaceMemberPage(tx, organizationId, workspaceId, limit + 1, after), limit);
 }
 
 /** A page of the groups that grant a role in the Workspace, by displayName (each group's own page lists its grants too). */
-export async function pageWorkspaceGrants(tx: Tx, organizationId: string, workspaceId: string, query: KeysetQuery): Promise<KeysetPage<WorkspaceGrantEntry>> {
+export async function pageWorkspaceGrants(tx: Tx, organizationId: string, workspaceId: string, query: KeysetQuery): Promise<Page<WorkspaceGrantEntry>> {
   const { limit, after } = requireKeysetQuery(query);
   await getWorkspace(tx, organizationId, workspaceId);
   return toKeysetPage(await selectWorkspaceGrantPage(tx, organizationId, workspaceId, limit + 1, after), limit);

@@ -60,8 +60,8 @@ export function groupsRoutes(db: Knex, publicUrl: string): Router {
     const { organizationId } = callerOf(res.locals);
     const request = parseListRequest('Group', parameters);
     const page = await listGroups(db, organizationId, request.query, request.projection.wants('members'));
-    const resources = page.entries.map((entry) => request.projection.apply(toScimGroup(entry, baseUrl)));
-    sendResource(res, 200, listResponse(request, page.total, resources, page.entries.at(-1)?.id));
+    const resources = page.items.map((entry) => request.projection.apply(toScimGroup(entry, baseUrl)));
+    sendResource(res, 200, listResponse(request, page.total, resources, page.next));
   }
 
   async function send(req: Request, res: Response, result: WriteResult): Promise<void> {

@@ -1,6 +1,6 @@
-import { isId } from '../db/ids.js';
+import { decodeCursor, encodeCursor, idAnchor, type Anchor } from '../org/page.js';
 import type { Condition, PageQuery } from '../org/search.js';
-import { badRequest, ScimError } from './errors.js';
+import { badRequest } from './errors.js';
 import { filterToCondition, sortFor, type ResourceKind } from './filter-map.js';
 import { Projection } from './projection.js';
 import { groupSchema, limits, listResponseSchema, userSchema } from './schemas.js';
@@ -44,21 +44,6 @@ function integer(name: string, value: unknown): number | undefined {
   return Number(text);
 }
 
-/** Cursors are opaque to clients; inside they carry the last id of the page they continue. */
-export function encodeCursor(lastId: string): string {
-  return Buffer.from(JSON.stringify({ after: lastId })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof decoded.after === 'string' && isId(decoded.after)) return decoded.after;
-  } catch {
-    // falls through
-  }
-  throw new ScimError(400, 'invalidCursor', 'The cursor is not one Roster issued');
-}
-
 export function parseListRequest(kind: ResourceKind, parameters: ListParameters): ListRequest {
   const filter = single('filter', parameters.filter);
   const where: Condition | undefined = filter !== undefined && filter.trim() !== '' ? filterToCondition(kind, filter) : undefined;
@@ -72,7 +57,8 @@ export function parseListRequest(kind: ResourceKind, parameters: ListParameters)
   if (cursor !== undefined) {
     if (parameters.startIndex !== undefined) throw badRequest('invalidValue', 'startIndex and cursor cannot be combined (RFC 9865)');
     if (sort) throw badRequest('invalidValue', 'Cursor paging follows the default order; leave out sortBy or page by startIndex');
-    const afterId = cursor === '' ? undefined : decodeCursor(cursor);
+    // RFC 9865: an empty cursor asks for the first page.
+    const afterId = cursor === '' ? undefined : decodeCursor(cursor, idAnchor)[0];
     return { query: { where, offset: 0, limit: count, afterId }, projection, paging: { kind: 'cursor' } };
   }
   // RFC 7644 §3.4.2.4: a startIndex below 1 is taken as 1.
@@ -81,9 +67,8 @@ export function parseListRequest(kind: ResourceKind, parameters: ListParameters)
 }
 
 /** The ListResponse envelope (RFC 7644 §3.4.2); totals are JSON integers, as Okta requires. */
-export function listResponse(request: ListRequest, total: number, resources: Json[], lastId: string | undefined): Json {
+export function listResponse(request: ListRequest, total: number, resources: Json[], next: Anchor | null): Json {
   const base: Json = { schemas: [listResponseSchema], totalResults: total, itemsPerPage: resources.length };
   if (request.paging.kind === 'index') return { ...base, startIndex: request.paging.startIndex, Resources: resources };
-  const more = lastId !== undefined && resources.length === request.query.limit;
-  return { ...base, ...(more ? { nextCursor: encodeCursor(lastId) } : {}), Resources: resources };
+  return { ...base, ...(next ? { nextCursor: encodeCursor(next) } : {}), Resources: resources };
 }

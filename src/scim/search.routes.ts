@@ -42,7 +42,7 @@ export function rootSearchRoutes(db: Knex, baseUrl: string): Router {
     if (users) {
       const page = await listMembers(db, organizationId, users.query, { emails: true, seats: true, groups: users.projection.wants('groups') });
       userTotal = page.total;
-      resources.push(...page.entries.map((entry) => users.projection.apply(toScimUser(entry, baseUrl))));
+      resources.push(...page.items.map((entry) => users.projection.apply(toScimUser(entry, baseUrl))));
     }
     let groupTotal = 0;
     if (groups) {
@@ -51,7 +51,7 @@ export function rootSearchRoutes(db: Knex, baseUrl: string): Router {
       const limit = base.limit - resources.length;
       const page = await listGroups(db, organizationId, { ...groups.query, offset, limit }, groups.projection.wants('members'));
       groupTotal = page.total;
-      resources.push(...page.entries.map((entry) => groups.projection.apply(toScimGroup(entry, baseUrl))));
+      resources.push(...page.items.map((entry) => groups.projection.apply(toScimGroup(entry, baseUrl))));
     }
     sendResource(res, 200, {
       schemas: [listResponseSchema],

@@ -102,8 +102,8 @@ export function usersRoutes(db: Knex, publicUrl: string): Router {
     const request = parseListRequest('User', parameters);
     const parts = { emails: true, seats: true, groups: request.projection.wants('groups') };
     const page = await listMembers(db, organizationId, request.query, parts);
-    const resources = page.entries.map((entry) => request.projection.apply(toScimUser(entry, baseUrl)));
-    sendResource(res, 200, listResponse(request, page.total, resources, page.entries.at(-1)?.id));
+    const resources = page.items.map((entry) => request.projection.apply(toScimUser(entry, baseUrl)));
+    sendResource(res, 200, listResponse(request, page.total, resources, page.next));
   }
 
   function send(req: Request, res: Response, result: WriteResult): void {

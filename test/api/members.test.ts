@@ -78,6 +78,21 @@ describe('/api/v1/members', () => {
       }
     });
 
+    it('refuses a cursor that another list gave out', async () => {
+      const { org, asAdmin } = await team();
+      for (const name of ['a', 'b']) await tx((t) => createGroup(t, system, org.id, { displayName: unique(name) }));
+      const groupsCursor = (await asAdmin.get('/groups?limit=1').expect(200)).body.nextCursor as string;
+      const membersCursor = (await asAdmin.get('/members?limit=1').expect(200)).body.nextCursor as string;
+      assert.ok(groupsCursor && membersCursor);
+      // Each works where it came from, and nowhere else: a groups cursor ends on a group's name and id, a members cursor on an id.
+      await asAdmin.get(`/groups?cursor=${groupsCursor}`).expect(200);
+      await asAdmin.get(`/members?cursor=${membersCursor}`).expect(200);
+      assert.equal((await asAdmin.get(`/members?cursor=${groupsCursor}`).expect(400)).body.error.code, 'invalid_cursor');
+      assert.equal((await asAdmin.get(`/invitations?cursor=${groupsCursor}`).expect(400)).body.error.code, 'invalid_cursor');
+      assert.equal((await asAdmin.get(`/groups?cursor=${membersCursor}`).expect(400)).body.error.code, 'invalid_cursor');
+      assert.equal((await asAdmin.get(`/audit-events?cursor=${membersCursor}`).expect(400)).body.error.code, 'invalid_cursor');
+    });
+
     it('lets Admins and Billing read the list and any member, and Members only themselves', async () => {
       const { org, member, billing, asAdmin, asBilling, asMember } = await team();
       await asAdmin.get('/members').expect(200);

@@ -108,10 +108,10 @@ describe('groups', () => {
     const first = await tx((t) => pageGroups(t, org.id, { limit: 2 }));
     const second = await tx((t) => pageGroups(t, org.id, { limit: 2, after: first.next! }));
 
-    assert.deepEqual([...first.entries, ...second.entries].map((group) => group.displayName.split(' ')[0]), ['Alpha', 'beta', 'gamma']);
+    assert.deepEqual([...first.items, ...second.items].map((group) => group.displayName.split(' ')[0]), ['Alpha', 'beta', 'gamma']);
     assert.equal(second.next, null);
-    const people = await tx((t) => pageGroupMembers(t, org.id, first.entries[0]!.id, { limit: 10 }));
-    assert.deepEqual(people.entries.map((entry) => entry.userName.split('.')[0]), ['ann', 'Bob', 'Zed']);
+    const people = await tx((t) => pageGroupMembers(t, org.id, first.items[0]!.id, { limit: 10 }));
+    assert.deepEqual(people.items.map((entry) => entry.userName.split('.')[0]), ['ann', 'Bob', 'Zed']);
     assert.equal(people.next, null);
   });
 

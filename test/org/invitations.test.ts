@@ -188,21 +188,21 @@ describe('invitations', () => {
 
       const all = await tx((t) => listPendingInvitations(t, org.id, { limit: 10 }));
       // Ids are time-ordered; those made in one millisecond are in no particular order among themselves.
-      assert.deepEqual(all.invitations.map((invitation) => [invitation.email, invitation.expired]).sort(), [
+      assert.deepEqual(all.items.map((invitation) => [invitation.email, invitation.expired]).sort(), [
         [emails[0], true],
         [emails[2], false],
         [emails[3], false],
       ]);
-      assert.equal(all.more, false);
-      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, role: 'admin' }))).invitations.map((i) => i.email), [emails[3]]);
-      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, search: `${tag.toUpperCase()}-3` }))).invitations.map((i) => i.email), [emails[2]]);
-      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, search: '%' }))).invitations, [], 'LIKE wildcards are matched literally');
+      assert.equal(all.next, null);
+      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, role: 'admin' }))).items.map((i) => i.email), [emails[3]]);
+      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, search: `${tag.toUpperCase()}-3` }))).items.map((i) => i.email), [emails[2]]);
+      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, search: '%' }))).items, [], 'LIKE wildcards are matched literally');
 
       const first = await tx((t) => listPendingInvitations(t, org.id, { limit: 2 }));
-      assert.equal(first.more, true);
-      const rest = await tx((t) => listPendingInvitations(t, org.id, { limit: 2, afterId: first.invitations.at(-1)!.id }));
-      assert.equal(rest.more, false);
-      assert.deepEqual([...first.invitations, ...rest.invitations].map((i) => i.id), all.invitations.map((i) => i.id));
+      assert.equal(first.next !== null, true);
+      const rest = await tx((t) => listPendingInvitations(t, org.id, { limit: 2, afterId: first.items.at(-1)!.id }));
+      assert.equal(rest.next, null);
+      assert.deepEqual([...first.items, ...rest.items].map((i) => i.id), all.items.map((i) => i.id));
     });
   });
 
@@ -235,7 +235,7 @@ describe('invitations', () => {
       const joined = events.find((event) => event.action === 'invitation.accepted')!;
       assert.deepEqual(joined.data.seatsUnavailable, ['code']);
       assert.ok(events.some((event) => event.action === 'member.created' && event.targetId === member.id));
-      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10 }))).invitations, []);
+      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10 }))).items, []);
       assert.equal((await rejectionOf(tx((t) => acceptInvitation(t, 'roster_invite_x', account.id)))).code, 'invitation_not_found');
       assert.equal(invitation!.id, accepted.invitation.id);
     });

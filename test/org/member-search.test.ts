@@ -25,9 +25,9 @@ describe('member search and details', () => {
     await makeMember(org.id, { profile: { userName: `${unique('c')}@example.test`, displayName: tag } });
 
     const found = await searchMembers(db(), org.id, { text: ` ${tag.toUpperCase()} `, limit: 10 });
-    assert.deepEqual(found.entries.map((entry) => entry.id).sort(), [byName.id, bySecondEmail.id].sort(), 'displayName is not searched');
-    assert.deepEqual((await searchMembers(db(), org.id, { text: tag, role: 'billing', limit: 10 })).entries.map((entry) => entry.id), [bySecondEmail.id]);
-    assert.deepEqual((await searchMembers(db(), org.id, { role: 'admin', limit: 10 })).entries.map((entry) => entry.id), [org.admin.id]);
+    assert.deepEqual(found.items.map((entry) => entry.id).sort(), [byName.id, bySecondEmail.id].sort(), 'displayName is not searched');
+    assert.deepEqual((await searchMembers(db(), org.id, { text: tag, role: 'billing', limit: 10 })).items.map((entry) => entry.id), [bySecondEmail.id]);
+    assert.deepEqual((await searchMembers(db(), org.id, { role: 'admin', limit: 10 })).items.map((entry) => entry.id), [org.admin.id]);
     assert.equal((await rejectionOf(searchMembers(db(), org.id, { role: 'owner' as never, limit: 10 }))).code, 'invalid_role');
   });
 
@@ -35,13 +35,13 @@ describe('member search and details', () => {
     const org = await makeOrganization();
     for (let n = 0; n < 4; n++) await makeMember(org.id);
     const all = await searchMembers(db(), org.id, { limit: 10 });
-    assert.equal(all.entries.length, 5);
-    assert.deepEqual(all.entries.map((entry) => entry.id), all.entries.map((entry) => entry.id).sort());
+    assert.equal(all.items.length, 5);
+    assert.deepEqual(all.items.map((entry) => entry.id), all.items.map((entry) => entry.id).sort());
     const first = await searchMembers(db(), org.id, { limit: 3 });
-    const second = await searchMembers(db(), org.id, { limit: 3, afterId: first.entries.at(-1)!.id });
-    assert.deepEqual([first.more, second.more], [true, false]);
-    assert.deepEqual([...first.entries, ...second.entries].map((entry) => entry.id), all.entries.map((entry) => entry.id));
-    assert.deepEqual((await searchMembers(db(), org.id, { limit: 3, afterId: 'not-an-id' })).entries, []);
+    const second = await searchMembers(db(), org.id, { limit: 3, afterId: first.items.at(-1)!.id });
+    assert.deepEqual([first.next !== null, second.next !== null], [true, false]);
+    assert.deepEqual([...first.items, ...second.items].map((entry) => entry.id), all.items.map((entry) => entry.id));
+    assert.deepEqual((await searchMembers(db(), org.id, { limit: 3, afterId: 'not-an-id' })).items, []);
   });
 
   it('pages a search by keyset: whether found by last name, by one email or by several, each member comes once, in id order', async () => {
@@ -59,9 +59,9 @@ describe('member search and details', () => {
       const ids: string[] = [];
       for (let afterId: string | undefined, more = true; more; ) {
         const page = await searchMembers(db(), org.id, { text: tag.toUpperCase(), ...search, ...(afterId ? { afterId } : {}) });
-        ids.push(...page.entries.map((entry) => entry.id));
-        afterId = page.entries.at(-1)?.id;
-        more = page.more;
+        ids.push(...page.items.map((entry) => entry.id));
+        afterId = page.items.at(-1)?.id;
+        more = page.next !== null;
       }
       return ids;
     };
@@ -69,7 +69,7 @@ describe('member search and details', () => {
     assert.deepEqual(await pages({ limit: 1 }), expected);
     assert.deepEqual(await pages({ limit: 2 }), expected);
     assert.deepEqual(await pages({ limit: 1, role: 'billing' }), [secondEmail.id, byName.id].sort());
-    assert.deepEqual((await searchMembers(db(), org.id, { text: `${tag}_`, limit: 10 })).entries, [], 'a LIKE wildcard is matched as itself');
+    assert.deepEqual((await searchMembers(db(), org.id, { text: `${tag}_`, limit: 10 })).items, [], 'a LIKE wildcard is matched as itself');
   });
 
   it('looks a text up through trigram indexes on last names and emails, not by reading every member', async () => {

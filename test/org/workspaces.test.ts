@@ -13,6 +13,7 @@ import {
   setWorkspaceRole,
 } from '../../src/org/workspaces.service.js';
 import { suspendMember } from '../../src/org/members.service.js';
+import type { Anchor } from '../../src/org/page.js';
 import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
 
 describe('workspaces', () => {
@@ -120,10 +121,10 @@ describe('workspaces', () => {
     }
 
     const seen: string[] = [];
-    let after: { key: string; id: string } | undefined;
+    let after: Anchor | undefined;
     for (let pages = 0; pages < 10; pages++) {
       const page = await tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 2, ...(after ? { after } : {}) }));
-      seen.push(...page.entries.map((entry) => entry.userName));
+      seen.push(...page.items.map((entry) => entry.userName));
       if (!page.next) break;
       after = page.next;
     }
@@ -131,9 +132,9 @@ describe('workspaces', () => {
     assert.deepEqual(seen, [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
     const first = await tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 200 }));
     assert.equal(first.next, null);
-    assert.equal(first.entries.find((entry) => entry.userName.startsWith('Cid'))!.role, 'admin');
+    assert.equal(first.items.find((entry) => entry.userName.startsWith('Cid'))!.role, 'admin');
     assert.equal((await rejectionOf(tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 0 })))).code, 'invalid_limit');
-    assert.equal((await rejectionOf(tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 5, after: { key: 'x', id: 'nope' } })))).code, 'invalid_cursor');
+    assert.equal((await rejectionOf(tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 5, after: ['x', 'nope'] })))).code, 'invalid_cursor');
   });
 
   it('answers "not found" for another Organization\'s member, even in the default Workspace', async () => {
