@@ -42,7 +42,7 @@ export async function inviteEach(tx: Tx, actor: Actor, organizationId: string, r
 
   // Each address's last reason is its answer: a pending invitation outweighs membership, which outweighs SSO enforcement.
   for (const { email, refusal } of await decideAdmission(tx, { kind: 'invitees', organizationId, emails: valid })) {
-    refusals.set(email.toLowerCase(), { result: refusal.code as RefusalReason, message: refusal.code === 'sso_required' ? `${email}: ${refusal.message}` : refusal.message });
+    refusals.set(email.toLowerCase(), { result: refusal.code, message: refusal.code === 'sso_required' ? `${email}: ${refusal.message}` : refusal.message });
   }
 
   const wanted = valid.filter((address) => !refusals.has(address.toLowerCase()));

@@ -41,7 +41,7 @@ export interface InvitationIdentity {
 
 export type Identity = VerifiedEmailIdentity | SsoIdentity | InvitationIdentity;
 
-/** The person is (and stays) this member; `linkAccount`: the member is not yet linked to the person's Account. */
+/** The person is (and stays) this member; `linkAccount` (verified email): the member is not yet linked to the person's Account. */
 export interface Stays {
   result: 'stays';
   member: Member;

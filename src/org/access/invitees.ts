@@ -15,7 +15,7 @@ export interface InviteesIdentity {
 /** Why one address may not be invited; an address can have several reasons. */
 export interface InviteeRefusal {
   email: string;
-  refusal: AdmissionRefusal;
+  refusal: AdmissionRefusal<'sso_required' | 'already_member' | 'already_invited'>;
 }
 
 /**

@@ -21,16 +21,16 @@ export type RefusalCode =
  * Why admission turned a person away. It is a domain error, so a caller that
  * cannot go on simply throws it and the adapters render it as they always did.
  */
-export class AdmissionRefusal extends DomainError {
-  declare readonly code: RefusalCode;
-  constructor(kind: ErrorKind, code: RefusalCode, message: string, details?: Record<string, unknown>) {
+export class AdmissionRefusal<Code extends RefusalCode = RefusalCode> extends DomainError {
+  declare readonly code: Code;
+  constructor(kind: ErrorKind, code: Code, message: string, details?: Record<string, unknown>) {
     super(kind, code, message, details);
     this.name = 'AdmissionRefusal';
   }
 }
 
-const forbidden = (code: RefusalCode, message: string, details?: Record<string, unknown>) => new AdmissionRefusal('forbidden', code, message, details);
-const conflict = (code: RefusalCode, message: string, details?: Record<string, unknown>) => new AdmissionRefusal('conflict', code, message, details);
+const forbidden = <Code extends RefusalCode>(code: Code, message: string, details?: Record<string, unknown>) => new AdmissionRefusal('forbidden', code, message, details);
+const conflict = <Code extends RefusalCode>(code: Code, message: string, details?: Record<string, unknown>) => new AdmissionRefusal('conflict', code, message, details);
 
 /** The refusals, worded once. */
 export const refuse = {

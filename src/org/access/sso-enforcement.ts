@@ -4,7 +4,7 @@ import { assertEmailMaySignInWithoutSso } from '../sso-connections.service.js';
 import { refuse, type AdmissionRefusal } from './refusals.js';
 
 /** SSO enforcement on the address's domain, as a refusal; undefined when the address may sign in without SSO. */
-export async function ssoRequiredFor(tx: Tx, email: string): Promise<AdmissionRefusal | undefined> {
+export async function ssoRequiredFor(tx: Tx, email: string): Promise<AdmissionRefusal<'sso_required'> | undefined> {
   try {
     await assertEmailMaySignInWithoutSso(tx, email);
     return undefined;
