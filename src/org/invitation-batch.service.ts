@@ -1,9 +1,8 @@
 import type { Tx } from '../db/transaction.js';
-import { DomainError, InvalidInputError } from '../errors.js';
-import { emailDomain } from './domain-names.js';
-import { insertInvitationsUnlessPending, selectEmailsOfMembers, selectPendingInvitationEmails } from './invitations.repo.js';
+import { InvalidInputError } from '../errors.js';
+import { decideAdmission } from './access/admission.js';
+import { insertInvitationsUnlessPending } from './invitations.repo.js';
 import { maxInvitationsAtOnce, requireInvitationTerms, sendInvitations, type InvitationLinks, type InvitationRequest } from './invitations.service.js';
-import { assertEmailMaySignInWithoutSso } from './sso-connections.service.js';
 import type { Actor, Invitation } from './types.js';
 import { requireEmail } from './validation.js';
 
@@ -41,11 +40,10 @@ export async function inviteEach(tx: Tx, actor: Actor, organizationId: string, r
   const addresses = distinctAddresses(request.emails, refusals);
   const valid = addresses.filter((address) => !refusals.has(address.toLowerCase()));
 
-  await refuseSsoEnforced(tx, valid, refusals);
-  for (const email of await selectEmailsOfMembers(tx, organizationId, valid)) {
-    refusals.set(email.toLowerCase(), { result: 'already_member', message: `${email} is already a member of the Organization` });
+  // Each address's last reason is its answer: a pending invitation outweighs membership, which outweighs SSO enforcement.
+  for (const { email, refusal } of await decideAdmission(tx, { kind: 'invitees', organizationId, emails: valid })) {
+    refusals.set(email.toLowerCase(), { result: refusal.code, message: refusal.code === 'sso_required' ? `${email}: ${refusal.message}` : refusal.message });
   }
-  for (const email of await selectPendingInvitationEmails(tx, organizationId, valid)) refusals.set(email.toLowerCase(), alreadyInvited(email));
 
   const wanted = valid.filter((address) => !refusals.has(address.toLowerCase()));
   const invited = new Map(
@@ -74,23 +72,6 @@ function distinctAddresses(emails: unknown[], refusals: Map<string, Refusal>): s
     }
   });
   return [...seen.values()];
-}
-
-/** Enforcement is a property of the domain: one check per domain, its answer given to each of its addresses. */
-async function refuseSsoEnforced(tx: Tx, emails: string[], refusals: Map<string, Refusal>): Promise<void> {
-  const byDomain = new Map<string, string[]>();
-  for (const email of emails) {
-    const domain = emailDomain(email) ?? email;
-    byDomain.set(domain, [...(byDomain.get(domain) ?? []), email]);
-  }
-  for (const addresses of byDomain.values()) {
-    try {
-      await assertEmailMaySignInWithoutSso(tx, addresses[0]!);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'sso_required') throw error;
-      for (const email of addresses) refusals.set(email.toLowerCase(), { result: 'sso_required', message: `${email}: ${error.message}` });
-    }
-  }
 }
 
 function alreadyInvited(email: string): Refusal {

@@ -1,28 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { isId, newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
-import { ConflictError, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { queueMail } from '../mail/outbox.js';
 import { selectAccount } from './accounts.repo.js';
+import { admitted, decideAdmission } from './access/admission.js';
+import { refusalOfRequest } from './access/invitees.js';
 import { recordEvent, recordEvents } from './audit.service.js';
-import { emailDomain } from './domain-names.js';
 import {
   insertInvitations,
   lockInvitation,
   lockInvitationByTokenHash,
   markInvitationDone,
   replaceInvitationToken,
-  selectEmailsOfMembers,
   selectInvitation,
-  selectPendingInvitationEmails,
   selectPendingInvitations,
 } from './invitations.repo.js';
-import { addMember, findMemberByUserName, findMemberOfAccount } from './members.service.js';
+import { addMember } from './members.service.js';
 import { selectOrganization } from './organizations.repo.js';
 import { pageOf, type Page } from './page.js';
 import { listSeatPools, partitionByFreeSeat } from './seats.service.js';
 import { hashSecret } from './secrets.js';
-import { assertEmailMaySignInWithoutSso } from './sso-connections.service.js';
 import type { Actor, Invitation, Member, Organization, OrganizationRole } from './types.js';
 import { requireEmail, requireOrganizationRole, requireProduct } from './validation.js';
 
@@ -74,14 +72,8 @@ export interface InvitationLinks {
 export async function inviteMembers(tx: Tx, actor: Actor, organizationId: string, request: InvitationRequest, links: InvitationLinks): Promise<Invitation[]> {
   const emails = requireInvitedEmails(request.emails);
   const { organization, role, seats } = await requireInvitationTerms(tx, organizationId, request);
-  // One check per domain: enforcement is a property of the domain.
-  const byDomain = new Map(emails.map((email) => [emailDomain(email) ?? email, email]));
-  for (const email of byDomain.values()) await assertEmailMaySignInWithoutSso(tx, email);
-  await assertNotMembers(tx, organizationId, emails);
-  const invited = await selectPendingInvitationEmails(tx, organizationId, emails);
-  if (invited.length > 0) {
-    throw new ConflictError('already_invited', `${list(invited)} ${invited.length === 1 ? 'has' : 'have'} a pending invitation already; resend or revoke it`, { emails: invited });
-  }
+  const refusal = refusalOfRequest(await decideAdmission(tx, { kind: 'invitees', organizationId, emails }));
+  if (refusal) throw refusal;
 
   return sendInvitations(tx, actor, { organization, role, seats }, emails, links, insertInvitations);
 }
@@ -168,8 +160,9 @@ export async function getInvitation(tx: Tx, organizationId: string, invitationId
 /** Sends a new link, good for 7 days from now; the previous link stops working. Also renews an expired invitation. */
 export async function resendInvitation(tx: Tx, actor: Actor, organizationId: string, invitationId: string, links: InvitationLinks): Promise<Invitation> {
   const invitation = await lockPendingInvitation(tx, organizationId, invitationId, 'resend');
-  await assertEmailMaySignInWithoutSso(tx, invitation.email);
-  await assertNotMembers(tx, organizationId, [invitation.email]);
+  // The address is invited already: by this very invitation.
+  const refusal = refusalOfRequest(await decideAdmission(tx, { kind: 'invitees', organizationId, emails: [invitation.email], resending: true }));
+  if (refusal) throw refusal;
   const token = newInvitationToken();
   const resent = (await replaceInvitationToken(tx, organizationId, invitation.id, hashSecret(token), invitationValidSeconds))!;
   await mailInvitation(tx, await requireOrganization(tx, organizationId), resent, token, links);
@@ -203,40 +196,29 @@ export interface AcceptedInvitation {
  */
 export async function acceptInvitation(tx: Tx, token: string, accountId: string): Promise<AcceptedInvitation> {
   const found = typeof token === 'string' && token.length > 0 && token.length <= 200 ? await lockInvitationByTokenHash(tx, hashSecret(token)) : undefined;
-  if (!found) throw new DomainError('not_found', 'invitation_not_found', 'This invitation link is invalid or was replaced by a newer one; ask for a new invitation');
-  if (found.status === 'accepted') throw new ConflictError('invitation_used', 'This invitation has already been accepted');
-  if (found.status === 'revoked') throw new ConflictError('invitation_revoked', 'This invitation was revoked; ask an admin for a new one');
-  if (found.expired) throw new ConflictError('invitation_expired', 'This invitation has expired; ask an admin to resend it', { expiresAt: found.expiresAt.toISOString() });
-
   const account = isId(accountId) ? await selectAccount(tx, accountId) : undefined;
-  if (!account?.emailVerifiedAt) throw new ForbiddenError('email_not_verified', 'Sign in with a verified email address to accept an invitation');
-  if (account.email.toLowerCase() !== found.email.toLowerCase()) {
-    throw new ForbiddenError('invitation_email_mismatch', 'This invitation was sent to another email address; sign in with the address it was sent to');
-  }
-  await assertEmailMaySignInWithoutSso(tx, found.email);
-  const organizationId = found.organizationId;
-  if ((await findMemberOfAccount(tx, organizationId, account.id)) || (await findMemberByUserName(tx, organizationId, found.email))) {
-    throw new ConflictError('already_member', 'You are already a member of this Organization');
-  }
+  const joining = admitted(await decideAdmission(tx, { kind: 'invitation', invitation: found, account }));
+  // Admitted: the invitation and the Account are there (admission refuses otherwise).
+  const [invited, person, organizationId] = [found!, account!, joining.organizationId];
 
-  const { free, unavailable } = await partitionByFreeSeat(tx, organizationId, found.seats);
+  const { free, unavailable } = await partitionByFreeSeat(tx, organizationId, joining.seats);
   const member = await addMember(tx, { type: 'system', id: 'invitation' }, organizationId, {
     profile: {
-      userName: found.email,
-      emails: [{ value: found.email, type: 'work', primary: true }],
-      name: { givenName: account.givenName, familyName: account.familyName },
-      ...(account.displayName ? { displayName: account.displayName } : {}),
+      userName: joining.userName,
+      emails: [{ value: joining.userName, type: 'work', primary: true }],
+      name: { givenName: person.givenName, familyName: person.familyName },
+      ...(person.displayName ? { displayName: person.displayName } : {}),
     },
-    role: found.role,
-    source: 'invitation',
-    accountId: account.id,
+    role: joining.role,
+    source: joining.source,
+    accountId: person.id,
     seats: free,
   });
-  const invitation = (await markInvitationDone(tx, organizationId, found.id, { status: 'accepted', memberId: member.id }))!;
+  const invitation = (await markInvitationDone(tx, organizationId, invited.id, { status: 'accepted', memberId: member.id }))!;
   await recordEvent(tx, organizationId, { type: 'member', id: member.id }, {
     action: 'invitation.accepted',
-    target: { type: 'invitation', id: found.id },
-    data: { memberId: member.id, accountId: account.id, role: found.role, seats: free, seatsUnavailable: unavailable },
+    target: { type: 'invitation', id: invited.id },
+    data: { memberId: member.id, accountId: person.id, role: joining.role, seats: free, seatsUnavailable: unavailable },
   });
   return { invitation, member, seatsUnavailable: unavailable };
 }
@@ -260,13 +242,6 @@ async function requireOrganization(tx: Tx, organizationId: string): Promise<Orga
   return organization;
 }
 
-async function assertNotMembers(tx: Tx, organizationId: string, emails: string[]): Promise<void> {
-  const members = await selectEmailsOfMembers(tx, organizationId, emails);
-  if (members.length > 0) {
-    throw new ConflictError('already_member', `${list(members)} ${members.length === 1 ? 'is' : 'are'} already a member of the Organization`, { emails: members });
-  }
-}
-
 async function lockPendingInvitation(tx: Tx, organizationId: string, invitationId: string, action: string): Promise<Invitation> {
   const invitation = isId(organizationId) && isId(invitationId) ? await lockInvitation(tx, organizationId, invitationId) : undefined;
   if (!invitation) throw new NotFoundError('invitation', invitationId);
@@ -286,8 +261,4 @@ async function mailInvitation(tx: Tx, organization: Organization, invitation: In
       `Open this link and sign in with this email address (${invitation.email}) to accept. It works until ${invitation.expiresAt.toUTCString()}:\n\n` +
       `${invitationJoinUrl(links.publicUrl, token)}\n\nIf you did not expect this invitation, ignore this message.`,
   });
-}
-
-function list(emails: string[]): string {
-  return emails.length <= 3 ? emails.join(', ') : `${emails.slice(0, 3).join(', ')} and ${emails.length - 3} more`;
 }

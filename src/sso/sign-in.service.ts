@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { isId, newId } from '../db/ids.js';
+import { newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
+import { NotFoundError, UnauthenticatedError } from '../errors.js';
 import { queueMail } from '../mail/outbox.js';
+import { admitted, decideAdmission, type Joins, type Stays } from '../org/access/admission.js';
+import { refuse } from '../org/access/refusals.js';
 import { accountForVerifiedEmail } from '../org/accounts.service.js';
 import { findVerifiedDomain } from '../org/domains.service.js';
 import { acceptInvitation, type AcceptedInvitation } from '../org/invitations.service.js';
-import { addMember, findMemberByUserName, findMemberOfAccount, linkMemberToAccount, membershipsOfAccount } from '../org/members.service.js';
+import { addMember, findMemberByUserName, linkMemberToAccount, membershipsOfAccount } from '../org/members.service.js';
 import { getOrganization } from '../org/organizations.service.js';
 import { assertEmailMaySignInWithoutSso } from '../org/sso-connections.service.js';
 import { hashSecret } from '../org/secrets.js';
@@ -77,7 +79,8 @@ export async function completeEmailSignIn(tx: Tx, token: string, sessionMaxAgeMs
   if (!link.memberId) await assertSsoNotRequired(tx, link.email);
   const account = await accountForVerifiedEmail(tx, link.email);
   const member = await membershipFor(tx, link, account);
-  if (member && member.status !== 'active') throw new ForbiddenError('member_suspended', 'Your membership of this Organization is suspended');
+  // An operator's link names the member directly; admission refused the other suspended ones already.
+  if (member && member.status !== 'active') throw refuse.suspended();
   const session = await insertSession(tx, {
     id: newId(),
     accountId: account.id,
@@ -117,44 +120,35 @@ function ssoLoginUrl(publicUrl: string, organizationId: string): string {
 }
 
 async function membershipFor(tx: Tx, link: SignInLink, account: Account): Promise<Member | null> {
-  const signInActor = { type: 'system' as const, id: 'sign-in' };
   if (link.organizationId && link.memberId) {
     // An operator named this member; the person proved its email, so the member becomes theirs.
     return linkMemberToAccount(tx, signInActor, link.organizationId, link.memberId, account.id);
   }
-  if (link.organizationId) {
-    const member = await memberOfOrganization(tx, link.organizationId, account);
-    if (!member) throw new ForbiddenError('not_a_member', 'You are not a member of this Organization; ask an admin for an invitation');
-    return member;
-  }
+  if (link.organizationId) return admit(tx, admitted(await decideAdmission(tx, { kind: 'verified_email', organizationId: link.organizationId, account })), account);
   // No Organization named: auto-join the one that verified this email's domain, if it lets people
   // in that way; then the session is for the Account's one active membership, else the Account alone.
   const domain = await findVerifiedDomain(tx, account.email);
-  const joined = domain?.autoJoin ? await memberOfOrganization(tx, domain.organizationId, account) : undefined;
-  if (joined) return joined;
+  if (domain?.autoJoin) {
+    const decision = await decideAdmission(tx, { kind: 'verified_email', organizationId: domain.organizationId, account });
+    // Not being a member there only means the session is not for that Organization; any other refusal stands.
+    if (decision.result !== 'refused') return admit(tx, decision, account);
+    if (decision.refusal.code !== 'not_a_member') throw decision.refusal;
+  }
   const memberships = (await membershipsOfAccount(tx, account.id)).filter((member) => member.status === 'active');
   return memberships.length === 1 ? memberships[0]! : null;
 }
 
-/**
- * The Account's member in the Organization: the one linked to it; else a member
- * created with this email (by SCIM, say) on a domain the Organization verified,
- * now linked; else, when that domain lets people auto-join, a new Member. An
- * email outside the Organization's verified domains never links or joins.
- */
-async function memberOfOrganization(tx: Tx, organizationId: string, account: Account): Promise<Member | undefined> {
-  if (!isId(organizationId)) return undefined;
-  const linked = await findMemberOfAccount(tx, organizationId, account.id);
-  if (linked) return linked;
-  const domain = await findVerifiedDomain(tx, account.email);
-  if (!domain || domain.organizationId !== organizationId) return undefined;
-  const actor = { type: 'system' as const, id: 'sign-in' };
-  const existing = await findMemberByUserName(tx, organizationId, account.email);
-  if (existing && !existing.accountId) return linkMemberToAccount(tx, actor, organizationId, existing.id, account.id);
-  if (existing || !domain.autoJoin) return undefined;
-  return addMember(tx, { type: 'system', id: 'auto-join' }, organizationId, {
-    profile: { userName: account.email, emails: [{ value: account.email, type: 'work', primary: true }], name: { givenName: account.givenName, familyName: account.familyName } },
-    source: 'domain',
+const signInActor = { type: 'system' as const, id: 'sign-in' };
+
+/** Writes what admission decided for the Account: a member linked to it, or a new member that auto-joined. */
+async function admit(tx: Tx, decision: Stays | Joins, account: Account): Promise<Member> {
+  if (decision.result === 'stays') {
+    return decision.linkAccount ? linkMemberToAccount(tx, signInActor, decision.member.organizationId, decision.member.id, account.id) : decision.member;
+  }
+  return addMember(tx, { type: 'system', id: 'auto-join' }, decision.organizationId, {
+    profile: { userName: decision.userName, emails: [{ value: decision.userName, type: 'work', primary: true }], name: { givenName: account.givenName, familyName: account.familyName } },
+    role: decision.role,
+    source: decision.source,
     accountId: account.id,
   });
 }

@@ -1,11 +1,9 @@
 import { newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
-import { ForbiddenError } from '../errors.js';
+import { admitted, decideAdmission } from '../org/access/admission.js';
 import { accountForVerifiedEmail } from '../org/accounts.service.js';
 import { recordEvents } from '../org/audit.service.js';
-import { isProvisionedByScim } from '../org/credentials.service.js';
-import { findVerifiedDomain } from '../org/domains.service.js';
-import { addMember, changeMember, findMemberByUserName, getMember, linkMemberToAccount } from '../org/members.service.js';
+import { addMember, changeMember, linkMemberToAccount } from '../org/members.service.js';
 import { partitionByFreeSeat, takeSeats } from '../org/seats.service.js';
 import type { Member, SsoConnection } from '../org/types.js';
 import { insertSession, type Session } from './sessions.repo.js';
@@ -29,47 +27,42 @@ export interface SsoSignedIn {
 const ssoActor = { type: 'sso' as const };
 
 /**
- * The identity rules of an SSO sign-in, after the assertion passed every check.
- * A member is found by (Organization, NameID), then by email on a verified
- * domain of that Organization. Emails outside those domains never create, join
- * or link anything. When SCIM provisions the Organization, SCIM owns profiles
- * and lifecycle: SSO only authenticates, and unknown or suspended members are
- * refused. Otherwise a known member's name and email follow the assertion, and
- * an unknown one is created just in time when the Organization allows it.
+ * An SSO sign-in, after the assertion passed every check: admission decides
+ * whether the person is a member (see `decideAdmission`); this writes what it
+ * decided. All in the caller's one transaction: a member created just in time
+ * is created already linked to the Account, with its NameID, seats and audit
+ * events, or not at all.
  */
 export async function completeSsoSignIn(tx: Tx, connection: SsoConnection, asserted: AssertedIdentity, sessionMaxAgeMs: number): Promise<SsoSignedIn> {
   const organizationId = connection.organizationId;
-  const email = asserted.email?.trim();
-  if (!email) throw new ForbiddenError('no_email', 'The identity provider sent no email address for this person; map an email attribute');
-  const domain = await findVerifiedDomain(tx, email);
-  if (!domain || domain.organizationId !== organizationId) {
-    throw new ForbiddenError('email_domain_not_verified', 'This email address is not on a domain the Organization has verified');
-  }
-  const scim = await isProvisionedByScim(tx, organizationId);
-  const knownId = await selectMemberIdByNameId(tx, organizationId, asserted.nameId);
-  let member = knownId ? await getMember(tx, organizationId, knownId) : await findMemberByUserName(tx, organizationId, email);
-  const firstSsoSignIn = !member || (await countSsoIdentitiesOf(tx, member.id)) === 0;
-
-  if (!member) {
-    if (scim) throw new ForbiddenError('not_provisioned', 'Your identity provider has not provisioned you in this Organization');
-    // Created just in time, or because the domain lets its people join on their own.
-    if (!connection.jitEnabled && !domain.autoJoin) throw new ForbiddenError('not_a_member', 'You are not a member of this Organization; ask an admin to add you');
+  const decision = admitted(
+    await decideAdmission(tx, {
+      kind: 'sso',
+      connection,
+      email: asserted.email,
+      memberIdOfNameId: await selectMemberIdByNameId(tx, organizationId, asserted.nameId),
+      hasSignedInWithSso: async (memberId) => (await countSsoIdentitiesOf(tx, memberId)) > 0,
+    }),
+  );
+  const email = decision.result === 'joins' ? decision.userName : asserted.email!.trim();
+  const account = await accountForVerifiedEmail(tx, email);
+  let member: Member;
+  if (decision.result === 'joins') {
     member = await addMember(tx, ssoActor, organizationId, {
       profile: profileOf(asserted, email, true),
-      source: connection.jitEnabled ? 'sso' : 'domain',
-      managedBy: 'sso',
+      source: decision.source,
+      ...(decision.managedBy ? { managedBy: decision.managedBy } : {}),
+      role: decision.role,
+      accountId: account.id,
     });
-  } else if (member.status !== 'active') {
-    throw new ForbiddenError('member_suspended', 'Your membership of this Organization is suspended');
-  } else if (!scim && member.managedBy === 'sso') {
+  } else {
+    member = decision.member;
     // Without SCIM, the IdP's word on name and email is refreshed at each sign-in.
-    member = await changeMember(tx, ssoActor, organizationId, member.id, { profile: profileOf(asserted, email, false) });
+    if (decision.refreshProfile) member = await changeMember(tx, ssoActor, organizationId, member.id, { profile: profileOf(asserted, email, false) });
+    if (member.accountId !== account.id) member = await linkMemberToAccount(tx, ssoActor, organizationId, member.id, account.id);
   }
-
-  const account = await accountForVerifiedEmail(tx, email);
-  if (member.accountId !== account.id) member = await linkMemberToAccount(tx, ssoActor, organizationId, member.id, account.id);
   await upsertSsoIdentity(tx, organizationId, asserted.nameId, member.id);
-  if (firstSsoSignIn && connection.autoAssignSeats) await assignAutomaticSeats(tx, connection, member);
+  if (decision.seats.length > 0) await assignAutomaticSeats(tx, organizationId, member, decision.seats);
 
   const session = await insertSession(tx, { id: newId(), accountId: account.id, organizationId, memberId: member.id, maxAgeMs: sessionMaxAgeMs });
   return { session, member, accountId: account.id };
@@ -89,10 +82,9 @@ function profileOf(asserted: AssertedIdentity, email: string, creating: boolean)
  * one free. A product without a free seat does not stop the sign-in; the audit
  * log says which.
  */
-async function assignAutomaticSeats(tx: Tx, connection: SsoConnection, member: Member): Promise<void> {
-  const organizationId = connection.organizationId;
+async function assignAutomaticSeats(tx: Tx, organizationId: string, member: Member, products: string[]): Promise<void> {
   // The pools stay locked from here, so the seats found free are taken without racing anyone.
-  const { free, unavailable } = await partitionByFreeSeat(tx, organizationId, connection.autoSeatProducts);
+  const { free, unavailable } = await partitionByFreeSeat(tx, organizationId, products);
   const taken = await takeSeats(tx, organizationId, member.id, free);
   await recordEvents(tx, organizationId, ssoActor, [
     ...taken.map((product) => ({ action: 'seat.assigned', target: { type: 'member', id: member.id }, data: { product, automatic: true } })),
