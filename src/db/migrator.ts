@@ -52,10 +52,6 @@ export async function rollbackAll(knex: Knex): Promise<void> {
   await knex.migrate.rollback(migrationConfig, true);
 }
 
-export async function rollbackOne(knex: Knex): Promise<void> {
-  await knex.migrate.down(migrationConfig);
-}
-
 /** Migrations still to run; empty when the schema is current. */
 export async function pendingMigrations(knex: Knex): Promise<string[]> {
   const [, pending] = (await knex.migrate.list(migrationConfig)) as [unknown[], Array<{ file: string } | string>];

@@ -382,8 +382,3 @@ export async function selectExistingMemberIds(tx: Tx, organizationId: string, id
   );
   return new Set((result.rows as Array<{ id: string }>).map((row) => row.id));
 }
-
-export async function selectMembersOf(tx: Tx, organizationId: string, limit = 1000): Promise<Member[]> {
-  const rows = (await selectMembers(tx).where('m.organization_id', organizationId).orderBy('m.id').limit(limit)) as MemberRow[];
-  return rows.map(rowToMember);
-}
