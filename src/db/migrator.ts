@@ -7,7 +7,7 @@ import type { DatabaseTimeouts } from './timeouts.js';
 
 /** `migrations/` sits beside `src/`, in the source tree and in `dist/` alike. */
 const here = fileURLToPath(import.meta.url);
-export const migrationsDir = path.resolve(path.dirname(here), '../../migrations');
+const migrationsDir = path.resolve(path.dirname(here), '../../migrations');
 const extension = path.extname(here);
 
 interface MigrationModule {

@@ -20,7 +20,7 @@ export interface SessionCaller {
   viaCookie: boolean;
 }
 
-export const sessionCookieName = 'roster_session';
+const sessionCookieName = 'roster_session';
 
 export interface CookieSettings {
   secure: boolean;
@@ -111,7 +111,7 @@ async function authenticate(db: Knex, tokens: SessionTokens, settings: CookieSet
 }
 
 /** The Origin (else Referer) header names Roster's own origin. */
-export function sameOrigin(req: Request, origin: string): boolean {
+function sameOrigin(req: Request, origin: string): boolean {
   const claimed = req.headers.origin ?? refererOrigin(req.headers.referer);
   return claimed === origin;
 }

@@ -191,7 +191,7 @@ function memberWithEmails(tx: Tx): Array<string | Knex.Raw> {
 }
 
 /** Members with their emails in one statement: no second round trip per member. */
-export function selectMembers(tx: Tx): Knex.QueryBuilder {
+function selectMembers(tx: Tx): Knex.QueryBuilder {
   return tx('members as m').select(memberWithEmails(tx));
 }
 
