@@ -14,8 +14,8 @@ import { authRoutes } from './sso/auth.routes.js';
 import { invitationAcceptRoutes } from './sso/invitations.routes.js';
 import { createMetadataFetcher, type MetadataFetcher } from './sso/saml/metadata-fetch.js';
 import { samlRoutes } from './sso/saml.routes.js';
-import { cookieSettingsFor } from './sso/session-auth.js';
-import { SessionTokens } from './sso/session-tokens.js';
+import { cookieSettingsFor } from './http/session-auth.js';
+import { SessionTokens } from './http/session-tokens.js';
 
 export interface AppDependencies {
   config: Config;

@@ -44,7 +44,7 @@ export interface Config {
 }
 
 /** `false` (none), `true` (any), a hop count, or the trusted proxies' addresses, subnets and `loopback`-style names. */
-export type TrustProxy = boolean | number | string[];
+type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {

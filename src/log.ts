@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
  */
 
 /** Header, cookie and body paths that may hold a credential or an assertion; never written. */
-export const redactedPaths = [
+const redactedPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',

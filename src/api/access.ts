@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { ForbiddenError } from '../errors.js';
 import type { Actor, OrganizationRole } from '../org/types.js';
-import { sessionCallerOf, type SessionCaller } from '../sso/session-auth.js';
+import { sessionCallerOf, type SessionCaller } from '../http/session-auth.js';
 
 /** The caller of an `/api/v1` route: a session in an Organization, as a member with a role. */
 export interface ApiCaller extends SessionCaller {

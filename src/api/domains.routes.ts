@@ -8,7 +8,7 @@ import { defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();
 
-export const domainSchema = z
+const domainSchema = z
   .object({
     id: z.string(),
     domain: z.string(),
@@ -22,7 +22,7 @@ export const domainSchema = z
   })
   .meta({ id: 'Domain' });
 
-export function presentDomain(domain: Domain): z.infer<typeof domainSchema> {
+function presentDomain(domain: Domain): z.infer<typeof domainSchema> {
   return {
     id: domain.id,
     domain: domain.domain,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { rateLimited } from '../http/rate-limit.js';
-import { sessionCallerOf } from '../sso/session-auth.js';
+import { sessionCallerOf } from '../http/session-auth.js';
 import { inTransaction } from '../db/transaction.js';
 import { inviteEach, refusalReasons, type AddressOutcome } from '../org/invitation-batch.service.js';
 import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations.service.js';

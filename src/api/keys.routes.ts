@@ -10,7 +10,7 @@ import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();
 
-export const apiKeySchema = z
+const apiKeySchema = z
   .object({
     id: z.string(),
     name: z.string(),
@@ -42,7 +42,7 @@ export const whoamiSchema = z
   })
   .meta({ id: 'WhoAmI' });
 
-export function presentApiKey(key: ApiKey): z.infer<typeof apiKeySchema> {
+function presentApiKey(key: ApiKey): z.infer<typeof apiKeySchema> {
   return {
     id: key.id,
     name: key.name,

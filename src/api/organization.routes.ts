@@ -5,11 +5,11 @@ import { deleteOrganization, getOrganization, renameOrganization } from '../org/
 import type { Organization } from '../org/types.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
-export const organizationSchema = z
+const organizationSchema = z
   .object({ id: z.string(), name: z.string(), createdAt: z.string() })
   .meta({ id: 'Organization' });
 
-export function presentOrganization(organization: Organization): z.infer<typeof organizationSchema> {
+function presentOrganization(organization: Organization): z.infer<typeof organizationSchema> {
   return { id: organization.id, name: organization.name, createdAt: organization.createdAt.toISOString() };
 }
 

@@ -86,7 +86,7 @@ function validatedInput(route: ApiRoute, req: Request): { body: unknown; query: 
 export const apiBasePath = '/api/v1';
 
 /** The OpenAPI description of a declared route: its schemas, roles, credentials and failures. */
-export function describeApiRoute(route: ApiRoute): OperationDescription {
+function describeApiRoute(route: ApiRoute): OperationDescription {
   const { status, schema, alternatives = [], contentType } = route.response;
   const success: ResponseDescription = schema ? { description: 'Success', json: schema } : contentType ? { description: 'Success', text: contentType } : { description: 'Success, no body' };
   const credentials: Credential[] = [...sessionCredentials, ...(route.acceptsApiKey ? (['apiKey'] as const) : [])];

@@ -7,7 +7,7 @@ import { defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();
 
-export const scimTokenSchema = z
+const scimTokenSchema = z
   .object({
     id: z.string(),
     name: z.string(),
@@ -23,7 +23,7 @@ const newScimTokenSchema = scimTokenSchema
   .extend({ token: z.string().describe('The bearer token for the IdP: shown in this answer only, never again') })
   .meta({ id: 'NewScimToken' });
 
-export function presentScimToken(token: ScimToken): z.infer<typeof scimTokenSchema> {
+function presentScimToken(token: ScimToken): z.infer<typeof scimTokenSchema> {
   return {
     id: token.id,
     name: token.name,

@@ -5,7 +5,7 @@ import { listSeatPools, setSeatLimit } from '../org/seats.service.js';
 import type { SeatPool } from '../org/types.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
-export const seatPoolSchema = z
+const seatPoolSchema = z
   .object({
     product: z.string(),
     limit: z.number().int(),
@@ -14,7 +14,7 @@ export const seatPoolSchema = z
   })
   .meta({ id: 'SeatPool' });
 
-export function presentSeatPool(pool: SeatPool): z.infer<typeof seatPoolSchema> {
+function presentSeatPool(pool: SeatPool): z.infer<typeof seatPoolSchema> {
   return { product: pool.product, limit: pool.limit, assigned: pool.assigned, available: pool.available };
 }
 

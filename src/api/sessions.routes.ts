@@ -4,7 +4,7 @@ import { inTransaction } from '../db/transaction.js';
 import { endOwnSession, listOwnSessions } from '../sso/sessions.service.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
-export const sessionSchema = z
+const sessionSchema = z
   .object({
     id: z.string(),
     organizationId: z.string().nullable(),

@@ -55,7 +55,7 @@ const settings = z
 
 const timestamp = z.string().nullable();
 
-export const ssoSchema = z
+const ssoSchema = z
   .object({
     serviceProvider: z.object({ entityId: z.string(), acsUrl: z.string(), loginUrl: z.string(), metadataUrl: z.string(), nameIdFormat: z.string() }),
     connection: z

@@ -7,8 +7,6 @@ import { lockEmbeddedDir } from './embedded-lock.js';
 import { prepareRepeatedStatements } from './prepared-statements.js';
 import { defaultDatabaseTimeouts, type DatabaseTimeouts } from './timeouts.js';
 
-export { defaultDatabaseTimeouts, type DatabaseTimeouts } from './timeouts.js';
-
 export type DatabaseKind = 'postgres' | 'embedded';
 
 export interface Database {

@@ -7,7 +7,7 @@ import type { DatabaseTimeouts } from './timeouts.js';
 
 /** `migrations/` sits beside `src/`, in the source tree and in `dist/` alike. */
 const here = fileURLToPath(import.meta.url);
-export const migrationsDir = path.resolve(path.dirname(here), '../../migrations');
+const migrationsDir = path.resolve(path.dirname(here), '../../migrations');
 const extension = path.extname(here);
 
 interface MigrationModule {
@@ -50,10 +50,6 @@ export async function migrateToLatest(knex: Knex): Promise<MigrationResult> {
 
 export async function rollbackAll(knex: Knex): Promise<void> {
   await knex.migrate.rollback(migrationConfig, true);
-}
-
-export async function rollbackOne(knex: Knex): Promise<void> {
-  await knex.migrate.down(migrationConfig);
 }
 
 /** Migrations still to run; empty when the schema is current. */

@@ -61,7 +61,7 @@ export function isNotNullViolation(error: unknown, table: string, column: string
   return pg?.code === '23502' && pg.table === table && pg.column === column;
 }
 
-export function isConnectionFailure(error: unknown): boolean {
+function isConnectionFailure(error: unknown): boolean {
   const code = (error as PgError | undefined)?.code;
   if (code && connectionCodes.has(code)) return true;
   const message = error instanceof Error ? error.message : '';

@@ -10,8 +10,9 @@ const maxAttempts = 3;
 /**
  * Runs `work` as one unit of work. Inside an outer transaction it joins it, so
  * services can call each other; at the top it opens a transaction, commits when
- * `work` resolves and rolls back when it throws. Serialization failures and
- * deadlocks are retried; database errors come out as domain errors.
+ * `work` resolves and rolls back when it throws. Serialization failures,
+ * deadlocks and stale prepared plans are retried; database errors come out as
+ * domain errors.
  */
 export async function inTransaction<T>(db: Knex, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db as Tx);
@@ -35,11 +36,13 @@ export async function inTransaction<T>(db: Knex, work: (tx: Tx) => Promise<T>): 
 }
 
 /**
- * knex rejects with the ROLLBACK's error, not the work's, when the ROLLBACK itself
- * fails: the connection broke (reset, or closed after a statement's answer did not
- * come in time). PostgreSQL discards a transaction that never committed together
- * with its connection, so nothing was written: the work's own domain error still
- * tells the truth; anything else means the database could not be reached.
+ * When the work fails and its ROLLBACK then fails too, knex rejects with the
+ * ROLLBACK's error, not the work's: the connection broke (reset, or closed after a
+ * statement's answer did not come in time). PostgreSQL discards a transaction that
+ * never committed together with its connection, so nothing was written. The answer
+ * is then the work's error when it is, or translates to, a domain error (a refusal,
+ * a unique violation); any other, a retryable one included, is not retried and
+ * means the database could not be reached.
  */
 function afterFailedRollback(workError: unknown): unknown {
   const translated = translateDbError(workError);

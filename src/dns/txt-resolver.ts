@@ -35,7 +35,7 @@ const failureDetails: Record<string, string> = {
 };
 
 /** Turns a resolver error into the reason an admin reads. */
-export function toDnsLookupError(name: string, error: unknown): DnsLookupError {
+function toDnsLookupError(name: string, error: unknown): DnsLookupError {
   const code = (error as { code?: unknown } | undefined)?.code;
   const dnsCode = typeof code === 'string' ? code : undefined;
   switch (dnsCode) {

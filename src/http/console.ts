@@ -17,7 +17,7 @@ const noncePlaceholder = /ROSTER_CSP_NONCE/g;
  * The console's Content-Security-Policy: its own scripts and styles only, no inline script
  * at all, style elements only with this page's nonce, nothing framed or framing.
  */
-export function consolePolicy(nonce: string): string {
+function consolePolicy(nonce: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",

@@ -4,7 +4,7 @@ import { translateDbError } from '../db/pg-errors.js';
 import { log } from '../log.js';
 
 /** How each kind of domain error reads over HTTP. SCIM renders its own schema from the same kinds. */
-export const statusOfKind: Record<ErrorKind, number> = {
+const statusOfKind: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   invalid: 400,
@@ -15,7 +15,7 @@ export const statusOfKind: Record<ErrorKind, number> = {
 };
 
 /** Seconds a client should wait before retrying when the database is unreachable. */
-export const retryAfterSeconds = 5;
+const retryAfterSeconds = 5;
 
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).json({ error: { code: 'route_not_found', message: 'No such endpoint' } });

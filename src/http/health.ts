@@ -13,7 +13,7 @@ export interface HealthState {
  * clock, within the 2 s a load balancer's probe allows: a partition can leave the
  * pool's connections hanging longer, and the probe must not wait behind them.
  */
-export const readinessDeadlineMs = 1_500;
+const readinessDeadlineMs = 1_500;
 
 /** `/healthz`: the process is up. `/readyz`: the database answers and its schema is current. */
 export function healthRoutes(knex: Knex, state: HealthState): Router {

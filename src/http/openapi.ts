@@ -8,7 +8,7 @@ import { z } from 'zod';
  * console does not follow fails its build.
  */
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** The credentials operations accept, as the document's security schemes name them. */
 const securitySchemes = {

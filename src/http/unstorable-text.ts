@@ -13,7 +13,7 @@ import { invalidInput, pointer } from './validate.js';
  *   than a handful of levels (a Bulk operation's PATCH value is about six), and
  *   recursive code further on must never meet 10,000 levels.
  */
-export const maxDepth = 32;
+const maxDepth = 32;
 
 /** Where in the request a problem is; `path` is a JSON Pointer (RFC 6901) into that part. */
 export interface InputProblem {
@@ -52,7 +52,7 @@ export function unstorableReason(text: string): string | undefined {
  * stored, or the first place nested too deeply. Iterative, so depth never
  * reaches the call stack. Pointers are built only for the problem found.
  */
-export function findUnstorable(value: unknown, part: InputProblem['in']): UnstorableInput | undefined {
+function findUnstorable(value: unknown, part: InputProblem['in']): UnstorableInput | undefined {
   const stack: Array<{ value: unknown; depth: number; path: Array<string | number> }> = [{ value, depth: 0, path: [] }];
   while (stack.length > 0) {
     const item = stack.pop()!;

@@ -8,7 +8,7 @@ import { createScimToken } from '../org/credentials.service.js';
 import { createOrganization } from '../org/organizations.service.js';
 import { setSeatLimit } from '../org/seats.service.js';
 import type { Actor } from '../org/types.js';
-import { SessionTokens } from '../sso/session-tokens.js';
+import { SessionTokens } from '../http/session-tokens.js';
 import { createOperatorSignInLink } from '../sso/sign-in.service.js';
 
 /**

@@ -14,7 +14,7 @@ import { runOperatorCommand, UsageError, type CommandContext, type CommandOption
  * listens on the network. One request per connection, one JSON line each way.
  */
 
-export const controlSocketName = 'roster.sock';
+const controlSocketName = 'roster.sock';
 
 /** Unix socket paths are limited to about 108 bytes (sun_path); past that there is no socket. */
 const maxSocketPathBytes = 100;
@@ -30,7 +30,7 @@ type CommandReply =
   | { ok: true; result: unknown }
   | { ok: false; error: { type: 'usage' | 'domain' | 'other'; message: string; kind?: ErrorKind; code?: string; details?: Record<string, unknown> } };
 
-export function controlSocketPath(embeddedDir: string): string {
+function controlSocketPath(embeddedDir: string): string {
   return path.join(embeddedDir, controlSocketName);
 }
 

@@ -22,7 +22,7 @@ function rowToAccount(row: AccountRow): Account {
   };
 }
 
-export async function selectAccountByEmail(tx: Tx, email: string): Promise<Account | undefined> {
+async function selectAccountByEmail(tx: Tx, email: string): Promise<Account | undefined> {
   const row = await tx<AccountRow>('accounts').whereRaw('lower(email) = lower(?)', [email]).first();
   return row && rowToAccount(row);
 }

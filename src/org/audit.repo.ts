@@ -3,7 +3,7 @@ import type { Tx } from '../db/transaction.js';
 import { newId } from '../db/ids.js';
 import type { AuditEvent } from './types.js';
 
-export interface AuditEventRow {
+interface AuditEventRow {
   id: string;
   organization_id: string;
   actor_type: AuditEvent['actorType'];
@@ -16,7 +16,7 @@ export interface AuditEventRow {
   created_at: Date;
 }
 
-export function rowToAuditEvent(row: AuditEventRow): AuditEvent {
+function rowToAuditEvent(row: AuditEventRow): AuditEvent {
   return {
     id: row.id,
     organizationId: row.organization_id,

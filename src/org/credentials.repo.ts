@@ -188,11 +188,6 @@ export async function touchScimTokenIfStale(tx: Knex, id: string): Promise<void>
 }
 
 /**
- * What suspension and removal take away, in one statement: live sessions and API keys
- * revoked, seats given back to their pools (the seat trigger keeps the pools'
- * counters). Returns the counts and the products freed.
- */
-/**
  * What ends a member's access, as the CTEs of one statement: sessions and API
  * keys revoked (`sessions_revoked`, `keys_revoked`), seats released
  * (`seats_released`; the pools' counters follow by trigger). Each runs only when

@@ -44,7 +44,7 @@ const jsonCollection = (column: string, alias: string, extra: string[] = []): Co
   },
 });
 
-export const memberCatalogue: Catalogue = {
+const memberCatalogue: Catalogue = {
   fields: {
     id: { sql: 'm.id', type: 'id' },
     userName: { sql: 'm.user_name', type: 'citext' },
@@ -108,7 +108,7 @@ export const memberCatalogue: Catalogue = {
   },
 };
 
-export const groupCatalogue: Catalogue = {
+const groupCatalogue: Catalogue = {
   fields: {
     id: { sql: 'g.id', type: 'id' },
     displayName: { sql: 'g.display_name', type: 'citext' },

@@ -24,7 +24,7 @@ import type { ApiKey, EffectiveAccess, OrganizationRole, Workspace } from './typ
 import { requireOrganizationRole } from './validation.js';
 import { effectiveAccess, listWorkspaces } from './workspaces.service.js';
 
-export type { GroupEntry, MemberEntry, MemberGroup, MemberParts } from './directory.repo.js';
+export type { GroupEntry, MemberEntry, MemberParts } from './directory.repo.js';
 
 /** Reads of the Organization's directory: who is in it and which groups exist, as lists or one by one. */
 

@@ -14,7 +14,7 @@ const labelPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const forbiddenAscii = /[^a-z0-9.\-\u0080-\uffff]/;
 const nonAscii = /[^\x00-\x7f]/;
 
-export function isHostname(name: string): boolean {
+function isHostname(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false;
   const labels = name.split('.');
   if (labels.length < 2 || !labels.every((label) => labelPattern.test(label))) return false;

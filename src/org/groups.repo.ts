@@ -93,7 +93,18 @@ export async function lockGroup(tx: Tx, organizationId: string, id: string): Pro
 }
 
 /** Moves the group to its next version (its membership or fields changed). */
-export async function bumpGroup(tx: Tx, organizationId: string, id: string, columns: Record<string, unknown> = {}): Promise<Group | undefined> {
+/** A group's own fields a change may set; absent ones stay as they are. */
+export interface GroupFieldChanges {
+  displayName?: string;
+  externalId?: string | null;
+}
+
+/** Writes the changed fields and the next version in one update. */
+export async function bumpGroup(tx: Tx, organizationId: string, id: string, changes: GroupFieldChanges = {}): Promise<Group | undefined> {
+  const columns = {
+    ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+    ...(changes.externalId !== undefined ? { external_id: changes.externalId } : {}),
+  };
   const [row] = (await tx('groups')
     .where({ organization_id: organizationId, id })
     .update({ ...columns, version: tx.raw('version + 1'), updated_at: tx.fn.now() })

@@ -20,6 +20,7 @@ import {
   selectGroupMemberPage,
   selectGroupPage,
   upsertGroupGrant,
+  type GroupFieldChanges,
   type GroupMemberEntry,
 } from './groups.repo.js';
 import { selectExistingMemberIds } from './members.repo.js';
@@ -239,7 +240,7 @@ export async function changeGroup(
   const group = await lockExistingGroup(tx, organizationId, groupId);
   assertVersion('group', group.version, options.ifVersion);
   assertMayEdit(group, actor);
-  const columns: Record<string, unknown> = {};
+  const changes: GroupFieldChanges = {};
   const added = new Set<string>();
   const removed = new Set<string>();
   const noteAdded = (ids: string[]) => ids.forEach((id) => (removed.has(id) ? removed.delete(id) : added.add(id)));
@@ -247,9 +248,9 @@ export async function changeGroup(
   for (const step of steps) {
     if ('rename' in step) {
       const displayName = requireText('displayName', step.rename, 256);
-      if (displayName !== (columns.display_name ?? group.displayName)) columns.display_name = displayName;
+      if (displayName !== (changes.displayName ?? group.displayName)) changes.displayName = displayName;
     } else if ('externalId' in step) {
-      columns.external_id = step.externalId;
+      changes.externalId = step.externalId;
     } else if ('addMembers' in step) {
       noteAdded(await insertGroupMembers(tx, organizationId, groupId, await requireMembers(tx, organizationId, step.addMembers)));
     } else if ('removeMembers' in step) {
@@ -260,15 +261,15 @@ export async function changeGroup(
       noteAdded(await insertGroupMembers(tx, organizationId, groupId, ids));
     }
   }
-  if (columns.external_id === group.externalId) delete columns.external_id;
-  if (Object.keys(columns).length === 0 && added.size === 0 && removed.size === 0) return { group, added: [], removed: [] };
-  const updated = (await bumpGroup(tx, organizationId, groupId, columns))!;
+  if (changes.externalId === group.externalId) delete changes.externalId;
+  if (Object.keys(changes).length === 0 && added.size === 0 && removed.size === 0) return { group, added: [], removed: [] };
+  const updated = (await bumpGroup(tx, organizationId, groupId, changes))!;
   await recordEvent(tx, organizationId, actor, {
     action: 'group.updated',
     target: { type: 'group', id: groupId },
     data: {
-      ...(columns.display_name !== undefined ? { displayName: { from: group.displayName, to: columns.display_name } } : {}),
-      ...(columns.external_id !== undefined ? { externalIdChanged: true } : {}),
+      ...(changes.displayName !== undefined ? { displayName: { from: group.displayName, to: changes.displayName } } : {}),
+      ...(changes.externalId !== undefined ? { externalIdChanged: true } : {}),
       ...(added.size > 0 ? { membersAdded: [...added] } : {}),
       ...(removed.size > 0 ? { membersRemoved: [...removed] } : {}),
     },

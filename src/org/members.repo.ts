@@ -191,7 +191,7 @@ function memberWithEmails(tx: Tx): Array<string | Knex.Raw> {
 }
 
 /** Members with their emails in one statement: no second round trip per member. */
-export function selectMembers(tx: Tx): Knex.QueryBuilder {
+function selectMembers(tx: Tx): Knex.QueryBuilder {
   return tx('members as m').select(memberWithEmails(tx));
 }
 
@@ -381,9 +381,4 @@ export async function selectExistingMemberIds(tx: Tx, organizationId: string, id
     [ids, organizationId],
   );
   return new Set((result.rows as Array<{ id: string }>).map((row) => row.id));
-}
-
-export async function selectMembersOf(tx: Tx, organizationId: string, limit = 1000): Promise<Member[]> {
-  const rows = (await selectMembers(tx).where('m.organization_id', organizationId).orderBy('m.id').limit(limit)) as MemberRow[];
-  return rows.map(rowToMember);
 }

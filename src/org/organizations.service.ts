@@ -18,7 +18,7 @@ export interface NewOrganization {
   adminFamilyName?: string | null;
 }
 
-export const defaultWorkspaceName = 'Default';
+const defaultWorkspaceName = 'Default';
 
 /** Creates an Organization with its default Workspace and its first Admin, who belongs to an Account. */
 export async function createOrganization(

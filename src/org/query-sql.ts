@@ -12,7 +12,7 @@ import { InvalidQueryError, type Condition, type ConditionValue, type Operator }
  * external_id, group membership keys) remain usable.
  */
 
-export type FieldType = 'text' | 'citext' | 'id' | 'boolean' | 'timestamp' | 'number';
+type FieldType = 'text' | 'citext' | 'id' | 'boolean' | 'timestamp' | 'number';
 
 export interface FieldSpec {
   sql: string;

@@ -58,11 +58,3 @@ export async function selectSeatsOf(tx: Tx, organizationId: string, memberId: st
     .select('product')) as Array<{ product: string }>;
   return rows.map((row) => row.product);
 }
-
-export async function countSeatAssignments(tx: Tx, organizationId: string, product: string): Promise<number> {
-  const row = await tx('seat_assignments')
-    .where({ organization_id: organizationId, product })
-    .select(tx.raw('count(*)::int AS count'))
-    .first();
-  return (row as { count: number }).count;
-}

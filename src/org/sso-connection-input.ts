@@ -8,8 +8,8 @@ import { requireProduct, requireText } from './validation.js';
  * counts and lengths, whatever adapter the input came through.
  */
 
-export const maxCertificates = 5;
-export const maxAutoSeatProducts = 20;
+const maxCertificates = 5;
+const maxAutoSeatProducts = 20;
 const maxClaimNamesPerField = 10;
 const maxClaimNameLength = 512;
 /** A 4096-bit RSA certificate with a long chain of extensions is under 3 KB of base64. */

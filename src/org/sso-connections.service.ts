@@ -58,7 +58,7 @@ export interface IfVersion {
 
 export type SsoOutcome = { ok: true } | { ok: false; reason: string };
 
-export const maxFailureReasonLength = 500;
+const maxFailureReasonLength = 500;
 
 export async function findSsoConnection(tx: Tx, organizationId: string): Promise<SsoConnection | undefined> {
   return isId(organizationId) ? selectSsoConnection(tx, organizationId) : undefined;

@@ -45,7 +45,7 @@ export interface Email {
 /** A SCIM multi-valued attribute entry kept as given (phoneNumbers, ims, photos, entitlements, roles, x509Certificates, addresses). */
 export type MultiValue = Record<string, unknown>;
 
-export interface PersonName {
+interface PersonName {
   formatted: string | null;
   givenName: string | null;
   familyName: string | null;
@@ -54,12 +54,12 @@ export interface PersonName {
   honorificSuffix: string | null;
 }
 
-export interface Manager {
+interface Manager {
   id: string;
   displayName: string | null;
 }
 
-export interface EnterpriseFields {
+interface EnterpriseFields {
   employeeNumber: string | null;
   costCenter: string | null;
   organization: string | null;

@@ -46,11 +46,6 @@ export async function selectWorkspace(tx: Tx, organizationId: string, id: string
   return row && rowToWorkspace(row);
 }
 
-export async function selectDefaultWorkspace(tx: Tx, organizationId: string): Promise<Workspace | undefined> {
-  const row = await tx<WorkspaceRow>('workspaces').where({ organization_id: organizationId, is_default: true }).first();
-  return row && rowToWorkspace(row);
-}
-
 export async function selectWorkspaces(tx: Tx, organizationId: string): Promise<Workspace[]> {
   const rows = await tx<WorkspaceRow>('workspaces').where({ organization_id: organizationId }).orderBy('created_at').orderBy('id');
   return rows.map(rowToWorkspace);

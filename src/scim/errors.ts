@@ -4,7 +4,7 @@ import { DomainError } from '../errors.js';
 import { log } from '../log.js';
 
 /** RFC 7644 §3.12 error body. Roster renders it itself: scimmy's formatter cannot express 429 or 503. */
-export const errorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const errorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 export type ScimType =
   | 'invalidFilter'

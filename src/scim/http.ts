@@ -5,7 +5,7 @@ type Json = Record<string, unknown>;
 
 /** Small helpers every SCIM route shares: the media type, ETags and preconditions (RFC 7644 §3.14). */
 
-export const scimMediaType = 'application/scim+json';
+const scimMediaType = 'application/scim+json';
 
 /** A resource's ETag and `meta.version` (RFC 7644 §3.14): weak, from its version number. */
 export function etagOf(version: number): string {

@@ -46,7 +46,7 @@ export const signInRequestedSchema = z
   .meta({ id: 'SignInRequested' });
 
 /** What a completed sign-in answers an API client (`Accept: application/json`); see `answerSignIn`. */
-export const signInSchema = z
+const signInSchema = z
   .object({
     token: z.string().describe('The session token, for `Authorization: Bearer`'),
     expiresAt: z.string().describe('When the token expires; `POST /auth/refresh` gets a new one'),

@@ -7,11 +7,12 @@ import { discoverSso } from '../org/sso-discovery.service.js';
 import { clientAddress, rateLimited, type RateLimit } from '../http/rate-limit.js';
 import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { parseInput } from '../http/validate.js';
-import { answerSignIn, clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from './session-auth.js';
+import { clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from '../http/session-auth.js';
 import { currentSessionSchema, emailSignInRequest, refreshedTokenSchema, signInLinkToken, signInRequestedSchema, ssoDiscoveryRequest, type ssoDiscoverySchema } from './auth.openapi.js';
-import { safeRelayState } from './saml.routes.js';
-import type { SessionTokens } from './session-tokens.js';
+import type { SessionTokens } from '../http/session-tokens.js';
+import { safeRelayState } from './relay-state.js';
 import { endSession } from './sessions.service.js';
+import { answerSignIn } from './sign-in-answer.js';
 import { completeEmailSignIn, requestEmailSignIn, signInLinkState, signInLinkValidSeconds } from './sign-in.service.js';
 
 export interface AuthRouteOptions {

@@ -13,8 +13,10 @@ import type { SsoConnection } from '../org/types.js';
 import { profileFromClaims } from './saml/attributes.js';
 import { assertResponsePolicy, inspectSamlResponse, SamlPolicyError } from './saml/response-checks.js';
 import { acceptedClockSkewMs, samlOptionsFor, samlRequestStore, serviceProviderOf, type ServiceProvider } from './saml/service-provider.js';
-import { answerSignIn, type CookieSettings } from './session-auth.js';
-import type { SessionTokens } from './session-tokens.js';
+import type { CookieSettings } from '../http/session-auth.js';
+import type { SessionTokens } from '../http/session-tokens.js';
+import { safeRelayState } from './relay-state.js';
+import { answerSignIn } from './sign-in-answer.js';
 import { completeSsoSignIn } from './sso-sign-in.service.js';
 
 export interface SamlRouteOptions {
@@ -32,13 +34,6 @@ interface SsoContext {
 
 /** An assertion id is remembered this long: past the oldest assertion node-saml accepts, plus clock skew. */
 const replayWindowMs = 15 * 60_000;
-
-/** Where a sign-in may send the browser afterwards: Roster's own paths only. */
-export function safeRelayState(value: unknown): string {
-  if (typeof value !== 'string' || value.length > 512) return '/';
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\\]/.test(value)) return '/';
-  return value;
-}
 
 /**
  * `/sso/{organizationId}`: the SAML service provider of each Organization with a

@@ -8,7 +8,7 @@ import { isPublicAddress } from './public-address.js';
 /** Fetches the IdP metadata document an admin named by URL; refuses anything unsafe with an InvalidInputError. */
 export type MetadataFetcher = (url: string) => Promise<string>;
 
-export interface ResolvedAddress {
+interface ResolvedAddress {
   address: string;
   family: number;
 }

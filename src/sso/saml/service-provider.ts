@@ -13,13 +13,13 @@ export interface ServiceProvider {
   nameIdFormat: string;
 }
 
-export const emailNameIdFormat = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
+const emailNameIdFormat = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
 
 /** How far the IdP's clock may be from Roster's: node-saml's window checks and Roster's own use it. */
 export const acceptedClockSkewMs = 90_000;
 
 /** How long an AuthnRequest's id waits for its response. */
-export const requestLifetimeMs = 10 * 60_000;
+const requestLifetimeMs = 10 * 60_000;
 
 export function serviceProviderOf(publicUrl: string, organizationId: string, connection?: Pick<SsoConnection, 'nameIdFormat'>): ServiceProvider {
   const base = `${publicUrl}/sso/${organizationId}`;

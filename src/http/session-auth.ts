@@ -2,8 +2,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Knex } from 'knex';
 import { UnauthenticatedError, ForbiddenError } from '../errors.js';
 import type { OrganizationRole } from '../org/types.js';
+import { checkSession } from '../sso/sessions.service.js';
 import type { SessionTokens } from './session-tokens.js';
-import { checkSession, type Session } from './sessions.service.js';
 
 /** Who is calling, as every session-authenticated route sees it. */
 export interface SessionCaller {
@@ -20,7 +20,7 @@ export interface SessionCaller {
   viaCookie: boolean;
 }
 
-export const sessionCookieName = 'roster_session';
+const sessionCookieName = 'roster_session';
 
 export interface CookieSettings {
   secure: boolean;
@@ -111,7 +111,7 @@ async function authenticate(db: Knex, tokens: SessionTokens, settings: CookieSet
 }
 
 /** The Origin (else Referer) header names Roster's own origin. */
-export function sameOrigin(req: Request, origin: string): boolean {
+function sameOrigin(req: Request, origin: string): boolean {
   const claimed = req.headers.origin ?? refererOrigin(req.headers.referer);
   return claimed === origin;
 }
@@ -133,26 +133,4 @@ function refererOrigin(referer: string | undefined): string | undefined {
 
 export function sessionCallerOf(locals: Record<string, unknown>): SessionCaller {
   return locals.session as SessionCaller;
-}
-
-/**
- * The answer to a completed sign-in (email link, SAML): API clients asking for
- * JSON get the session token in the body; browsers get the cookie and a
- * redirect to `redirectTo` (one of Roster's own paths).
- */
-export async function answerSignIn(
-  req: Request,
-  res: Response,
-  tokens: SessionTokens,
-  settings: CookieSettings,
-  session: Session,
-  redirectTo: string,
-): Promise<void> {
-  const { token, expiresAt } = await tokens.issue(session);
-  if (req.accepts(['html', 'json']) === 'json') {
-    res.status(200).json({ token, expiresAt: expiresAt.toISOString(), organizationId: session.organizationId, memberId: session.memberId });
-    return;
-  }
-  setSessionCookie(res, token, expiresAt, settings);
-  res.redirect(303, redirectTo);
 }

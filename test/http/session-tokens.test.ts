@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import request from 'supertest';
-import { keyPublishAheadMs, keyRefreshMs, SessionTokens, sessionAudience } from '../../src/sso/session-tokens.js';
+import { keyPublishAheadMs, keyRefreshMs, SessionTokens, sessionAudience } from '../../src/http/session-tokens.js';
 import { authApp, sessionFor } from '../support/auth.js';
 import { db } from '../support/database.js';
 import { makeOrganization } from '../support/factories.js';
