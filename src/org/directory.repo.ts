@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { rowToGroup, type GroupRow } from './groups.repo.js';
-import { rowToMember, type MemberRow } from './members.repo.js';
+import { rowToMember, type MemberRow } from './member-rows.repo.js';
 import { compileCondition, sortExpression, type Catalogue, type CollectionSpec, type FieldSpec, type Sql } from './query-sql.js';
 import type { PageQuery } from './search.js';
 import type { Group, Member } from './types.js';
