@@ -1,4 +1,4 @@
-import type { MemberChanges } from '../org/members.service.js';
+import type { MemberChanges } from '../org/member-changes.service.js';
 import type { MemberEntry } from '../org/directory.service.js';
 import type { Email, MultiValue, OrganizationRole, ProfileChanges } from '../org/types.js';
 import { badRequest } from './errors.js';

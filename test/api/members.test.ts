@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createApiKey } from '../../src/org/credentials.service.js';
 import { createGroup } from '../../src/org/groups.service.js';
-import { suspendMember } from '../../src/org/members.service.js';
+import { suspendMember } from '../../src/org/member-changes.service.js';
 import { listSeatPools, setSeatLimit } from '../../src/org/seats.service.js';
 import { addWorkspaceMember, createWorkspace } from '../../src/org/workspaces.service.js';
 import { authApp, sessionFor } from '../support/auth.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createApiKey, revokeApiKey } from '../../src/org/credentials.service.js';
 import { getMemberDetails, searchMembers } from '../../src/org/directory.service.js';
 import { createGroup } from '../../src/org/groups.service.js';
-import { suspendMember } from '../../src/org/members.service.js';
+import { suspendMember } from '../../src/org/member-changes.service.js';
 import { partitionByFreeSeat, setSeatLimit, assignSeat } from '../../src/org/seats.service.js';
 import { db } from '../support/database.js';
 import { makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';

@@ -3,16 +3,18 @@ import { listAuditEvents } from '../../src/org/audit.service.js';
 import { createApiKey, authenticateApiKey } from '../../src/org/credentials.service.js';
 import { addGroupMembers, createGroup } from '../../src/org/groups.service.js';
 import {
-  addMember,
   changeMember,
   changeRole,
   assessChange,
-  getMember,
-  leaveOrganization,
   reactivateMember,
-  removeMember,
   suspendMember,
   updateProfile,
+} from '../../src/org/member-changes.service.js';
+import {
+  addMember,
+  getMember,
+  leaveOrganization,
+  removeMember,
 } from '../../src/org/members.service.js';
 import { assignSeat, listSeatPools, seatsOf, setSeatLimit } from '../../src/org/seats.service.js';
 import { addWorkspaceMember, createWorkspace, effectiveAccess, getWorkspace } from '../../src/org/workspaces.service.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { listAuditEvents } from '../../src/org/audit.service.js';
-import { getMember, removeMember, suspendMember } from '../../src/org/members.service.js';
+import { suspendMember } from '../../src/org/member-changes.service.js';
+import { getMember, removeMember } from '../../src/org/members.service.js';
 import { assignSeat, listSeatPools, releaseSeat, seatsOf, setSeatLimit } from '../../src/org/seats.service.js';
 import { countRows, makeMember, makeOrganization, rejectionOf, system, tx } from '../support/factories.js';
 

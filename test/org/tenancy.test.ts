@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createScimToken, revokeApiKey, revokeScimToken, createApiKey } from '../../src/org/credentials.service.js';
 import { addGroupMembers, createGroup, deleteGroup } from '../../src/org/groups.service.js';
-import { changeRole, getMember, removeMember, suspendMember, updateProfile } from '../../src/org/members.service.js';
+import { changeRole, suspendMember, updateProfile } from '../../src/org/member-changes.service.js';
+import { getMember, removeMember } from '../../src/org/members.service.js';
 import { assignSeat, setSeatLimit } from '../../src/org/seats.service.js';
 import { addWorkspaceMember, deleteWorkspace, renameWorkspace } from '../../src/org/workspaces.service.js';
 import { makeMember, makeOrganization, rejectionOf, system, tx } from '../support/factories.js';

@@ -12,7 +12,7 @@ import {
   renameWorkspace,
   setWorkspaceRole,
 } from '../../src/org/workspaces.service.js';
-import { suspendMember } from '../../src/org/members.service.js';
+import { suspendMember } from '../../src/org/member-changes.service.js';
 import type { Anchor } from '../../src/org/page.js';
 import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../support/factories.js';
 

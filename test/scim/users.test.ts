@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { authenticateApiKey, createApiKey } from '../../src/org/credentials.service.js';
-import { changeMember } from '../../src/org/members.service.js';
+import { changeMember } from '../../src/org/member-changes.service.js';
 import { listSeatPools, setSeatLimit } from '../../src/org/seats.service.js';
 import { db } from '../support/database.js';
 import { countRows, rejectionOf, system, tx, unique } from '../support/factories.js';

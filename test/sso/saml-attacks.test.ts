@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import request, { type Response, type Test } from 'supertest';
 import { createScimToken } from '../../src/org/credentials.service.js';
-import { suspendMember } from '../../src/org/members.service.js';
+import { suspendMember } from '../../src/org/member-changes.service.js';
 import { authApp, sessionFor } from '../support/auth.js';
 import { db } from '../support/database.js';
 import { makeMember, makeOrganization, tx } from '../support/factories.js';

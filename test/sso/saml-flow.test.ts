@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createScimToken } from '../../src/org/credentials.service.js';
 import { setSeatLimit } from '../../src/org/seats.service.js';
-import { suspendMember } from '../../src/org/members.service.js';
+import { suspendMember } from '../../src/org/member-changes.service.js';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';

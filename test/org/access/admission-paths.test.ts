@@ -7,7 +7,7 @@ import { accountForVerifiedEmail } from '../../../src/org/accounts.service.js';
 import { setDomainAutoJoin } from '../../../src/org/domains.service.js';
 import { inviteEach } from '../../../src/org/invitation-batch.service.js';
 import { acceptInvitation, getInvitation, inviteMembers } from '../../../src/org/invitations.service.js';
-import { suspendMember } from '../../../src/org/members.service.js';
+import { suspendMember } from '../../../src/org/member-changes.service.js';
 import { setSeatLimit } from '../../../src/org/seats.service.js';
 import { findSsoConnection, updateSsoSettings } from '../../../src/org/sso-connections.service.js';
 import { completeEmailSignIn } from '../../../src/sso/sign-in.service.js';
