@@ -19,7 +19,7 @@ import type { Tx } from '../db/transaction.js';
 import { listApiKeys } from './credentials.service.js';
 import { anchored, rememberPageEnd } from './page-anchors.js';
 import { pageOf, type Page } from './page.js';
-import type { Condition, PageQuery } from './search.js';
+import type { PageQuery } from './search.js';
 import type { ApiKey, EffectiveAccess, OrganizationRole, Workspace } from './types.js';
 import { requireOrganizationRole } from './validation.js';
 import { effectiveAccess, listWorkspaces } from './workspaces.service.js';
