@@ -1,6 +1,7 @@
 import type { Tx } from '../db/transaction.js';
 import { InvalidInputError } from '../errors.js';
 import { currentRequestId } from '../log.js';
+import type { AuditEntry } from './audit-events.js';
 import {
   insertAuditEvents,
   selectAuditEventPage,
@@ -13,11 +14,19 @@ import {
 import { invalidCursor, isAnchorOf, pageOf, type Anchor, type Page } from './page.js';
 import type { Actor, AuditEvent } from './types.js';
 
-export interface AuditEntry {
-  action: string;
-  target: { type: string; id: string };
-  data?: Record<string, unknown>;
-}
+export type { AuditEntry } from './audit-events.js';
+
+/**
+ * Too wide, on purpose and only here: `changeMember` works its action out at run
+ * time from the change (a `string`) and builds its data as a plain record. The
+ * conditional accepts a computed `string` action but no literal one, so a literal
+ * action still has to be one of `AuditEntry`'s.
+ */
+type ComputedMemberChange<Action extends string> = {
+  action: string extends Action ? Action : never;
+  target: { type: 'member'; id: string };
+  data: Record<string, unknown>;
+};
 
 /**
  * Invariant 6: every change writes exactly one event per affected entity, in the
@@ -28,7 +37,9 @@ export async function recordEvents(tx: Tx, organizationId: string, actor: Actor,
 }
 
 /** The event as stored, for a repo that writes it in the statement of the change itself. */
-export function auditEvent(organizationId: string, actor: Actor, entry: AuditEntry): NewAuditEvent {
+export function auditEvent(organizationId: string, actor: Actor, entry: AuditEntry): NewAuditEvent;
+export function auditEvent<Action extends string>(organizationId: string, actor: Actor, entry: ComputedMemberChange<Action>): NewAuditEvent;
+export function auditEvent(organizationId: string, actor: Actor, entry: AuditEntry | ComputedMemberChange<string>): NewAuditEvent {
   return {
     organization_id: organizationId,
     actor_type: actor.type,
