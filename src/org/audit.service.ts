@@ -1,6 +1,7 @@
 import type { Tx } from '../db/transaction.js';
 import { InvalidInputError } from '../errors.js';
 import { currentRequestId } from '../log.js';
+import type { AuditEntry } from './audit-events.js';
 import {
   insertAuditEvents,
   selectAuditEventPage,
@@ -13,11 +14,7 @@ import {
 import { invalidCursor, isAnchorOf, pageOf, type Anchor, type Page } from './page.js';
 import type { Actor, AuditEvent } from './types.js';
 
-export interface AuditEntry {
-  action: string;
-  target: { type: string; id: string };
-  data?: Record<string, unknown>;
-}
+export type { AuditEntry } from './audit-events.js';
 
 /**
  * Invariant 6: every change writes exactly one event per affected entity, in the

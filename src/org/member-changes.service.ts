@@ -1,6 +1,7 @@
 import type { Tx } from '../db/transaction.js';
 import { ExternallyManagedError } from '../errors.js';
 import { auditEvent } from './audit.service.js';
+import type { MemberChange } from './audit-events.js';
 import { updateMemberProfile } from './members.repo.js';
 import { assertAnotherActiveAdmin, lockExistingMember, type UpdateOptions } from './members.service.js';
 import { deleteSeatAssignment, selectSeatsOf } from './seats.repo.js';
@@ -68,7 +69,7 @@ export async function changeMember(
   assertMayChangeProfile(member, actor, fields);
   if (role !== 'admin' || status !== 'active') await assertAnotherActiveAdmin(tx, member, `${status !== 'active' ? 'suspend' : 'change the role of'} ${member.userName}`);
 
-  const event: Record<string, unknown> = {};
+  const event: MemberChange = {};
   if (fields.length > 0) event.fields = fields;
   if (role !== member.role) event.role = { from: member.role, to: role };
   if (status !== member.status) event.status = { from: member.status, to: status };
@@ -174,7 +175,7 @@ function assertMayChangeProfile(member: Member, actor: Actor, fields: string[]):
 }
 
 /** Moves the member from the seats `held` to exactly the `wanted` ones, all or nothing. */
-async function applySeats(tx: Tx, organizationId: string, memberId: string, held: string[], wanted: string[], event: Record<string, unknown>): Promise<void> {
+async function applySeats(tx: Tx, organizationId: string, memberId: string, held: string[], wanted: string[], event: MemberChange): Promise<void> {
   const target = new Set(wanted.map(requireProduct));
   const released: string[] = [];
   for (const product of held) {
@@ -185,9 +186,9 @@ async function applySeats(tx: Tx, organizationId: string, memberId: string, held
   if (released.length > 0) event.seatsReleased = released;
 }
 
-function actionFor(event: Record<string, unknown>): string {
+function actionFor(event: MemberChange): 'member.updated' | 'member.role_changed' | 'member.suspended' | 'member.reactivated' {
   const kinds = Object.keys(event).filter((key) => ['fields', 'role', 'status', 'seatsAssigned', 'seatsReleased'].includes(key));
-  const status = event.status as { to: string } | undefined;
+  const status = event.status;
   if (kinds.length === 1 && status) return status.to === 'active' ? 'member.reactivated' : 'member.suspended';
   if (status?.to === 'suspended' && kinds.every((kind) => kind === 'status' || kind === 'seatsReleased')) return 'member.suspended';
   if (kinds.length === 1 && event.role) return 'member.role_changed';

@@ -125,7 +125,7 @@ export async function assignSeat(tx: Tx, actor: Actor, organizationId: string, m
   const taken = await takeSeats(tx, organizationId, memberId, [product]);
   if (taken.length === 0) return member;
   const changed = await bumpMember(tx, organizationId, memberId);
-  await recordEvent(tx, organizationId, actor, { action: 'seat.assigned', target: { type: 'member', id: memberId }, data: { product: taken[0] } });
+  await recordEvent(tx, organizationId, actor, { action: 'seat.assigned', target: { type: 'member', id: memberId }, data: { product: taken[0]! } });
   return changed!;
 }
 

@@ -2,7 +2,7 @@ import { newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { admitted, decideAdmission } from '../org/access/admission.js';
 import { accountForVerifiedEmail } from '../org/accounts.service.js';
-import { recordEvents } from '../org/audit.service.js';
+import { recordEvents, type AuditEntry } from '../org/audit.service.js';
 import { changeMember } from '../org/member-changes.service.js';
 import { addMember, linkMemberToAccount } from '../org/members.service.js';
 import { partitionByFreeSeat, takeSeats } from '../org/seats.service.js';
@@ -88,7 +88,7 @@ async function assignAutomaticSeats(tx: Tx, organizationId: string, member: Memb
   const { free, unavailable } = await partitionByFreeSeat(tx, organizationId, products);
   const taken = await takeSeats(tx, organizationId, member.id, free);
   await recordEvents(tx, organizationId, ssoActor, [
-    ...taken.map((product) => ({ action: 'seat.assigned', target: { type: 'member', id: member.id }, data: { product, automatic: true } })),
-    ...unavailable.map((product) => ({ action: 'seat.unavailable', target: { type: 'member', id: member.id }, data: { product, reason: 'no_free_seat' } })),
+    ...taken.map((product): AuditEntry => ({ action: 'seat.assigned', target: { type: 'member', id: member.id }, data: { product, automatic: true } })),
+    ...unavailable.map((product): AuditEntry => ({ action: 'seat.unavailable', target: { type: 'member', id: member.id }, data: { product, reason: 'no_free_seat' } })),
   ]);
 }

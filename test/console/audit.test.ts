@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { recordEvents } from '../../src/org/audit.service.js';
+import { recordEvents, type AuditEntry } from '../../src/org/audit.service.js';
 import type { Member } from '../../src/org/types.js';
 import { checkPage, describeInBrowser, useRosterInBrowser, type ConsolePage } from '../support/browser.js';
 import { apiSession, signedInWithCookie } from '../support/console-flows.js';
@@ -159,7 +159,8 @@ describeInBrowser('the Audit log page in a browser', function () {
 
   it('pages through more events than a page holds: Next page shows older ones, Previous page comes back', async () => {
     const org = await makeOrganization();
-    const entries = Array.from({ length: 60 }, (_, n) => ({ action: 'test.paged', target: { type: 'thing', id: `n${String(n).padStart(2, '0')}` } }));
+    // A made-up action, outside AuditEntry on purpose: only these events carry it.
+    const entries = Array.from({ length: 60 }, (_, n) => ({ action: 'test.paged', target: { type: 'thing', id: `n${String(n).padStart(2, '0')}` } }) as unknown as AuditEntry);
     for (const entry of entries) await tx((t) => recordEvents(t, org.id, system, [entry]));
     const inDatabase = (await stored(org.id, { action: 'test.paged' })).map((event) => `thing ${event.target_id}`);
     assert.equal(inDatabase[0], 'thing n59', 'the newest is the last written');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { newId } from '../../src/db/ids.js';
-import { auditAnchor, recordEvents, searchAuditEvents } from '../../src/org/audit.service.js';
+import { auditAnchor, recordEvents, searchAuditEvents, type AuditEntry } from '../../src/org/audit.service.js';
 import { decodeCursor, encodeCursor, type Anchor } from '../../src/org/page.js';
 import { db } from '../support/database.js';
 import { makeOrganization, rejectionOf, system, tx } from '../support/factories.js';
@@ -8,7 +8,8 @@ import { makeOrganization, rejectionOf, system, tx } from '../support/factories.
 describe('audit log search', () => {
   it('pages newest first without loss or repetition, also through events written in one transaction (same created_at)', async () => {
     const org = await makeOrganization();
-    const entries = Array.from({ length: 5 }, (_, i) => ({ action: 'test.batch', target: { type: 'thing', id: `t${i}` } }));
+    // A made-up action, outside AuditEntry on purpose: only these events carry it.
+    const entries = Array.from({ length: 5 }, (_, i) => ({ action: 'test.batch', target: { type: 'thing', id: `t${i}` } }) as unknown as AuditEntry);
     await tx((t) => recordEvents(t, org.id, system, entries));
 
     const seen: string[] = [];
