@@ -123,8 +123,10 @@ describeInBrowser('the Workspaces pages in a browser', function () {
     const { page } = visit;
     await row(page, kim.userName).waitFor();
     assert.equal(await page.getByRole('button', { name: /^Remove/ }).count(), 0);
+    // Listening before the change: its answer may come back before selectOption returns.
+    const changed = page.waitForResponse((response) => response.url().endsWith(`/members/${kim.id}`) && response.request().method() === 'PUT');
     await page.getByLabel(`Role of ${kim.userName}`).selectOption({ label: 'Admin' });
-    await page.waitForResponse((response) => response.url().endsWith(`/members/${kim.id}`) && response.request().method() === 'PUT');
+    await changed;
     assert.equal(await membershipOf(org.defaultWorkspace.id, kim.id), 'admin');
     await checkPage(visit, 'workspace-default');
   });
