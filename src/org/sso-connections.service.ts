@@ -64,6 +64,16 @@ export async function findSsoConnection(tx: Tx, organizationId: string): Promise
   return isId(organizationId) ? selectSsoConnection(tx, organizationId) : undefined;
 }
 
+/**
+ * The connection people sign in through: none while it is switched off, whatever else it holds
+ * (the same answer as no connection, for the SP login and the ACS alike). Its SP metadata stays
+ * readable through `findSsoConnection`, since an admin pastes it into the IdP before switching on.
+ */
+export async function findSsoConnectionForSignIn(tx: Tx, organizationId: string): Promise<SsoConnection | undefined> {
+  const connection = await findSsoConnection(tx, organizationId);
+  return connection?.enabled ? connection : undefined;
+}
+
 export async function getSsoConnection(tx: Tx, organizationId: string): Promise<SsoConnection> {
   const connection = await findSsoConnection(tx, organizationId);
   if (!connection) throw new NotFoundError('sso_connection');

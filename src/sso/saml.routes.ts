@@ -8,7 +8,7 @@ import { inTransaction } from '../db/transaction.js';
 import { DomainError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { log } from '../log.js';
 import { consumeSamlRequest, recordAssertionOnce } from '../org/saml-state.service.js';
-import { findSsoConnection, recordSsoOutcome } from '../org/sso-connections.service.js';
+import { findSsoConnection, findSsoConnectionForSignIn, recordSsoOutcome } from '../org/sso-connections.service.js';
 import type { SsoConnection } from '../org/types.js';
 import { profileFromClaims } from './saml/attributes.js';
 import { assertResponsePolicy, inspectSamlResponse, SamlPolicyError } from './saml/response-checks.js';
@@ -63,14 +63,14 @@ export function samlRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
   );
 
   /**
-   * Finds the Organization's connection. For signing in (login, ACS) a connection switched off
-   * answers as if there were none; its SP metadata is still served, since the admin pastes it
-   * into the IdP before switching SSO on.
+   * Finds the Organization's connection: for signing in (login, ACS) the one the domain lets people
+   * sign in through (none while switched off); for the SP metadata, whatever is saved.
    */
   const loader = (use: 'metadata' | 'sign-in') => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const organizationId = String(req.params.organizationId);
-    const connection = isId(organizationId) ? await inTransaction(db, (tx) => findSsoConnection(tx, organizationId)) : undefined;
-    if (!connection || (use === 'sign-in' && !connection.enabled)) throw new NotFoundError('sso_connection', organizationId);
+    const find = use === 'sign-in' ? findSsoConnectionForSignIn : findSsoConnection;
+    const connection = isId(organizationId) ? await inTransaction(db, (tx) => find(tx, organizationId)) : undefined;
+    if (!connection) throw new NotFoundError('sso_connection', organizationId);
     (req as Request & { sso?: SsoContext }).sso = { connection, sp: serviceProviderOf(publicUrl, organizationId, connection) };
     next();
   };
