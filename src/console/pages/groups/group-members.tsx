@@ -5,6 +5,7 @@ import { MemberPicker } from '../../components/member-picker';
 import { PageButtons, useCursors } from '../../components/paging';
 import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { useAddGroupMember, useGroupMembers, useRemoveGroupMember, type Group } from './groups-api';
+import { MemberCells } from '../../components/member-cells';
 
 /** The group's members, a page at a time; an Admin-made group's are added and removed here. */
 export function GroupMembers({ group }: { group: Group }) {
@@ -31,11 +32,7 @@ export function GroupMembers({ group }: { group: Group }) {
                 {page.members.length === 0 && <EmptyRow columns={3}>No member yet.</EmptyRow>}
                 {page.members.map((member) => (
                   <tr key={member.memberId}>
-                    <th scope="row">
-                      {member.displayName ?? member.userName}
-                      {member.status === 'suspended' && <span className="badge badge-warning">Suspended</span>}
-                    </th>
-                    <td>{member.userName}</td>
+                    <MemberCells member={member} />
                     {editable && (
                       <td>
                         <ConfirmButton

@@ -6,6 +6,7 @@ import { PageButtons, useCursors } from '../../components/paging';
 import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { WorkspaceRoleSelect, type WorkspaceRole } from '../../components/workspace-role';
 import { useRemoveWorkspaceMember, useSetWorkspaceMember, useWorkspaceMembers, type Workspace } from './workspaces-api';
+import { MemberCells } from '../../components/member-cells';
 
 /**
  * The Workspace's direct members, a page at a time: the role changes inline, Remove takes a
@@ -47,11 +48,7 @@ export function WorkspaceMembers({ workspace }: { workspace: Workspace }) {
                   {page.members.length === 0 && <EmptyRow columns={4}>No direct member yet.</EmptyRow>}
                   {page.members.map((member) => (
                     <tr key={member.memberId}>
-                      <th scope="row">
-                        {member.displayName ?? member.userName}
-                        {member.status === 'suspended' && <span className="badge badge-warning">Suspended</span>}
-                      </th>
-                      <td>{member.userName}</td>
+                      <MemberCells member={member} />
                       <td>
                         <WorkspaceRoleSelect
                           label={`Role of ${member.userName}`}
