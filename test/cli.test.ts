@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hashSecret } from '../src/org/secrets.js';
+import { hashSecret } from '../src/org/credentials/secrets.js';
 import { testDatabase } from './support/database.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.js');

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ForbiddenError } from '../errors.js';
-import type { Actor, OrganizationRole } from '../org/types.js';
+import type { Actor, OrganizationRole } from '../org/organizations/types.js';
 import { sessionCallerOf, type SessionCaller } from '../http/session-auth.js';
 
 /** The caller of an `/api/v1` route: a session in an Organization, as a member with a role. */

@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import type { TxtLookup } from '../dns/txt-resolver.js';
-import { checkDomainTxt, claimDomain, deleteDomain, getDomain, listDomains, recordDomainCheck, setDomainAutoJoin } from '../org/domains.service.js';
-import type { Domain } from '../org/types.js';
+import { checkDomainTxt, claimDomain, deleteDomain, getDomain, listDomains, recordDomainCheck, setDomainAutoJoin } from '../org/domains/domains.service.js';
+import type { Domain } from '../org/domains/types.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();

@@ -14,8 +14,9 @@ import {
   revokeGroupRole,
   updateGroup,
   type GroupMemberEntry,
-} from '../org/groups.service.js';
-import { workspaceRoles, type Group, type GroupGrant } from '../org/types.js';
+} from '../org/groups/groups.service.js';
+import { workspaceRoles } from '../org/workspaces/types.js';
+import type { Group, GroupGrant } from '../org/groups/types.js';
 import { cursorOf, keysetQueryOf, pageQuery } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { rateLimited } from '../http/rate-limit.js';
 import { sessionCallerOf } from '../http/session-auth.js';
 import { inTransaction } from '../db/transaction.js';
-import { inviteEach, refusalReasons, type AddressOutcome } from '../org/invitation-batch.service.js';
-import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations.service.js';
-import { organizationRoles, type Invitation } from '../org/types.js';
+import { inviteEach, refusalReasons, type AddressOutcome } from '../org/invitations/invitation-batch.service.js';
+import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations/invitations.service.js';
+import { organizationRoles } from '../org/organizations/types.js';
+import type { Invitation } from '../org/invitations/types.js';
 import { cursorOf, idPageOf, pageQuery } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 

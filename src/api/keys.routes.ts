@@ -3,8 +3,9 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
-import { authenticateApiKey, createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../org/credentials.service.js';
-import { organizationRoles, type ApiKey } from '../org/types.js';
+import { authenticateApiKey, createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../org/credentials/credentials.service.js';
+import { organizationRoles } from '../org/organizations/types.js';
+import type { ApiKey } from '../org/credentials/types.js';
 import type { ApiCaller } from './access.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 

@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import { getMemberDetails, searchMembers, type MemberDetails, type MemberEntry } from '../org/directory.service.js';
-import { changeRole, updateProfile } from '../org/member-changes.service.js';
-import { leaveOrganization, removeMember } from '../org/members.service.js';
-import { assignSeat, releaseSeat } from '../org/seats.service.js';
-import { organizationRoles, type Member, type ProfileChanges } from '../org/types.js';
+import { getMemberDetails, searchMembers, type MemberDetails, type MemberEntry } from '../org/lists/directory.service.js';
+import { changeRole, updateProfile } from '../org/members/member-changes.service.js';
+import { leaveOrganization, removeMember } from '../org/members/members.service.js';
+import { assignSeat, releaseSeat } from '../org/seats/seats.service.js';
+import { organizationRoles } from '../org/organizations/types.js';
+import type { Member, ProfileChanges } from '../org/members/types.js';
 import { cursorOf, idPageOf, pageQuery } from './pagination.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import { deleteOrganization, getOrganization, renameOrganization } from '../org/organizations.service.js';
-import type { Organization } from '../org/types.js';
+import { deleteOrganization, getOrganization, renameOrganization } from '../org/organizations/organizations.service.js';
+import type { Organization } from '../org/organizations/types.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
 const organizationSchema = z

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { keysetAnchor, maxPageSize, type KeysetQuery } from '../org/keyset.js';
-import { decodeCursor, encodeCursor, idAnchor, maxCursorLength, type Anchor } from '../org/page.js';
+import { keysetAnchor, maxPageSize, type KeysetQuery } from '../org/lists/keyset.js';
+import { decodeCursor, encodeCursor, idAnchor, maxCursorLength, type Anchor } from '../org/lists/page.js';
 
 /**
  * Cursor paging of `/api/v1` lists: `?limit=` (default 50, at most 200) and
  * `?cursor=` taken from the previous page's `nextCursor`. The cursor is opaque
- * to clients (org/page.ts): it carries the last item's place in the list's order.
+ * to clients (org/lists/page.ts): it carries the last item's place in the list's order.
  */
 
 export const defaultPageSize = 50;
@@ -20,7 +20,7 @@ export const pageQuery = z
 
 export type PageQueryInput = z.infer<typeof pageQuery>;
 
-/** The page's nextCursor: its anchor as the one opaque cursor every list gives out (org/page.ts). */
+/** The page's nextCursor: its anchor as the one opaque cursor every list gives out (org/lists/page.ts). */
 export function cursorOf(next: Anchor | null): string | null {
   return next ? encodeCursor(next) : null;
 }

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { openApiDocument, sessionCredentials, type Credential, type ErrorStatus, type OperationDescription, type ResponseDescription } from '../http/openapi.js';
 import { checkInput, invalidInput } from '../http/validate.js';
-import type { OrganizationRole } from '../org/types.js';
+import type { OrganizationRole } from '../org/organizations/types.js';
 import { apiCallerOf, requireRole, type ApiCaller } from './access.js';
 
 /**

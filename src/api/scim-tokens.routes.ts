@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import { createScimToken, listScimTokens, maxActiveScimTokens, revokeScimToken } from '../org/credentials.service.js';
-import type { ScimToken } from '../org/types.js';
+import { createScimToken, listScimTokens, maxActiveScimTokens, revokeScimToken } from '../org/credentials/credentials.service.js';
+import type { ScimToken } from '../org/credentials/types.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();

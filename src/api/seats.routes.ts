@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import { listSeatPools, setSeatLimit } from '../org/seats.service.js';
-import type { SeatPool } from '../org/types.js';
+import { listSeatPools, setSeatLimit } from '../org/seats/seats.service.js';
+import type { SeatPool } from '../org/seats/types.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 const seatPoolSchema = z

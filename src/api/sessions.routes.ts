@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import { endOwnSession, listOwnSessions } from '../sso/sessions.service.js';
+import { endOwnSession, listOwnSessions } from '../org/credentials/sessions.service.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
 const sessionSchema = z

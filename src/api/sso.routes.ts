@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import { deleteSsoConnection, findSsoConnection, saveSsoConnection, updateSsoSettings } from '../org/sso-connections.service.js';
-import type { SsoConnection } from '../org/types.js';
+import { deleteSsoConnection, findSsoConnection, saveSsoConnection, updateSsoSettings } from '../org/sso-connections/sso-connections.service.js';
+import type { SsoConnection } from '../org/sso-connections/types.js';
 import { parseIdpMetadata, normaliseCertificate } from '../sso/saml/metadata.js';
 import type { MetadataFetcher } from '../sso/saml/metadata-fetch.js';
 import { serviceProviderOf } from '../sso/saml/service-provider.js';

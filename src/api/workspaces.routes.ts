@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import { workspaceRoles, type Workspace, type WorkspaceMembership } from '../org/types.js';
+import { workspaceRoles, type Workspace, type WorkspaceMembership } from '../org/workspaces/types.js';
 import {
   addWorkspaceMember,
   createWorkspace,
@@ -14,7 +14,7 @@ import {
   renameWorkspace,
   type WorkspaceGrantEntry,
   type WorkspaceMemberEntry,
-} from '../org/workspaces.service.js';
+} from '../org/workspaces/workspaces.service.js';
 import { cursorOf, keysetQueryOf, pageQuery } from './pagination.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Knex } from 'knex';
 import { UnauthenticatedError, ForbiddenError } from '../errors.js';
-import type { OrganizationRole } from '../org/types.js';
-import { checkSession } from '../sso/sessions.service.js';
+import type { OrganizationRole } from '../org/organizations/types.js';
+import { checkSession } from '../org/credentials/sessions.service.js';
 import type { SessionTokens } from './session-tokens.js';
 
 /** Who is calling, as every session-authenticated route sees it. */

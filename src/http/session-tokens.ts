@@ -3,7 +3,7 @@ import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoK
 import type { Knex } from 'knex';
 import { inTransaction } from '../db/transaction.js';
 import { DomainError } from '../errors.js';
-import type { Session } from '../sso/sessions.repo.js';
+import type { Session } from '../org/credentials/sessions.repo.js';
 import { insertSigningKey, retireSigningKeysAt, selectUsableSigningKeys, type StoredSigningKey } from './signing-keys.repo.js';
 
 /**

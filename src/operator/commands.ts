@@ -4,10 +4,10 @@ import type { DatabaseKind } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrator.js';
 import { inTransaction } from '../db/transaction.js';
 import { latestMail } from '../mail/outbox.js';
-import { createScimToken } from '../org/credentials.service.js';
-import { createOrganization } from '../org/organizations.service.js';
-import { setSeatLimit } from '../org/seats.service.js';
-import type { Actor } from '../org/types.js';
+import { createScimToken } from '../org/credentials/credentials.service.js';
+import { createOrganization } from '../org/organizations/organizations.service.js';
+import { setSeatLimit } from '../org/seats/seats.service.js';
+import type { Actor } from '../org/organizations/types.js';
 import { SessionTokens } from '../http/session-tokens.js';
 import { createOperatorSignInLink } from '../sso/sign-in.service.js';
 

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
-import { authenticateScimToken, type ScimTokenCheck } from '../org/credentials.service.js';
-import type { Actor } from '../org/types.js';
+import { authenticateScimToken, type ScimTokenCheck } from '../org/credentials/credentials.service.js';
+import type { Actor } from '../org/organizations/types.js';
 import { ScimError, sendScimError } from './errors.js';
 
 /** What every SCIM route knows about its caller: the Organization the token belongs to, and the token as actor. */

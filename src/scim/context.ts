@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ExpectedVersion } from '../org/versions.js';
+import type { ExpectedVersion } from '../org/organizations/versions.js';
 import type { ScimCaller } from './auth.js';
 
 type Json = Record<string, unknown>;

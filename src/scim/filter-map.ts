@@ -1,4 +1,4 @@
-import type { Condition, Sort } from '../org/search.js';
+import type { Condition, Sort } from '../org/lists/search.js';
 import { badRequest } from './errors.js';
 import { parseAttrPath, parseFilter, FilterSyntaxError, type AttrPath, type FilterNode } from './filter.js';
 import { enterpriseSchema, groupSchema, rosterSchema, userSchema } from './schemas.js';

@@ -1,5 +1,5 @@
-import type { GroupEntry } from '../org/directory.service.js';
-import type { GroupStep } from '../org/groups.service.js';
+import type { GroupEntry } from '../org/lists/directory.service.js';
+import type { GroupStep } from '../org/groups/groups.service.js';
 import { badRequest } from './errors.js';
 import type { FilterNode } from './filter.js';
 import { parsePath, type PatchOperation } from './patch.js';

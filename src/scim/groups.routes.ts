@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { inTransaction } from '../db/transaction.js';
-import { getGroupEntry, listGroups } from '../org/directory.service.js';
-import { changeGroup, createGroup, deleteGroup } from '../org/groups.service.js';
+import { getGroupEntry, listGroups } from '../org/lists/directory.service.js';
+import { changeGroup, createGroup, deleteGroup } from '../org/groups/groups.service.js';
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
 import { fromScimGroup, groupSteps, toScimGroup } from './groups.mapper.js';

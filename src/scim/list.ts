@@ -1,5 +1,5 @@
-import { decodeCursor, encodeCursor, idAnchor, type Anchor } from '../org/page.js';
-import type { Condition, PageQuery } from '../org/search.js';
+import { decodeCursor, encodeCursor, idAnchor, type Anchor } from '../org/lists/page.js';
+import type { Condition, PageQuery } from '../org/lists/search.js';
 import { badRequest } from './errors.js';
 import { filterToCondition, sortFor, type ResourceKind } from './filter-map.js';
 import { Projection } from './projection.js';

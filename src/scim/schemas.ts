@@ -1,5 +1,5 @@
 import SCIMMY from 'scimmy';
-import { organizationRoles } from '../org/types.js';
+import { organizationRoles } from '../org/organizations/types.js';
 import { badRequest } from './errors.js';
 import { field, type Json } from './json.js';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
-import { listGroups, listMembers } from '../org/directory.service.js';
+import { listGroups, listMembers } from '../org/lists/directory.service.js';
 import { callerOf } from './auth.js';
 import { ScimError } from './errors.js';
 import { toScimGroup } from './groups.mapper.js';

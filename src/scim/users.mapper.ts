@@ -1,6 +1,7 @@
-import type { MemberChanges } from '../org/member-changes.service.js';
-import type { MemberEntry } from '../org/directory.service.js';
-import type { Email, MultiValue, OrganizationRole, ProfileChanges } from '../org/types.js';
+import type { MemberChanges } from '../org/members/member-changes.service.js';
+import type { MemberEntry } from '../org/lists/directory.service.js';
+import type { Email, MultiValue, ProfileChanges } from '../org/members/types.js';
+import type { OrganizationRole } from '../org/organizations/types.js';
 import { badRequest } from './errors.js';
 import { etagOf } from './http.js';
 import { plain } from './json.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sessionCredentials, type OperationDescription } from '../http/openapi.js';
-import { organizationRoles } from '../org/types.js';
+import { organizationRoles } from '../org/organizations/types.js';
 
 /**
  * `/auth` in the OpenAPI document. These routes are plain Express routes (they

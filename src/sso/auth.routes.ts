@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import { DomainError, ForbiddenError, InvalidInputError } from '../errors.js';
-import { discoverSso } from '../org/sso-discovery.service.js';
+import { discoverSso } from '../org/sso-connections/sso-discovery.service.js';
 import { clientAddress, rateLimited, type RateLimit } from '../http/rate-limit.js';
 import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { parseInput } from '../http/validate.js';
@@ -11,7 +11,7 @@ import { clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSess
 import { currentSessionSchema, emailSignInRequest, refreshedTokenSchema, signInLinkToken, signInRequestedSchema, ssoDiscoveryRequest, type ssoDiscoverySchema } from './auth.openapi.js';
 import type { SessionTokens } from '../http/session-tokens.js';
 import { safeRelayState } from './relay-state.js';
-import { endSession } from './sessions.service.js';
+import { endSession } from '../org/credentials/sessions.service.js';
 import { answerSignIn } from './sign-in-answer.js';
 import { completeEmailSignIn, requestEmailSignIn, signInLinkState, signInLinkValidSeconds } from './sign-in.service.js';
 

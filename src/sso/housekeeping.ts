@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { inTransaction } from '../db/transaction.js';
 import { deleteEndedRateWindows } from '../http/rate-limits.repo.js';
 import { deleteOldMail } from '../mail/outbox.js';
-import { deleteExpiredSamlState } from '../org/saml-state.service.js';
-import { deleteExpiredSignInLinks } from './sign-in-links.repo.js';
+import { deleteExpiredSamlState } from '../org/sso-connections/saml-state.service.js';
+import { deleteExpiredSignInLinks } from '../org/credentials/sign-in-links.repo.js';
 
 /** Drops sign-in state nobody can use any more: expired SAML request ids, assertion ids past their window, old links, ended rate windows, mail past its retention. */
 export async function sweepExpiredSignInState(db: Knex): Promise<void> {

@@ -6,7 +6,7 @@ import { clientAddress, rateLimited } from '../http/rate-limit.js';
 import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { parseInput } from '../http/validate.js';
 import { requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from '../http/session-auth.js';
-import { previewInvitation } from '../org/invitation-preview.service.js';
+import { previewInvitation } from '../org/invitations/invitation-preview.service.js';
 import { invitationAcceptRequest, invitationPreviewRequest, type invitationAcceptedSchema, type invitationPreviewSchema } from './auth.openapi.js';
 import type { SessionTokens } from '../http/session-tokens.js';
 import { joinByInvitation } from './sign-in.service.js';

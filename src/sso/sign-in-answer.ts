@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { setSessionCookie, type CookieSettings } from '../http/session-auth.js';
 import type { SessionTokens } from '../http/session-tokens.js';
-import type { Session } from './sessions.service.js';
+import type { Session } from '../org/credentials/sessions.service.js';
 
 /**
  * The answer to a completed sign-in (email link, SAML): API clients asking for

@@ -5,17 +5,17 @@ import { NotFoundError, UnauthenticatedError } from '../errors.js';
 import { queueMail } from '../mail/outbox.js';
 import { admitted, decideAdmission, type Joins, type Stays } from '../org/access/admission.js';
 import { refuse } from '../org/access/refusals.js';
-import { accountForVerifiedEmail } from '../org/accounts.service.js';
-import { findVerifiedDomain } from '../org/domains.service.js';
-import { acceptInvitation, type AcceptedInvitation } from '../org/invitations.service.js';
-import { addMember, findMemberByUserName, linkMemberToAccount, membershipsOfAccount } from '../org/members.service.js';
-import { getOrganization } from '../org/organizations.service.js';
-import { assertEmailMaySignInWithoutSso } from '../org/sso-connections.service.js';
-import { hashSecret } from '../org/secrets.js';
-import type { Account, Member } from '../org/types.js';
-import { requireEmail } from '../org/validation.js';
-import { insertSession, type Session } from './sessions.repo.js';
-import { consumeSignInLinkRow, insertSignInLink, selectSignInLinkState, type SignInLink } from './sign-in-links.repo.js';
+import { accountForVerifiedEmail } from '../org/members/accounts.service.js';
+import { findVerifiedDomain } from '../org/domains/domains.service.js';
+import { acceptInvitation, type AcceptedInvitation } from '../org/invitations/invitations.service.js';
+import { addMember, findMemberByUserName, linkMemberToAccount, membershipsOfAccount } from '../org/members/members.service.js';
+import { getOrganization } from '../org/organizations/organizations.service.js';
+import { assertEmailMaySignInWithoutSso } from '../org/sso-connections/sso-connections.service.js';
+import { hashSecret } from '../org/credentials/secrets.js';
+import type { Account, Member } from '../org/members/types.js';
+import { requireEmail } from '../org/organizations/validation.js';
+import { insertSession, type Session } from '../org/credentials/sessions.repo.js';
+import { consumeSignInLinkRow, insertSignInLink, selectSignInLinkState, type SignInLink } from '../org/credentials/sign-in-links.repo.js';
 
 /** A sign-in link is good for 15 minutes, once. */
 export const signInLinkValidSeconds = 15 * 60;

@@ -1,14 +1,15 @@
 import { newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { admitted, decideAdmission } from '../org/access/admission.js';
-import { accountForVerifiedEmail } from '../org/accounts.service.js';
-import { recordEvents, type AuditEntry } from '../org/audit.service.js';
-import { changeMember } from '../org/member-changes.service.js';
-import { addMember, linkMemberToAccount } from '../org/members.service.js';
-import { partitionByFreeSeat, takeSeats } from '../org/seats.service.js';
-import type { Member, SsoConnection } from '../org/types.js';
-import { insertSession, type Session } from './sessions.repo.js';
-import { countSsoIdentitiesOf, selectMemberIdByNameId, upsertSsoIdentity } from './sso-identities.repo.js';
+import { accountForVerifiedEmail } from '../org/members/accounts.service.js';
+import { recordEvents, type AuditEntry } from '../org/audit/audit.service.js';
+import { changeMember } from '../org/members/member-changes.service.js';
+import { addMember, linkMemberToAccount } from '../org/members/members.service.js';
+import { partitionByFreeSeat, takeSeats } from '../org/seats/seats.service.js';
+import type { Member } from '../org/members/types.js';
+import type { SsoConnection } from '../org/sso-connections/types.js';
+import { insertSession, type Session } from '../org/credentials/sessions.repo.js';
+import { countSsoIdentitiesOf, selectMemberIdByNameId, upsertSsoIdentity } from '../org/sso-connections/sso-identities.repo.js';
 
 /** What a validated assertion says about the person (after attribute mapping). */
 export interface AssertedIdentity {

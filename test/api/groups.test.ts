@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { addGroupMembers, createGroup, grantGroupRole } from '../../src/org/groups.service.js';
-import type { Actor } from '../../src/org/types.js';
-import { createWorkspace, effectiveAccess } from '../../src/org/workspaces.service.js';
+import { addGroupMembers, createGroup, grantGroupRole } from '../../src/org/groups/groups.service.js';
+import type { Actor } from '../../src/org/organizations/types.js';
+import { createWorkspace, effectiveAccess } from '../../src/org/workspaces/workspaces.service.js';
 import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 

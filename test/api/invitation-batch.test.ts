@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { setSeatLimit } from '../../src/org/seats.service.js';
+import { setSeatLimit } from '../../src/org/seats/seats.service.js';
 import { authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 import { invitationMailedTo, mailsTo } from '../support/invitations.js';

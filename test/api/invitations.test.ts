@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { listSeatPools, setSeatLimit } from '../../src/org/seats.service.js';
+import { listSeatPools, setSeatLimit } from '../../src/org/seats/seats.service.js';
 import { authApp, followLink, linkMailedTo, origin, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 import { expireInvitation, invitationMailedTo, mailsTo } from '../support/invitations.js';

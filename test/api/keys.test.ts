@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { whoamiSchema } from '../../src/api/keys.routes.js';
-import { suspendMember } from '../../src/org/member-changes.service.js';
-import { removeMember } from '../../src/org/members.service.js';
-import { createWorkspace } from '../../src/org/workspaces.service.js';
+import { suspendMember } from '../../src/org/members/member-changes.service.js';
+import { removeMember } from '../../src/org/members/members.service.js';
+import { createWorkspace } from '../../src/org/workspaces/workspaces.service.js';
 import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 

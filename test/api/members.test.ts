@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { createApiKey } from '../../src/org/credentials.service.js';
-import { createGroup } from '../../src/org/groups.service.js';
-import { suspendMember } from '../../src/org/member-changes.service.js';
-import { listSeatPools, setSeatLimit } from '../../src/org/seats.service.js';
-import { addWorkspaceMember, createWorkspace } from '../../src/org/workspaces.service.js';
+import { createApiKey } from '../../src/org/credentials/credentials.service.js';
+import { createGroup } from '../../src/org/groups/groups.service.js';
+import { suspendMember } from '../../src/org/members/member-changes.service.js';
+import { listSeatPools, setSeatLimit } from '../../src/org/seats/seats.service.js';
+import { addWorkspaceMember, createWorkspace } from '../../src/org/workspaces/workspaces.service.js';
 import { authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 

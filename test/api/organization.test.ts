@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { createScimToken } from '../../src/org/credentials.service.js';
+import { createScimToken } from '../../src/org/credentials/credentials.service.js';
 import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx } from '../support/factories.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { changeRole } from '../../src/org/member-changes.service.js';
-import { assignSeat, listSeatPools, setSeatLimit } from '../../src/org/seats.service.js';
+import { changeRole } from '../../src/org/members/member-changes.service.js';
+import { assignSeat, listSeatPools, setSeatLimit } from '../../src/org/seats/seats.service.js';
 import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx } from '../support/factories.js';
 

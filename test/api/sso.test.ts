@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { updateSsoSettings } from '../../src/org/sso-connections.service.js';
+import { updateSsoSettings } from '../../src/org/sso-connections/sso-connections.service.js';
 import { authApp, followLink, linkMailedTo, sessionFor } from '../support/auth.js';
 import { makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';
 import { certBody, createTestIdp } from '../support/saml-idp.js';

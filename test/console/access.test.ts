@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { claimDomain, recordDomainCheck } from '../../src/org/domains.service.js';
-import { setSeatLimit } from '../../src/org/seats.service.js';
+import { claimDomain, recordDomainCheck } from '../../src/org/domains/domains.service.js';
+import { setSeatLimit } from '../../src/org/seats/seats.service.js';
 import { createOperatorSignInLink } from '../../src/sso/sign-in.service.js';
 import { checkPage, describeInBrowser, startRosterInBrowser, type ConsolePage, type RosterInBrowser } from '../support/browser.js';
 import { db } from '../support/database.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { recordEvents, type AuditEntry } from '../../src/org/audit.service.js';
-import type { Member } from '../../src/org/types.js';
+import { recordEvents, type AuditEntry } from '../../src/org/audit/audit.service.js';
+import type { Member } from '../../src/org/members/types.js';
 import { checkPage, describeInBrowser, useRosterInBrowser, type ConsolePage } from '../support/browser.js';
 import { apiSession, signedInWithCookie } from '../support/console-flows.js';
 import { db } from '../support/database.js';

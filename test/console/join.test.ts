@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { setSeatLimit } from '../../src/org/seats.service.js';
-import { updateSsoSettings } from '../../src/org/sso-connections.service.js';
+import { setSeatLimit } from '../../src/org/seats/seats.service.js';
+import { updateSsoSettings } from '../../src/org/sso-connections/sso-connections.service.js';
 import { checkPage, describeInBrowser, type ConsolePage, useRosterInBrowser } from '../support/browser.js';
 import { apiSession, followMailedSignIn, linkFromOutbox, signInInBrowser } from '../support/console-flows.js';
 import { makeOrganization, system, tx, unique } from '../support/factories.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { createGroup } from '../../src/org/groups.service.js';
-import { assignSeat, setSeatLimit } from '../../src/org/seats.service.js';
-import { addWorkspaceMember, createWorkspace } from '../../src/org/workspaces.service.js';
+import { createGroup } from '../../src/org/groups/groups.service.js';
+import { assignSeat, setSeatLimit } from '../../src/org/seats/seats.service.js';
+import { addWorkspaceMember, createWorkspace } from '../../src/org/workspaces/workspaces.service.js';
 import { authApp } from '../support/auth.js';
 import { checkPage, describeInBrowser, useRosterInBrowser } from '../support/browser.js';
 import { apiSession, signedInWithCookie } from '../support/console-flows.js';

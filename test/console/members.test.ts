@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
-import { setSeatLimit } from '../../src/org/seats.service.js';
+import { setSeatLimit } from '../../src/org/seats/seats.service.js';
 import { authApp, followLink, linkMailedTo, sessionFor } from '../support/auth.js';
 import { checkPage, describeInBrowser, type ConsolePage, useRosterInBrowser } from '../support/browser.js';
 import { signedInWithCookie } from '../support/console-flows.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { assignSeat, setSeatLimit } from '../../src/org/seats.service.js';
+import { assignSeat, setSeatLimit } from '../../src/org/seats/seats.service.js';
 import { checkPage, describeInBrowser, useRosterInBrowser } from '../support/browser.js';
 import { signedInWithCookie } from '../support/console-flows.js';
 import { db } from '../support/database.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { updateSsoSettings } from '../../src/org/sso-connections.service.js';
+import { updateSsoSettings } from '../../src/org/sso-connections/sso-connections.service.js';
 import { checkPage, describeInBrowser, useRosterInBrowser } from '../support/browser.js';
 import { followMailedSignIn, linkFromOutbox, signInInBrowser } from '../support/console-flows.js';
 import { db } from '../support/database.js';

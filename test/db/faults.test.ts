@@ -8,7 +8,7 @@ import { translateDbError } from '../../src/db/pg-errors.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { UnavailableError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
-import { createScimToken } from '../../src/org/credentials.service.js';
+import { createScimToken } from '../../src/org/credentials/credentials.service.js';
 import { authApp, sessionFor } from '../support/auth.js';
 import { db, testDatabase } from '../support/database.js';
 import { makeOrganization, system, tx, unique, type TestOrganization } from '../support/factories.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { migrateToLatest, migrationConfig, pendingMigrations, rollbackAll } from '../../src/db/migrator.js';
 import { inTransaction } from '../../src/db/transaction.js';
-import { createOrganization } from '../../src/org/organizations.service.js';
+import { createOrganization } from '../../src/org/organizations/organizations.service.js';
 import { createEmptyDatabase, type TestDatabase } from '../support/database.js';
 import { system } from '../support/factories.js';
 

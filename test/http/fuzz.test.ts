@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { apiRoutes } from '../../src/api/router.js';
-import { createScimToken } from '../../src/org/credentials.service.js';
+import { createScimToken } from '../../src/org/credentials/credentials.service.js';
 import { authApp, sessionFor } from '../support/auth.js';
 import { db, serverUrl } from '../support/database.js';
 import { makeMember, makeOrganization, system, tx, type TestOrganization } from '../support/factories.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { createScimToken, revokeApiKey, revokeScimToken, createApiKey } from '../../src/org/credentials.service.js';
-import { addGroupMembers, createGroup, deleteGroup } from '../../src/org/groups.service.js';
-import { changeRole, suspendMember, updateProfile } from '../../src/org/member-changes.service.js';
-import { getMember, removeMember } from '../../src/org/members.service.js';
-import { assignSeat, setSeatLimit } from '../../src/org/seats.service.js';
-import { addWorkspaceMember, deleteWorkspace, renameWorkspace } from '../../src/org/workspaces.service.js';
+import { createScimToken, revokeApiKey, revokeScimToken, createApiKey } from '../../src/org/credentials/credentials.service.js';
+import { addGroupMembers, createGroup, deleteGroup } from '../../src/org/groups/groups.service.js';
+import { changeRole, suspendMember, updateProfile } from '../../src/org/members/member-changes.service.js';
+import { getMember, removeMember } from '../../src/org/members/members.service.js';
+import { assignSeat, setSeatLimit } from '../../src/org/seats/seats.service.js';
+import { addWorkspaceMember, deleteWorkspace, renameWorkspace } from '../../src/org/workspaces/workspaces.service.js';
 import { makeMember, makeOrganization, rejectionOf, system, tx } from '../support/factories.js';
 
 describe('tenancy (invariant 8)', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { setSeatLimit, listSeatPools } from '../../src/org/seats.service.js';
+import { setSeatLimit, listSeatPools } from '../../src/org/seats/seats.service.js';
 import { db } from '../support/database.js';
 import { makeMember, system, tx, unique } from '../support/factories.js';
 import { newUser, patchOp, scimClient, type ScimClient } from '../support/scim.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setSeatLimit } from '../../src/org/seats.service.js';
+import { setSeatLimit } from '../../src/org/seats/seats.service.js';
 import { db } from '../support/database.js';
 import { makeMember, system, tx, unique } from '../support/factories.js';
 import { expectedGroupPatch, observedGroup, randomGroupPatch, type GroupIds, type GroupState } from '../support/group-patch-model.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { authenticateApiKey, createApiKey } from '../../src/org/credentials.service.js';
-import { changeMember } from '../../src/org/member-changes.service.js';
-import { listSeatPools, setSeatLimit } from '../../src/org/seats.service.js';
+import { authenticateApiKey, createApiKey } from '../../src/org/credentials/credentials.service.js';
+import { changeMember } from '../../src/org/members/member-changes.service.js';
+import { listSeatPools, setSeatLimit } from '../../src/org/seats/seats.service.js';
 import { db } from '../support/database.js';
 import { countRows, rejectionOf, system, tx, unique } from '../support/factories.js';
 import { newUser, patchOp, scimClient, type ScimClient } from '../support/scim.js';

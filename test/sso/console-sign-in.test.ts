@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { updateSsoSettings } from '../../src/org/sso-connections.service.js';
+import { updateSsoSettings } from '../../src/org/sso-connections/sso-connections.service.js';
 import { authApp, followLink, linkMailedTo, origin, sessionFor } from '../support/auth.js';
 import { db } from '../support/database.js';
 import { makeOrganization, system, tx, unique } from '../support/factories.js';

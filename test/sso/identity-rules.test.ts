@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createTxtLookup } from '../../src/dns/txt-resolver.js';
-import { claimDomain, setDomainAutoJoin, verifyDomain } from '../../src/org/domains.service.js';
+import { claimDomain, setDomainAutoJoin, verifyDomain } from '../../src/org/domains/domains.service.js';
 import { authApp, followLink, linkMailedTo } from '../support/auth.js';
 import { db } from '../support/database.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { createScimToken } from '../../src/org/credentials.service.js';
-import { setSeatLimit } from '../../src/org/seats.service.js';
-import { suspendMember } from '../../src/org/member-changes.service.js';
+import { createScimToken } from '../../src/org/credentials/credentials.service.js';
+import { setSeatLimit } from '../../src/org/seats/seats.service.js';
+import { suspendMember } from '../../src/org/members/member-changes.service.js';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
@@ -101,7 +101,7 @@ describe('SAML SSO sign-in', () => {
   it('lets people of an auto-join domain in without JIT, and refuses unknown people when neither is on', async () => {
     const org = await ssoOrganization({ idpInitiatedEnabled: true, jitEnabled: false });
     assert.equal((await postToAcs(app, org.id, org.response({ nameId: org.email() })).expect(403)).body.error.code, 'not_a_member');
-    const { setDomainAutoJoin } = await import('../../src/org/domains.service.js');
+    const { setDomainAutoJoin } = await import('../../src/org/domains/domains.service.js');
     const domainRow = await db()('domains').where({ organization_id: org.id }).first();
     await tx((t) => setDomainAutoJoin(t, system, org.id, domainRow.id, true));
     const joined = await postToAcs(app, org.id, org.response({ nameId: org.email() })).expect(200);
@@ -168,7 +168,7 @@ describe('SAML SSO sign-in', () => {
     const org = await ssoOrganization({ idpInitiatedEnabled: true });
     await tx((t) => setSeatLimit(t, system, org.id, 'chat', 5));
     await tx((t) => setSeatLimit(t, system, org.id, 'code', 0));
-    const { updateSsoSettings } = await import('../../src/org/sso-connections.service.js');
+    const { updateSsoSettings } = await import('../../src/org/sso-connections/sso-connections.service.js');
     await tx((t) => updateSsoSettings(t, system, org.id, { autoAssignSeats: true, autoSeatProducts: ['chat', 'code'] }));
     const email = org.email();
     const signed = await postToAcs(app, org.id, org.response({ nameId: email })).expect(200);

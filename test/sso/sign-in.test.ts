@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { changeRole, suspendMember } from '../../src/org/member-changes.service.js';
-import { removeMember } from '../../src/org/members.service.js';
+import { changeRole, suspendMember } from '../../src/org/members/member-changes.service.js';
+import { removeMember } from '../../src/org/members/members.service.js';
 import { authApp, followLink, linkMailedTo, origin, sessionFor } from '../support/auth.js';
 import { db } from '../support/database.js';
 import { makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { inTransaction, type Tx } from '../../src/db/transaction.js';
-import { addMember, type NewMember } from '../../src/org/members.service.js';
-import { createOrganization } from '../../src/org/organizations.service.js';
-import type { Actor, Member, Organization, Workspace } from '../../src/org/types.js';
+import { addMember, type NewMember } from '../../src/org/members/members.service.js';
+import { createOrganization } from '../../src/org/organizations/organizations.service.js';
+import type { Actor, Organization } from '../../src/org/organizations/types.js';
+import type { Member } from '../../src/org/members/types.js';
+import type { Workspace } from '../../src/org/workspaces/types.js';
 import { db } from './database.js';
 
 export const system: Actor = { type: 'system', id: 'test' };

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createScimToken } from '../../src/org/credentials.service.js';
+import { createScimToken } from '../../src/org/credentials/credentials.service.js';
 import { createLogger } from '../../src/log.js';
 import { db } from './database.js';
 import { makeOrganization, system, tx, type TestOrganization } from './factories.js';

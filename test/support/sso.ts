@@ -1,9 +1,9 @@
 import { inflateRawSync } from 'node:zlib';
 import type { Express } from 'express';
 import request from 'supertest';
-import { claimDomain, recordDomainCheck } from '../../src/org/domains.service.js';
-import { saveSsoConnection, updateSsoSettings } from '../../src/org/sso-connections.service.js';
-import type { SsoSettings } from '../../src/org/types.js';
+import { claimDomain, recordDomainCheck } from '../../src/org/domains/domains.service.js';
+import { saveSsoConnection, updateSsoSettings } from '../../src/org/sso-connections/sso-connections.service.js';
+import type { SsoSettings } from '../../src/org/sso-connections/types.js';
 import { serviceProviderOf, type ServiceProvider } from '../../src/sso/saml/service-provider.js';
 import { makeOrganization, system, tx, unique, type TestOrganization } from './factories.js';
 import { certBody, createTestIdp, type ResponseOptions, type TestIdp } from './saml-idp.js';

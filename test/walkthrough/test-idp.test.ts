@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createTxtLookup } from '../../src/dns/txt-resolver.js';
-import { claimDomain, recordDomainCheck } from '../../src/org/domains.service.js';
-import { saveSsoConnection, updateSsoSettings } from '../../src/org/sso-connections.service.js';
+import { claimDomain, recordDomainCheck } from '../../src/org/domains/domains.service.js';
+import { saveSsoConnection, updateSsoSettings } from '../../src/org/sso-connections/sso-connections.service.js';
 import { parseIdpMetadata } from '../../src/sso/saml/metadata.js';
 import { authApp } from '../support/auth.js';
 import { makeOrganization, system, tx, unique } from '../support/factories.js';

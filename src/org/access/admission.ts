@@ -1,9 +1,12 @@
 import { isId } from '../../db/ids.js';
 import type { Tx } from '../../db/transaction.js';
-import { isProvisionedByScim } from '../credentials.service.js';
-import { findVerifiedDomain } from '../domains.service.js';
-import { findMemberByUserName, findMemberOfAccount, getMember } from '../members.service.js';
-import type { Account, Invitation, ManagedBy, Member, MemberSource, OrganizationRole, SsoConnection } from '../types.js';
+import { isProvisionedByScim } from '../credentials/credentials.service.js';
+import { findVerifiedDomain } from '../domains/domains.service.js';
+import { findMemberByUserName, findMemberOfAccount, getMember } from '../members/members.service.js';
+import type { Account, ManagedBy, Member, MemberSource } from '../members/types.js';
+import type { Invitation } from '../invitations/types.js';
+import type { OrganizationRole } from '../organizations/types.js';
+import type { SsoConnection } from '../sso-connections/types.js';
 import { decideInvitees, type InviteeRefusal, type InviteesIdentity } from './invitees.js';
 import { AdmissionRefusal, refuse } from './refusals.js';
 import { ssoRequiredFor } from './sso-enforcement.js';

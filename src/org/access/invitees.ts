@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/transaction.js';
-import { emailDomain } from '../domain-names.js';
-import { selectEmailsOfMembers, selectPendingInvitationEmails } from '../invitations.repo.js';
+import { emailDomain } from '../domains/domain-names.js';
+import { selectEmailsOfMembers, selectPendingInvitationEmails } from '../invitations/invitations.repo.js';
 import { refuse, type AdmissionRefusal } from './refusals.js';
 import { ssoRequiredFor } from './sso-enforcement.js';
 

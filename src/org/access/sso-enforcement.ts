@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/transaction.js';
 import { DomainError } from '../../errors.js';
-import { assertEmailMaySignInWithoutSso } from '../sso-connections.service.js';
+import { assertEmailMaySignInWithoutSso } from '../sso-connections/sso-connections.service.js';
 import { refuse, type AdmissionRefusal } from './refusals.js';
 
 /** SSO enforcement on the address's domain, as a refusal; undefined when the address may sign in without SSO. */

@@ -1,4 +1,4 @@
-import type { AttributeMapping, AttributeMappingField } from '../../org/types.js';
+import type { AttributeMapping, AttributeMappingField } from '../../org/sso-connections/types.js';
 
 /**
  * From a verified assertion's NameID and attributes to the profile fields Roster uses. node-saml

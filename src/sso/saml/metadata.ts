@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { InvalidInputError } from '../../errors.js';
-import { isAcceptableIdpEndpoint } from '../../org/sso-connection-input.js';
+import { isAcceptableIdpEndpoint } from '../../org/sso-connections/sso-connection-input.js';
 import {
   attributeOf,
   declaresDoctype,

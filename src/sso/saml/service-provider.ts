@@ -1,8 +1,8 @@
 import type { CacheProvider, SamlConfig } from '@node-saml/node-saml';
 import type { Knex } from 'knex';
 import { inTransaction } from '../../db/transaction.js';
-import { findSamlRequestCreatedAt, rememberSamlRequest } from '../../org/saml-state.service.js';
-import type { SsoConnection } from '../../org/types.js';
+import { findSamlRequestCreatedAt, rememberSamlRequest } from '../../org/sso-connections/saml-state.service.js';
+import type { SsoConnection } from '../../org/sso-connections/types.js';
 
 /** Roster's side of one Organization's SAML connection: the values an admin pastes into the IdP. */
 export interface ServiceProvider {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { setSeatLimit } from '../../../src/org/seats.service.js';
-import { updateSsoSettings } from '../../../src/org/sso-connections.service.js';
+import { setSeatLimit } from '../../../src/org/seats/seats.service.js';
+import { updateSsoSettings } from '../../../src/org/sso-connections/sso-connections.service.js';
 import { authApp } from '../../support/auth.js';
 import { db } from '../../support/database.js';
 import { system, tx } from '../../support/factories.js';

@@ -1,0 +1,181 @@
+import type { Tx } from '../../db/transaction.js';
+import type { Keyset, KeysetRow } from '../lists/keyset.js';
+import type { Group, GroupGrant } from './types.js';
+import type { MemberStatus } from '../members/types.js';
+import type { WorkspaceRole } from '../workspaces/types.js';
+
+export interface GroupRow {
+  id: string;
+  organization_id: string;
+  display_name: string;
+  external_id: string | null;
+  managed_by: 'none' | 'scim';
+  created_by_member_id: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function rowToGroup(row: GroupRow): Group {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    displayName: row.display_name,
+    externalId: row.external_id,
+    managedBy: row.managed_by,
+    createdByMemberId: row.created_by_member_id,
+    version: row.version,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export async function insertGroup(
+  tx: Tx,
+  group: { id: string; organizationId: string; displayName: string; externalId: string | null; managedBy: 'none' | 'scim'; createdByMemberId: string | null },
+): Promise<Group> {
+  const [row] = (await tx('groups')
+    .insert({
+      id: group.id,
+      organization_id: group.organizationId,
+      display_name: group.displayName,
+      external_id: group.externalId,
+      managed_by: group.managedBy,
+      created_by_member_id: group.createdByMemberId,
+    })
+    .returning('*')) as GroupRow[];
+  return rowToGroup(row!);
+}
+
+export async function selectGroup(tx: Tx, organizationId: string, id: string): Promise<Group | undefined> {
+  const row = await tx<GroupRow>('groups').where({ organization_id: organizationId, id }).first();
+  return row && rowToGroup(row);
+}
+
+/** Up to `limit` of the Organization's groups after `after`, by displayName (case-insensitively), then id. */
+export async function selectGroupPage(tx: Tx, organizationId: string, limit: number, after?: Keyset): Promise<Array<KeysetRow<Group>>> {
+  const query = tx('groups')
+    .where('organization_id', organizationId)
+    .select('*', tx.raw('lower(display_name) AS sort_key'))
+    .orderByRaw('lower(display_name), id')
+    .limit(limit);
+  if (after) query.whereRaw('(lower(display_name), id) > (?, ?::uuid)', [after.key, after.id]);
+  const rows = (await query) as Array<GroupRow & { sort_key: string }>;
+  return rows.map((row) => ({ item: rowToGroup(row), keyset: { key: row.sort_key, id: row.id } }));
+}
+
+/** A member of a group as its member list shows them. */
+export interface GroupMemberEntry {
+  memberId: string;
+  userName: string;
+  displayName: string | null;
+  status: MemberStatus;
+}
+
+/** Up to `limit` members of the group after `after`, by userName (case-insensitively), then id. */
+export async function selectGroupMemberPage(tx: Tx, organizationId: string, groupId: string, limit: number, after?: Keyset): Promise<Array<KeysetRow<GroupMemberEntry>>> {
+  const query = tx('group_members as gm')
+    .join('members as m', (on) => on.on('m.id', 'gm.member_id').andOn('m.organization_id', 'gm.organization_id'))
+    .where({ 'gm.organization_id': organizationId, 'gm.group_id': groupId })
+    .select('m.id', 'm.user_name', 'm.display_name', 'm.status', tx.raw('lower(m.user_name) AS sort_key'))
+    .orderByRaw('lower(m.user_name), m.id')
+    .limit(limit);
+  if (after) query.whereRaw('(lower(m.user_name), m.id) > (?, ?::uuid)', [after.key, after.id]);
+  const rows = (await query) as Array<{ id: string; user_name: string; display_name: string | null; status: MemberStatus; sort_key: string }>;
+  return rows.map((row) => ({
+    item: { memberId: row.id, userName: row.user_name, displayName: row.display_name, status: row.status },
+    keyset: { key: row.sort_key, id: row.id },
+  }));
+}
+
+/** Locks the group row: membership changes of one group apply one after another. */
+export async function lockGroup(tx: Tx, organizationId: string, id: string): Promise<Group | undefined> {
+  const row = await tx<GroupRow>('groups').where({ organization_id: organizationId, id }).forUpdate().first();
+  return row && rowToGroup(row);
+}
+
+/** Moves the group to its next version (its membership or fields changed). */
+/** A group's own fields a change may set; absent ones stay as they are. */
+export interface GroupFieldChanges {
+  displayName?: string;
+  externalId?: string | null;
+}
+
+/** Writes the changed fields and the next version in one update. */
+export async function bumpGroup(tx: Tx, organizationId: string, id: string, changes: GroupFieldChanges = {}): Promise<Group | undefined> {
+  const columns = {
+    ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+    ...(changes.externalId !== undefined ? { external_id: changes.externalId } : {}),
+  };
+  const [row] = (await tx('groups')
+    .where({ organization_id: organizationId, id })
+    .update({ ...columns, version: tx.raw('version + 1'), updated_at: tx.fn.now() })
+    .returning('*')) as GroupRow[];
+  return row && rowToGroup(row);
+}
+
+export async function deleteGroupRow(tx: Tx, organizationId: string, id: string): Promise<void> {
+  await tx('groups').where({ organization_id: organizationId, id }).delete();
+}
+
+/**
+ * Adds members in one statement; members already in the group are skipped.
+ * Time grows with the members in the request, not with the group's size.
+ */
+export async function insertGroupMembers(tx: Tx, organizationId: string, groupId: string, memberIds: string[]): Promise<string[]> {
+  if (memberIds.length === 0) return [];
+  // One array parameter, whatever the number of members: no statement grows past the protocol's bind limit.
+  const result = await tx.raw(
+    `INSERT INTO group_members (group_id, member_id, organization_id)
+     SELECT ?, id, ? FROM unnest(?::uuid[]) AS id
+     ON CONFLICT (group_id, member_id) DO NOTHING RETURNING member_id`,
+    [groupId, organizationId, memberIds],
+  );
+  return (result.rows as Array<{ member_id: string }>).map((row) => row.member_id);
+}
+
+export async function deleteGroupMembers(tx: Tx, groupId: string, memberIds: string[]): Promise<string[]> {
+  if (memberIds.length === 0) return [];
+  const result = await tx.raw('DELETE FROM group_members WHERE group_id = ? AND member_id = ANY(?::uuid[]) RETURNING member_id', [groupId, memberIds]);
+  return (result.rows as Array<{ member_id: string }>).map((row) => row.member_id);
+}
+
+export async function deleteAllGroupMembersExcept(tx: Tx, groupId: string, keep: string[]): Promise<string[]> {
+  const result = await tx.raw('DELETE FROM group_members WHERE group_id = ? AND NOT (member_id = ANY(?::uuid[])) RETURNING member_id', [groupId, keep]);
+  return (result.rows as Array<{ member_id: string }>).map((row) => row.member_id);
+}
+
+export async function selectGroupMemberIds(tx: Tx, groupId: string): Promise<string[]> {
+  const rows = (await tx('group_members').where('group_id', groupId).orderBy('member_id').select('member_id')) as Array<{ member_id: string }>;
+  return rows.map((row) => row.member_id);
+}
+
+export async function selectGroupIdsOfMember(tx: Tx, memberId: string): Promise<string[]> {
+  const rows = (await tx('group_members').where('member_id', memberId).orderBy('group_id').select('group_id')) as Array<{ group_id: string }>;
+  return rows.map((row) => row.group_id);
+}
+
+/** Adds or changes a grant; returns the previous role (null when new). */
+export async function upsertGroupGrant(tx: Tx, organizationId: string, grant: GroupGrant): Promise<WorkspaceRole | null> {
+  const previous = (await tx('group_workspace_grants').where({ group_id: grant.groupId, workspace_id: grant.workspaceId }).forUpdate().first('role')) as
+    | { role: WorkspaceRole }
+    | undefined;
+  await tx('group_workspace_grants')
+    .insert({ group_id: grant.groupId, workspace_id: grant.workspaceId, organization_id: organizationId, role: grant.role })
+    .onConflict(['group_id', 'workspace_id'])
+    .merge({ role: grant.role });
+  return previous?.role ?? null;
+}
+
+export async function deleteGroupGrant(tx: Tx, groupId: string, workspaceId: string): Promise<boolean> {
+  return (await tx('group_workspace_grants').where({ group_id: groupId, workspace_id: workspaceId }).delete().returning('group_id')).length > 0;
+}
+
+export async function selectGroupGrants(tx: Tx, groupId: string): Promise<GroupGrant[]> {
+  const rows = (await tx('group_workspace_grants').where('group_id', groupId).orderBy('workspace_id')) as Array<{
+    group_id: string;
+    workspace_id: string;
+    role: WorkspaceRole;
+  }>;
+  return rows.map((row) => ({ groupId: row.group_id, workspaceId: row.workspace_id, role: row.role }));
+}

@@ -1,0 +1,9 @@
+/** Product seat pools. */
+
+export interface SeatPool {
+  organizationId: string;
+  product: string;
+  limit: number;
+  assigned: number;
+  available: number;
+}
