@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { inOneStatement, inTransaction } from '../db/transaction.js';
+import { decideAdmission } from '../org/access/admission.js';
 import { getMemberEntry, listMembers } from '../org/lists/directory.service.js';
 import type { MemberEntry } from '../org/lists/directory.service.js';
 import { changeMember, assessChange, type MemberChanges } from '../org/members/member-changes.service.js';
@@ -24,11 +25,12 @@ export const userWrites: ResourceWrites = {
   async create({ db, baseUrl, caller }: ScimContext, body: unknown): Promise<WriteResult> {
     assertCoreSchema(body, userSchema);
     const input = fromScimUser(body);
-    const newMember: NewMember = { profile: input.profile, role: input.role, source: 'scim', seats: input.seats, active: input.active };
     // Without seats to take, the member is created in one statement (see addMember).
-    const oneStatement = isOneStatementCreate(newMember);
+    const oneStatement = isOneStatementCreate({ seats: input.seats, active: input.active });
     const entry = await (oneStatement ? inOneStatement : inTransaction)(db, async (tx) => {
-      const member = await addMember(tx, caller.actor, caller.organizationId, newMember);
+      const joining = await decideAdmission(tx, { kind: 'scim', organizationId: caller.organizationId, userName: input.profile.userName, role: input.role, seats: input.seats });
+      const newMember: NewMember = { profile: input.profile, role: joining.role, source: joining.source, managedBy: joining.managedBy, seats: joining.seats, active: input.active };
+      const member = await addMember(tx, caller.actor, joining.organizationId, newMember);
       // A new member is in no group yet; seats are read back only when some were taken.
       const seats = oneStatement ? [] : await seatsOf(tx, caller.organizationId, member.id);
       return { ...member, seats, groups: [] };

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { newId } from '../db/ids.js';
 import type { Tx } from '../db/transaction.js';
 import { NotFoundError, UnauthenticatedError } from '../errors.js';
+import { emailSignInUrl, ssoLoginUrl } from '../mail/links.js';
+import { signInLinkMail } from '../mail/messages.js';
 import { queueMail } from '../mail/outbox.js';
 import { admitted, decideAdmission, type Joins, type Stays } from '../org/access/admission.js';
 import { refuse } from '../org/access/refusals.js';
@@ -24,11 +26,6 @@ function newLinkToken(): string {
   return `roster_link_${randomBytes(32).toString('base64url')}`;
 }
 
-/** The link in the mail; `next` (one of Roster's own paths, checked by the caller) is where the browser goes once signed in. */
-export function signInUrl(publicUrl: string, token: string, next?: string): string {
-  return `${publicUrl}/auth/email/verify?token=${encodeURIComponent(token)}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
-}
-
 /**
  * Email sign-in, step one: mails a one-time link to the address. The answer is
  * the same whether or not the address has an Account, so it tells nobody who
@@ -40,11 +37,7 @@ export async function requestEmailSignIn(tx: Tx, input: { email: unknown; organi
   await assertSsoNotRequired(tx, email, input.publicUrl);
   const token = newLinkToken();
   await insertSignInLink(tx, { id: newId(), tokenHash: hashSecret(token), email, organizationId: input.organizationId ?? null, memberId: null, validSeconds: signInLinkValidSeconds });
-  await queueMail(tx, {
-    to: email,
-    subject: 'Your Roster sign-in link',
-    text: `Sign in to Roster with this link. It works once, for the next 15 minutes:\n\n${signInUrl(input.publicUrl, token, input.next)}\n\nIf you did not ask to sign in, ignore this message.`,
-  });
+  await queueMail(tx, signInLinkMail(email, emailSignInUrl(input.publicUrl, token, input.next)));
 }
 
 /**
@@ -58,7 +51,7 @@ export async function createOperatorSignInLink(tx: Tx, input: { organizationId: 
   if (!member) throw new NotFoundError('member', email);
   const token = newLinkToken();
   const link = await insertSignInLink(tx, { id: newId(), tokenHash: hashSecret(token), email, organizationId: input.organizationId, memberId: member.id, validSeconds: signInLinkValidSeconds });
-  return { url: signInUrl(input.publicUrl, token), expiresAt: link.expiresAt, memberId: member.id };
+  return { url: emailSignInUrl(input.publicUrl, token), expiresAt: link.expiresAt, memberId: member.id };
 }
 
 export interface SignedIn {
@@ -113,10 +106,6 @@ export async function joinByInvitation(tx: Tx, token: string, accountId: string,
 /** SSO enforcement (see `assertEmailMaySignInWithoutSso`), pointing to the SSO login when the caller knows Roster's URL. */
 function assertSsoNotRequired(tx: Tx, email: string, publicUrl?: string): Promise<void> {
   return assertEmailMaySignInWithoutSso(tx, email, publicUrl ? (organizationId) => ssoLoginUrl(publicUrl, organizationId) : undefined);
-}
-
-function ssoLoginUrl(publicUrl: string, organizationId: string): string {
-  return `${publicUrl}/sso/${organizationId}/login`;
 }
 
 async function membershipFor(tx: Tx, link: SignInLink, account: Account): Promise<Member | null> {

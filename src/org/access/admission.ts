@@ -42,7 +42,19 @@ export interface InvitationIdentity {
   account: Account | undefined;
 }
 
-export type Identity = VerifiedEmailIdentity | SsoIdentity | InvitationIdentity;
+/**
+ * A person the Organization's IdP provisions over SCIM (RFC 7644 §3.3), with the role and
+ * seats it asks for.
+ */
+export interface ProvisionedIdentity {
+  kind: 'scim';
+  organizationId: string;
+  userName: string;
+  role: OrganizationRole | undefined;
+  seats: string[] | undefined;
+}
+
+export type Identity = VerifiedEmailIdentity | SsoIdentity | InvitationIdentity | ProvisionedIdentity;
 
 /** The person is (and stays) this member; `linkAccount` (verified email): the member is not yet linked to the person's Account. */
 export interface Stays {
@@ -76,6 +88,7 @@ export type Admission = Stays | Joins | Refused;
 export type { InviteeRefusal, InviteesIdentity } from './invitees.js';
 
 export function decideAdmission(tx: Tx, identity: InvitationIdentity): Promise<Joins | Refused>;
+export function decideAdmission(tx: Tx, identity: ProvisionedIdentity): Promise<Joins>;
 export function decideAdmission(tx: Tx, identity: Identity): Promise<Admission>;
 export function decideAdmission(tx: Tx, identity: InviteesIdentity): Promise<InviteeRefusal[]>;
 export function decideAdmission(tx: Tx, identity: Identity | InviteesIdentity): Promise<Admission | InviteeRefusal[]> {
@@ -88,6 +101,8 @@ export function decideAdmission(tx: Tx, identity: Identity | InviteesIdentity): 
       return decideInvitation(tx, identity);
     case 'invitees':
       return decideInvitees(tx, identity);
+    case 'scim':
+      return Promise.resolve(decideProvisioned(identity));
   }
 }
 
@@ -162,4 +177,15 @@ async function decideInvitation(tx: Tx, { invitation, account }: InvitationIdent
     return refused(refuse.alreadyJoined());
   }
   return { result: 'joins', organizationId, userName: invitation.email, role: invitation.role, source: 'invitation', seats: invitation.seats };
+}
+
+/**
+ * The IdP holding one of the Organization's SCIM tokens speaks for the Organization: whoever it
+ * provisions joins, on any email domain (IdPs provision contractors and guests too), as the role
+ * it names (default Member) with the seats it names, managed by SCIM from then on. Nothing is
+ * read: a userName already taken is refused by the write (the unique index), so a create stays
+ * one statement.
+ */
+function decideProvisioned({ organizationId, userName, role, seats }: ProvisionedIdentity): Joins {
+  return { result: 'joins', organizationId, userName, role: role ?? 'member', source: 'scim', managedBy: 'scim', seats: seats ?? [] };
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { isId, newId } from '../../db/ids.js';
 import type { Tx } from '../../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
+import { invitationJoinUrl } from '../../mail/links.js';
+import { invitationMail } from '../../mail/messages.js';
 import { queueMail } from '../../mail/outbox.js';
 import { selectAccount } from '../members/accounts.repo.js';
 import { admitted, decideAdmission } from '../access/admission.js';
@@ -41,15 +43,6 @@ import { requireEmail, requireOrganizationRole, requireProduct } from '../organi
 
 export const invitationValidSeconds = 7 * 24 * 60 * 60;
 export const maxInvitationsAtOnce = 100;
-
-/**
- * The console page an invitee opens; it calls `POST /auth/invitations/accept` with the token once
- * they are signed in. The token is in the path (access logs write `/join/[token]`); the console
- * still takes the older `/join?token=…` links.
- */
-export function invitationJoinUrl(publicUrl: string, token: string): string {
-  return `${publicUrl}/join/${encodeURIComponent(token)}`;
-}
 
 function newInvitationToken(): string {
   return `roster_invite_${randomBytes(32).toString('base64url')}`;
@@ -253,14 +246,6 @@ async function lockPendingInvitation(tx: Tx, organizationId: string, invitationI
   return invitation;
 }
 
-async function mailInvitation(tx: Tx, organization: Organization, invitation: Invitation, token: string, links: InvitationLinks): Promise<void> {
-  const role = invitation.role === 'admin' ? 'an Admin' : invitation.role === 'billing' ? 'a Billing admin' : 'a Member';
-  await queueMail(tx, {
-    to: invitation.email,
-    subject: `You are invited to join ${organization.name} on Roster`,
-    text:
-      `You are invited to join ${organization.name} on Roster as ${role}.\n\n` +
-      `Open this link and sign in with this email address (${invitation.email}) to accept. It works until ${invitation.expiresAt.toUTCString()}:\n\n` +
-      `${invitationJoinUrl(links.publicUrl, token)}\n\nIf you did not expect this invitation, ignore this message.`,
-  });
+function mailInvitation(tx: Tx, organization: Organization, invitation: Invitation, token: string, links: InvitationLinks): Promise<void> {
+  return queueMail(tx, invitationMail(invitation, organization.name, invitationJoinUrl(links.publicUrl, token)));
 }

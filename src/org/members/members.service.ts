@@ -84,7 +84,7 @@ export async function addMember(tx: Tx, actor: Actor, organizationId: string, in
 }
 
 /** True when `addMember` writes the new member in a single statement (no seats to take): atomic without a transaction. */
-export function isOneStatementCreate(input: NewMember): boolean {
+export function isOneStatementCreate(input: Pick<NewMember, 'seats' | 'active'>): boolean {
   return !(input.seats?.length && input.active !== false);
 }
 

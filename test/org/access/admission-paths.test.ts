@@ -16,7 +16,8 @@ import { authApp, followLink, linkMailedTo } from '../../support/auth.js';
 import { db } from '../../support/database.js';
 import { makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../../support/factories.js';
 import { invitationMailedTo } from '../../support/invitations.js';
-import { publicUrl } from '../../support/scim.js';
+import { newUser, publicUrl, scimClient } from '../../support/scim.js';
+import { rosterSchema } from '../../../src/scim/schemas.js';
 import { postToAcs, ssoOrganization } from '../../support/sso.js';
 
 /**
@@ -126,5 +127,28 @@ describe('admission decides every way in', () => {
     await tx((t) => updateSsoSettings(t, system, org.id, { enforced: false }));
     const accepted = await tx((t) => acceptInvitation(t, token, account.id));
     assert.deepEqual([accepted.member.role, accepted.member.source, accepted.member.accountId], ['billing', 'invitation', account.id]);
+  });
+  it('SCIM create: the IdP’s member joins on the terms admission sets, on any domain, and a second create of the name is refused by the write', async () => {
+    const scim = await scimClient();
+    await tx((t) => setSeatLimit(t, system, scim.org.id, 'chat', 1));
+    // A domain no Organization verified: email sign-in and SSO would refuse it; the IdP provisions it.
+    const userName = `${unique('contractor')}@unverified.test`;
+    const decided = await tx((t) => decideAdmission(t, { kind: 'scim', organizationId: scim.org.id, userName, role: 'billing', seats: ['chat'] }));
+    assert.deepEqual(decided, { result: 'joins', organizationId: scim.org.id, userName, role: 'billing', source: 'scim', managedBy: 'scim', seats: ['chat'] });
+    const created = await scim.post('/Users', newUser(userName, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', rosterSchema], [rosterSchema]: { role: 'billing', seats: ['chat'] } })).expect(201);
+    const member = await db()('members').where({ id: created.body.id }).first();
+    assert.deepEqual([member.organization_id, member.user_name, member.role, member.source, member.managed_by], [decided.organizationId, decided.userName, decided.role, decided.source, decided.managedBy]);
+    assert.deepEqual(await db()('seat_assignments').where({ member_id: member.id }).pluck('product'), decided.seats);
+
+    // Without a role or seats, admission's defaults: a Member with none.
+    const plain = `${unique('plain')}@unverified.test`;
+    const defaults = await tx((t) => decideAdmission(t, { kind: 'scim', organizationId: scim.org.id, userName: plain, role: undefined, seats: undefined }));
+    const second = await scim.post('/Users', newUser(plain)).expect(201);
+    const row = await db()('members').where({ id: second.body.id }).first();
+    assert.deepEqual([row.role, row.source, row.managed_by], [defaults.role, defaults.source, defaults.managedBy]);
+    assert.deepEqual(await db()('seat_assignments').where({ member_id: row.id }).pluck('product'), defaults.seats);
+
+    const again = await scim.post('/Users', newUser(plain.toUpperCase())).expect(409);
+    assert.equal(again.body.scimType, 'uniqueness');
   });
 });
