@@ -11,7 +11,7 @@ import { csvRow } from './csv.js';
 import { cursorOf } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
-export const auditEventSchema = z
+const auditEventSchema = z
   .object({
     id: z.string(),
     createdAt: z.string(),
@@ -23,7 +23,7 @@ export const auditEventSchema = z
   })
   .meta({ id: 'AuditEvent' });
 
-export function presentAuditEvent(event: AuditEvent): z.infer<typeof auditEventSchema> {
+function presentAuditEvent(event: AuditEvent): z.infer<typeof auditEventSchema> {
   return {
     id: event.id,
     createdAt: event.createdAt.toISOString(),
@@ -77,7 +77,7 @@ function csvLine(event: AuditEvent): string {
 }
 
 /** Events per SQL page of the CSV export: the export holds one page in memory at a time. */
-export const csvPageSize = 500;
+const csvPageSize = 500;
 
 const admin = ['admin'] as const;
 const tag = 'Audit log';

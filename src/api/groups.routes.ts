@@ -20,7 +20,7 @@ import type { Group, GroupGrant } from '../org/groups/types.js';
 import { cursorOf, keysetQueryOf, pageQuery } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
-export const groupSchema = z
+const groupSchema = z
   .object({
     id: z.string(),
     displayName: z.string(),
@@ -33,7 +33,7 @@ export const groupSchema = z
   })
   .meta({ id: 'Group' });
 
-export function presentGroup(group: Group): z.infer<typeof groupSchema> {
+function presentGroup(group: Group): z.infer<typeof groupSchema> {
   return {
     id: group.id,
     displayName: group.displayName,
@@ -44,7 +44,7 @@ export function presentGroup(group: Group): z.infer<typeof groupSchema> {
   };
 }
 
-export const groupMemberSchema = z
+const groupMemberSchema = z
   .object({ memberId: z.string(), userName: z.string(), displayName: z.string().nullable(), status: z.enum(['active', 'suspended']) })
   .meta({ id: 'GroupMember' });
 
@@ -54,7 +54,7 @@ function presentGroupMember(entry: GroupMemberEntry): z.infer<typeof groupMember
 
 const workspaceRole = z.enum(workspaceRoles);
 
-export const groupGrantSchema = z.object({ groupId: z.string(), workspaceId: z.string(), role: workspaceRole }).meta({ id: 'GroupGrant' });
+const groupGrantSchema = z.object({ groupId: z.string(), workspaceId: z.string(), role: workspaceRole }).meta({ id: 'GroupGrant' });
 
 function presentGrant(grant: GroupGrant): z.infer<typeof groupGrantSchema> {
   return { groupId: grant.groupId, workspaceId: grant.workspaceId, role: grant.role };

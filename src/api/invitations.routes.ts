@@ -12,7 +12,7 @@ import { defineRoute, type ApiRoute } from './registry.js';
 
 const role = z.enum(organizationRoles);
 
-export const invitationSchema = z
+const invitationSchema = z
   .object({
     id: z.string(),
     email: z.string(),
@@ -29,7 +29,7 @@ export const invitationSchema = z
   })
   .meta({ id: 'Invitation' });
 
-export function presentInvitation(invitation: Invitation): z.infer<typeof invitationSchema> {
+function presentInvitation(invitation: Invitation): z.infer<typeof invitationSchema> {
   return {
     id: invitation.id,
     email: invitation.email,
@@ -64,7 +64,7 @@ const inviteBody = z
 /** Like `inviteBody`, but an address too long to be one is answered as invalid, like any other unusable address. */
 const inviteEachBody = inviteBody.extend({ emails: z.array(z.string().max(1000)).min(1).max(maxInvitationsAtOnce) }).strict();
 
-export const addressOutcomeSchema = z
+const addressOutcomeSchema = z
   .discriminatedUnion('result', [
     z.object({ email: z.string(), result: z.literal('invited'), invitation: invitationSchema }),
     /** Not invited, and why: `message` says it in words, naming the address. */

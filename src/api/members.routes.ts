@@ -13,7 +13,7 @@ import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 const timestamp = z.string().nullable();
 const role = z.enum(organizationRoles);
 
-export const memberSummarySchema = z
+const memberSummarySchema = z
   .object({
     id: z.string(),
     userName: z.string(),
@@ -33,7 +33,7 @@ export const memberSummarySchema = z
   })
   .meta({ id: 'MemberSummary' });
 
-export const memberSchema = memberSummarySchema
+const memberSchema = memberSummarySchema
   .extend({
     title: z.string().nullable(),
     workspaces: z.array(
@@ -73,7 +73,7 @@ function primaryEmail(member: Member): string | null {
   return (member.emails.find((email) => email.primary) ?? member.emails[0])?.value ?? null;
 }
 
-export function presentMemberSummary(member: MemberEntry): z.infer<typeof memberSummarySchema> {
+function presentMemberSummary(member: MemberEntry): z.infer<typeof memberSummarySchema> {
   return {
     id: member.id,
     userName: member.userName,
@@ -91,7 +91,7 @@ export function presentMemberSummary(member: MemberEntry): z.infer<typeof member
   };
 }
 
-export function presentMember({ member, workspaces, apiKeys }: MemberDetails): z.infer<typeof memberSchema> {
+function presentMember({ member, workspaces, apiKeys }: MemberDetails): z.infer<typeof memberSchema> {
   return {
     ...presentMemberSummary(member),
     title: member.title,

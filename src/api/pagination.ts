@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, idAnchor, maxCursorLength, type Anchor } fr
  * to clients (org/lists/page.ts): it carries the last item's place in the list's order.
  */
 
-export const defaultPageSize = 50;
+const defaultPageSize = 50;
 
 export const pageQuery = z
   .object({

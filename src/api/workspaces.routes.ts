@@ -18,7 +18,7 @@ import {
 import { cursorOf, keysetQueryOf, pageQuery } from './pagination.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
-export const workspaceSchema = z
+const workspaceSchema = z
   .object({
     id: z.string(),
     name: z.string(),
@@ -29,7 +29,7 @@ export const workspaceSchema = z
   })
   .meta({ id: 'Workspace' });
 
-export function presentWorkspace(workspace: Workspace): z.infer<typeof workspaceSchema> {
+function presentWorkspace(workspace: Workspace): z.infer<typeof workspaceSchema> {
   return {
     id: workspace.id,
     name: workspace.name,
@@ -42,7 +42,7 @@ export function presentWorkspace(workspace: Workspace): z.infer<typeof workspace
 
 const workspaceRole = z.enum(workspaceRoles);
 
-export const workspaceMemberSchema = z
+const workspaceMemberSchema = z
   .object({
     memberId: z.string(),
     userName: z.string(),
@@ -52,11 +52,11 @@ export const workspaceMemberSchema = z
   })
   .meta({ id: 'WorkspaceMember' });
 
-export function presentWorkspaceMember(entry: WorkspaceMemberEntry): z.infer<typeof workspaceMemberSchema> {
+function presentWorkspaceMember(entry: WorkspaceMemberEntry): z.infer<typeof workspaceMemberSchema> {
   return { memberId: entry.memberId, userName: entry.userName, displayName: entry.displayName, status: entry.status, role: entry.role };
 }
 
-export const workspaceGrantSchema = z
+const workspaceGrantSchema = z
   .object({
     groupId: z.string(),
     displayName: z.string(),
@@ -69,7 +69,7 @@ function presentWorkspaceGrant(entry: WorkspaceGrantEntry): z.infer<typeof works
   return { groupId: entry.groupId, displayName: entry.displayName, managedBy: entry.managedBy, role: entry.role };
 }
 
-export const workspaceMembershipSchema = z
+const workspaceMembershipSchema = z
   .object({ workspaceId: z.string(), memberId: z.string(), role: workspaceRole })
   .meta({ id: 'WorkspaceMembership' });
 

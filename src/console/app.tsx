@@ -14,7 +14,7 @@ import { SignInPage } from './pages/sign-in';
  * Sign-in, join and home come with the first script; every other page is its own chunk,
  * fetched when it is first opened (`lazy`), so the first download stays small as pages grow.
  */
-export const router = createBrowserRouter([
+const router = createBrowserRouter([
   {
     element: <Layout />,
     children: [

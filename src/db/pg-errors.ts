@@ -87,8 +87,8 @@ export function translateDbError(error: unknown): unknown {
       return new ConflictError('constraint_violated', 'The change breaks a rule of the Organization', {
         constraint: pg.constraint,
       });
+    // string_data_right_truncation, or program_limit_exceeded: a value too large for an index entry (about 2.7 kB after compression).
     case '22001':
-    // program_limit_exceeded: a value too large for an index entry (about 2.7 kB after compression).
     case '54000':
       return new InvalidInputError('value_too_long', 'A value is longer than allowed');
     case '22P02':

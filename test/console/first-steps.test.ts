@@ -30,7 +30,6 @@ describeInBrowser('the README’s first steps in a browser, on the embedded data
   let work: string;
   let served: Served;
   let browser: Browser;
-  let url: string;
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
@@ -38,7 +37,6 @@ describeInBrowser('the README’s first steps in a browser, on the embedded data
     const port = await freePort();
     env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), EMBEDDED_DB_DIR: path.join(work, 'pglite') };
     served = await serve(env);
-    url = `http://localhost:${port}`;
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   });
   after(async () => {

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { setSeatLimit } from '../../src/org/seats/seats.service.js';
 import { authApp, followLink, linkMailedTo, sessionFor } from '../support/auth.js';
-import { checkPage, describeInBrowser, type ConsolePage, useRosterInBrowser } from '../support/browser.js';
+import { checkPage, describeInBrowser, useRosterInBrowser } from '../support/browser.js';
 import { signedInWithCookie } from '../support/console-flows.js';
 import { db } from '../support/database.js';
 import { makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';

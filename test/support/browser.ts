@@ -22,7 +22,7 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * Screenshots go to dist/screenshots/ (git-ignored) on an ordinary run, so tests leave the
  * tree clean; `SCREENSHOTS=update` writes them to docs/screenshots/, which the README shows.
  */
-export const screenshotDir = path.join(packageRoot, process.env.SCREENSHOTS === 'update' ? 'docs/screenshots' : 'dist/screenshots');
+const screenshotDir = path.join(packageRoot, process.env.SCREENSHOTS === 'update' ? 'docs/screenshots' : 'dist/screenshots');
 
 /**
  * `describe` for browser tests. Without Chromium they are skipped with a message, except

@@ -55,7 +55,7 @@ export async function createEmptyDatabase(poolMax = 25): Promise<TestDatabase> {
   };
 }
 
-export async function createMigratedDatabase(): Promise<TestDatabase> {
+async function createMigratedDatabase(): Promise<TestDatabase> {
   const database = await createEmptyDatabase();
   await migrateToLatest(database.knex);
   return database;

@@ -140,7 +140,7 @@ export function signElement(xml: string, id: string, key: TestKeyPair, algorithm
   return signer.getSignedXml();
 }
 
-export function idpMetadataXml(entityId: string, ssoUrl: string, certs: string[]): string {
+function idpMetadataXml(entityId: string, ssoUrl: string, certs: string[]): string {
   const keys = certs.map((c) => `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certBody(c)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`);
   return (
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="${ns.ds}" entityID="${esc(entityId)}">` +

@@ -10,7 +10,6 @@ import { db } from './database.js';
 import { makeOrganization, system, tx, type TestOrganization } from './factories.js';
 
 export const publicUrl = 'https://roster.example.test';
-export const scimBase = `${publicUrl}/scim/v2`;
 export const scimJson = 'application/scim+json';
 
 const silent = new Writable({ write: (_chunk, _encoding, done) => done() });

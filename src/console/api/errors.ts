@@ -26,7 +26,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 /** The ApiError for a failed answer: Roster's own error body when it sent one, else its status alone. */
-export function apiErrorOf(response: Response, body: unknown): ApiError {
+function apiErrorOf(response: Response, body: unknown): ApiError {
   if (isErrorBody(body)) return new ApiError(response.status, body.error.code, body.error.message, body.error.details ?? {});
   return new ApiError(response.status, `http_${response.status}`, response.statusText || `Roster answered ${response.status}`);
 }

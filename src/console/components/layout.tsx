@@ -18,7 +18,7 @@ export function useSignedIn(): CurrentSession {
   return useOutletContext<CurrentSession>();
 }
 
-export function useSignOut() {
+function useSignOut() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   return useMutation({

@@ -8,7 +8,7 @@ export interface NavigationItem {
 }
 
 /** The console's sections, in order. A page adds its line here and its route in app.tsx. */
-export const navigation: readonly NavigationItem[] = [
+const navigation: readonly NavigationItem[] = [
   { to: '/', label: 'Home', roles: ['admin', 'billing'] },
   { to: '/members', label: 'Members', roles: ['admin', 'billing'] },
   { to: '/seats', label: 'Seats', roles: ['admin', 'billing'] },

@@ -3,7 +3,7 @@ import type { Schema } from '../api/client';
 export type WorkspaceRole = Schema<'WorkspaceMember'>['role'];
 
 /** The roles a Workspace gives, the lesser first: a new member or grant starts as a contributor. */
-export const workspaceRoles: readonly WorkspaceRole[] = ['contributor', 'admin'];
+const workspaceRoles: readonly WorkspaceRole[] = ['contributor', 'admin'];
 
 const names: Record<WorkspaceRole, string> = { admin: 'Admin', contributor: 'Contributor' };
 

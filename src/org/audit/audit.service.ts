@@ -49,7 +49,7 @@ export function listAuditEvents(tx: Tx, query: AuditQuery): Promise<AuditEvent[]
 
 export type { AuditFilter } from './audit.repo.js';
 
-export const maxAuditPageSize = 1000;
+const maxAuditPageSize = 1000;
 
 /** The audit log's anchor (see page.ts): the exact created_at, microseconds included, then the id. */
 export const auditAnchor = ['timestamp', 'id'] as const;

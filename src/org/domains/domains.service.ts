@@ -47,7 +47,7 @@ export function listDomains(tx: Tx, organizationId: string): Promise<Domain[]> {
  * The name an admin typed, normalised and checked: a hostname, a registrable domain or a name
  * under one (not a public suffix such as co.uk or github.io), and not a consumer mail domain.
  */
-export function requireClaimableDomain(value: unknown): string {
+function requireClaimableDomain(value: unknown): string {
   const domain = typeof value === 'string' ? normaliseDomain(value) : undefined;
   if (!domain) {
     throw new InvalidInputError('invalid_domain', 'A domain is a hostname such as example.com: labels of letters, digits and "-", separated by dots', {

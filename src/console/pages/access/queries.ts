@@ -6,11 +6,10 @@ import { client } from '../../api/session';
 export type SsoState = Schema<'SsoConnection'>;
 export type SsoSettings = Partial<Pick<NonNullable<SsoState['connection']>, 'enabled' | 'jitEnabled' | 'idpInitiatedEnabled' | 'enforced' | 'autoAssignSeats' | 'autoSeatProducts'>>;
 export type Domain = Schema<'Domain'>;
-export type ScimToken = Schema<'ScimToken'>;
 export type NewScimToken = Schema<'NewScimToken'>;
 
 /** The Access pages' query keys: a change refetches what it touched. */
-export const accessKeys = {
+const accessKeys = {
   sso: ['access', 'sso'] as const,
   seats: ['access', 'seats'] as const,
   domains: ['access', 'domains'] as const,

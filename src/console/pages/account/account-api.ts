@@ -5,7 +5,6 @@ import { client, keys } from '../../api/session';
 import type { ProfileChanges } from '../../components/profile-form';
 
 export type Member = Schema<'Member'>;
-export type ApiKey = Schema<'ApiKey'>;
 export type NewApiKey = Schema<'NewApiKey'>;
 export type Session = Schema<'Session'>;
 

@@ -6,7 +6,7 @@ import type { AuditFilter } from './audit-filters';
 
 export type AuditEvent = Schema<'AuditEvent'>;
 
-export const auditPageSize = 50;
+const auditPageSize = 50;
 
 /** A page of the audit log, newest first, as Roster filters and pages it. */
 export function useAuditEvents(filter: AuditFilter, cursor: string | undefined) {

@@ -6,11 +6,10 @@ import type { WorkspaceRole } from '../../components/workspace-role';
 import { workspaceKeys } from '../workspaces/workspaces-api';
 
 export type Group = Schema<'Group'>;
-export type GroupMember = Schema<'GroupMember'>;
 export type GroupGrant = Schema<'GroupGrant'>;
 
 /** The Groups pages' query keys: a change refetches the list and the group it touched. */
-export const groupKeys = {
+const groupKeys = {
   all: ['groups'] as const,
   list: ['groups', 'list'] as const,
   group: (id: string) => ['groups', id] as const,
@@ -18,7 +17,7 @@ export const groupKeys = {
   grants: (id: string) => ['groups', id, 'grants'] as const,
 };
 
-export const pageSize = 50;
+const pageSize = 50;
 
 const pageOf = (cursor: string | undefined) => ({ limit: pageSize, ...(cursor ? { cursor } : {}) });
 

@@ -7,9 +7,6 @@ import type { WorkspaceRole } from '../../components/workspace-role';
 import { memberKeys, usePanelMutation } from '../members/members-api';
 
 export type Member = Schema<'Member'>;
-export type MemberWorkspace = Member['workspaces'][number];
-export type MemberGroup = Member['groups'][number];
-export type MemberApiKey = Member['apiKeys'][number];
 
 /** What each tab is given: the member as Roster last answered, and whether the viewer may change things. */
 export interface TabProps {

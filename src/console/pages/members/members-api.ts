@@ -4,8 +4,6 @@ import type { Schema } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { client, type OrganizationRole } from '../../api/session';
 
-export type MemberSummary = Schema<'MemberSummary'>;
-export type Invitation = Schema<'Invitation'>;
 export type SeatPool = Schema<'SeatPool'>;
 export type InvitationOutcome = Schema<'InvitationOutcome'>;
 
@@ -20,7 +18,7 @@ export const memberKeys = {
 };
 
 /** Refetches everything a change to members may have touched: the lists, the pools and the details pages. */
-export function refetchMembers(queryClient: QueryClient): Promise<unknown> {
+function refetchMembers(queryClient: QueryClient): Promise<unknown> {
   return Promise.all([memberKeys.members, memberKeys.invitations, memberKeys.seats, memberKeys.details].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
 }
 
@@ -31,7 +29,7 @@ export interface ListPage {
   cursor?: string;
 }
 
-export const pageSize = 50;
+const pageSize = 50;
 
 const query = ({ q, role, cursor }: ListPage) => ({ limit: pageSize, ...(q ? { q } : {}), ...(role ? { role } : {}), ...(cursor ? { cursor } : {}) });
 

@@ -5,8 +5,6 @@ import { client } from '../../api/session';
 import type { WorkspaceRole } from '../../components/workspace-role';
 
 export type Workspace = Schema<'Workspace'>;
-export type WorkspaceMember = Schema<'WorkspaceMember'>;
-export type WorkspaceGrant = Schema<'WorkspaceGrant'>;
 
 /** The Workspaces pages' query keys: a change refetches the list, or one Workspace's members. */
 export const workspaceKeys = {
@@ -16,7 +14,7 @@ export const workspaceKeys = {
   grants: (id: string) => ['workspaces', id, 'grants'] as const,
 };
 
-export const pageSize = 50;
+const pageSize = 50;
 
 /** Every Workspace of the Organization (an Admin sees them all; Roster does not page this list). */
 export function useWorkspaces(enabled = true) {
