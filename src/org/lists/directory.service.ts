@@ -1,20 +1,16 @@
 import type { Knex } from 'knex';
 import { isId } from '../../db/ids.js';
 import { NotFoundError } from '../../errors.js';
+import { countGroups, selectGroupEntries, selectGroupEntry, selectMembersOfGroups, type GroupEntry } from './group-directory.repo.js';
 import {
-  countGroups,
   countMembers,
-  selectGroupEntries,
-  selectGroupEntry,
   selectMemberEntries,
   selectMemberEntry,
   selectMemberListPage,
-  selectMembersOfGroups,
-  type GroupEntry,
   type MemberEntry,
   type MemberGroup,
   type MemberParts,
-} from './directory.repo.js';
+} from './member-directory.repo.js';
 import type { Tx } from '../../db/transaction.js';
 import { listApiKeys } from '../credentials/credentials.service.js';
 import { anchored, rememberPageEnd } from './page-anchors.js';
@@ -26,7 +22,8 @@ import type { OrganizationRole } from '../organizations/types.js';
 import { requireOrganizationRole } from '../organizations/validation.js';
 import { effectiveAccess, listWorkspaces } from '../workspaces/workspaces.service.js';
 
-export type { GroupEntry, MemberEntry, MemberParts } from './directory.repo.js';
+export type { GroupEntry } from './group-directory.repo.js';
+export type { MemberEntry, MemberParts } from './member-directory.repo.js';
 
 /** Reads of the Organization's directory: who is in it and which groups exist, as lists or one by one. */
 

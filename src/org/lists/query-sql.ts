@@ -3,7 +3,7 @@ import { InvalidQueryError, type Condition, type ConditionValue, type Operator }
 
 /**
  * Compiles a search Condition into a SQL boolean expression with `?` bindings,
- * through a catalogue of fields. Used only by the directory repo.
+ * through a catalogue of fields. Used only by the directory repos.
  *
  * Three-valued logic: a comparison with a NULL column yields NULL in SQL, which
  * `NOT` would keep NULL and so drop the row from `not (title eq "x")`. Negation

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../errors.js';
 /**
  * A protocol-neutral query over an Organization's members or groups: the
  * conditions, order and page a list asks for. Adapters (SCIM filters, admin
- * API search) build it from their own syntax; the directory repo turns it
+ * API search) build it from their own syntax; the directory repos turn it
  * into SQL through a fixed catalogue of fields, so nothing unknown reaches SQL.
  */
 
