@@ -7,7 +7,7 @@ import { leaveOrganization, removeMember } from '../org/members/members.service.
 import { assignSeat, releaseSeat } from '../org/seats/seats.service.js';
 import { organizationRoles } from '../org/organizations/types.js';
 import type { Member, ProfileChanges } from '../org/members/types.js';
-import { cursorOf, idPageOf, pageQuery } from './pagination.js';
+import { cursorOf, textSearchOf, pageQuery } from './pagination.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();
@@ -163,6 +163,9 @@ const tag = 'Members';
  */
 export function memberRoutes(db: Knex): ApiRoute[] {
   const details = async (tx: Tx, organizationId: string, memberId: string) => presentMember(await getMemberDetails(tx, organizationId, memberId));
+  /** Makes a change to one member and answers with that member as `GET /members/{id}` shows them, in one transaction. */
+  const afterChange = (organizationId: string, change: (tx: Tx) => Promise<{ id: string }>) =>
+    inTransaction(db, async (tx) => details(tx, organizationId, (await change(tx)).id));
   return [
     defineRoute({
       method: 'get', path: '/members/me', operationId: 'getOwnMembership', summary: 'Your own membership: profile, seats, Workspaces, groups and API keys', tag, roles: allRoles,
@@ -173,10 +176,7 @@ export function memberRoutes(db: Knex): ApiRoute[] {
       method: 'patch', path: '/members/me/profile', operationId: 'updateOwnProfile', summary: 'Edit your own profile (name and email only when no identity provider manages them)', tag, roles: allRoles, body: profileBody,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, body }) =>
-        inTransaction(db, async (tx) => {
-          await updateProfile(tx, caller.actor, caller.organizationId, caller.memberId, profileChanges(body));
-          return details(tx, caller.organizationId, caller.memberId);
-        }),
+        afterChange(caller.organizationId, (tx) => updateProfile(tx, caller.actor, caller.organizationId, caller.memberId, profileChanges(body))),
     }),
     defineRoute({
       method: 'post', path: '/members/me/leave', operationId: 'leaveOrganization', summary: 'Leave the Organization (not as its last active Admin)', tag, roles: allRoles,
@@ -187,13 +187,7 @@ export function memberRoutes(db: Knex): ApiRoute[] {
       method: 'get', path: '/members', operationId: 'listMembers', summary: 'List the members, searched by last name or email and filtered by role, a page at a time', tag, roles: readers, query: listQuery,
       response: { status: 200, schema: z.object({ members: z.array(memberSummarySchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, query }) => {
-        const page = await inTransaction(db, (tx) =>
-          searchMembers(tx, caller.organizationId, {
-            ...(query.q ? { text: query.q } : {}),
-            ...(query.role ? { role: query.role } : {}),
-            ...idPageOf(query),
-          }),
-        );
+        const page = await inTransaction(db, (tx) => searchMembers(tx, caller.organizationId, textSearchOf(query)));
         return { members: page.items.map(presentMemberSummary), nextCursor: cursorOf(page.next) };
       },
     }),
@@ -206,37 +200,25 @@ export function memberRoutes(db: Knex): ApiRoute[] {
       method: 'patch', path: '/members/{id}/role', operationId: 'changeMemberRole', summary: 'Change a member’s role (never the last active Admin’s); it counts from their next request', tag, roles: admin, body: roleBody,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, params, body }) =>
-        inTransaction(db, async (tx) => {
-          const member = await changeRole(tx, caller.actor, caller.organizationId, params.id!, body.role);
-          return details(tx, caller.organizationId, member.id);
-        }),
+        afterChange(caller.organizationId, (tx) => changeRole(tx, caller.actor, caller.organizationId, params.id!, body.role)),
     }),
     defineRoute({
       method: 'put', path: '/members/{id}/seats/{product}', operationId: 'assignMemberSeat', summary: 'Give the member a seat of the product, if the pool has one free', tag, roles: admin,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, params }) =>
-        inTransaction(db, async (tx) => {
-          const member = await assignSeat(tx, caller.actor, caller.organizationId, params.id!, params.product!);
-          return details(tx, caller.organizationId, member.id);
-        }),
+        afterChange(caller.organizationId, (tx) => assignSeat(tx, caller.actor, caller.organizationId, params.id!, params.product!)),
     }),
     defineRoute({
       method: 'delete', path: '/members/{id}/seats/{product}', operationId: 'releaseMemberSeat', summary: 'Take the member’s seat of the product back to its pool', tag, roles: admin,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, params }) =>
-        inTransaction(db, async (tx) => {
-          const member = await releaseSeat(tx, caller.actor, caller.organizationId, params.id!, params.product!);
-          return details(tx, caller.organizationId, member.id);
-        }),
+        afterChange(caller.organizationId, (tx) => releaseSeat(tx, caller.actor, caller.organizationId, params.id!, params.product!)),
     }),
     defineRoute({
       method: 'patch', path: '/members/{id}/profile', operationId: 'updateMemberProfile', summary: 'Edit a member’s profile (name and email only when no identity provider manages them)', tag, roles: admin, body: profileBody,
       response: { status: 200, schema: memberSchema },
       handle: ({ caller, params, body }) =>
-        inTransaction(db, async (tx) => {
-          const member = await updateProfile(tx, caller.actor, caller.organizationId, params.id!, profileChanges(body));
-          return details(tx, caller.organizationId, member.id);
-        }),
+        afterChange(caller.organizationId, (tx) => updateProfile(tx, caller.actor, caller.organizationId, params.id!, profileChanges(body))),
     }),
     defineRoute({
       method: 'delete', path: '/members/{id}', operationId: 'removeMember', summary: 'Remove a member (never the last active Admin): access, seats, Workspaces and groups go', tag, roles: admin,

@@ -31,6 +31,11 @@ export function keysetQueryOf({ limit = defaultPageSize, cursor }: PageQueryInpu
 }
 
 /** For lists ordered by id alone (ids are time-ordered): the page a request asks for, as the domain's list functions take it. */
-export function idPageOf(query: PageQueryInput): { afterId?: string; limit: number } {
+function idPageOf(query: PageQueryInput): { afterId?: string; limit: number } {
   return { ...(query.cursor ? { afterId: decodeCursor(query.cursor, idAnchor)[0] } : {}), limit: query.limit ?? defaultPageSize };
+}
+
+/** A searchable list's `?q=` and `?role=` with its page, as the domain's search functions take them. */
+export function textSearchOf<Role extends string>(query: PageQueryInput & { q?: string | undefined; role?: Role | undefined }): { text?: string; role?: Role; afterId?: string; limit: number } {
+  return { ...(query.q ? { text: query.q } : {}), ...(query.role ? { role: query.role } : {}), ...idPageOf(query) };
 }

@@ -6,7 +6,7 @@ import { changeGroup, createGroup, deleteGroup } from '../org/groups/groups.serv
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
 import { fromScimGroup, groupSteps, toScimGroup } from './groups.mapper.js';
-import { baseUrlOf, etagOf, ifMatchVersion, sendRead, sendResource } from './http.js';
+import { baseUrlOf, etagOf, routeWrites, sendRead, sendResource } from './http.js';
 import { listResponse, parseListRequest, type ListParameters } from './list.js';
 import { parsePatchRequest } from './patch.js';
 import { Projection } from './projection.js';
@@ -88,10 +88,7 @@ export function groupsRoutes(db: Knex, publicUrl: string): Router {
     sendRead(req, res, entry.version, () => projection.apply(toScimGroup(entry, baseUrl)));
   });
 
-  router.post('/', async (req, res) => send(req, res, await groupWrites.create(contextOf(res), req.body)));
-  router.put('/:id', async (req, res) => send(req, res, await groupWrites.replace(contextOf(res), req.params.id, req.body, ifMatchVersion(req))));
-  router.patch('/:id', async (req, res) => send(req, res, await groupWrites.patch(contextOf(res), req.params.id, req.body, ifMatchVersion(req))));
-  router.delete('/:id', async (req, res) => send(req, res, await groupWrites.remove(contextOf(res), req.params.id, ifMatchVersion(req))));
+  routeWrites(router, groupWrites, contextOf, send);
 
   return router;
 }

@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { Request, Response, Router } from 'express';
+import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
 import { ScimError } from './errors.js';
 
 type Json = Record<string, unknown>;
@@ -27,7 +28,7 @@ function versionsIn(header: string): Array<number | '*'> {
 }
 
 /** The versions an `If-Match` header accepts (RFC 7232 §3.1: any of them); a header that can never match fails at once with 412. */
-export function ifMatchVersion(req: Request): number[] | undefined {
+function ifMatchVersion(req: Request): number[] | undefined {
   return expectedVersions(req.headers['if-match']);
 }
 
@@ -60,4 +61,20 @@ export function sendRead(req: Request, res: Response, version: number, present: 
 
 export function baseUrlOf(publicUrl: string): string {
   return `${publicUrl}/scim/v2`;
+}
+
+/**
+ * Mounts a resource type's writes (RFC 7644 §3.3, §3.5, §3.6) on its router: POST creates, PUT
+ * replaces, PATCH patches, DELETE removes, each with the request's If-Match; `send` answers.
+ */
+export function routeWrites(
+  router: Router,
+  writes: ResourceWrites,
+  contextOf: (res: Response) => ScimContext,
+  send: (req: Request, res: Response, result: WriteResult) => void | Promise<void>,
+): void {
+  router.post('/', async (req, res) => send(req, res, await writes.create(contextOf(res), req.body)));
+  router.put('/:id', async (req, res) => send(req, res, await writes.replace(contextOf(res), req.params.id, req.body, ifMatchVersion(req))));
+  router.patch('/:id', async (req, res) => send(req, res, await writes.patch(contextOf(res), req.params.id, req.body, ifMatchVersion(req))));
+  router.delete('/:id', async (req, res) => send(req, res, await writes.remove(contextOf(res), req.params.id, ifMatchVersion(req))));
 }

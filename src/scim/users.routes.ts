@@ -11,7 +11,7 @@ import { assertVersion, ChangedMeanwhileError } from '../org/organizations/versi
 import { seatsOf } from '../org/seats/seats.service.js';
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
-import { baseUrlOf, ifMatchVersion, sendRead, sendResource } from './http.js';
+import { baseUrlOf, routeWrites, sendRead, sendResource } from './http.js';
 import { listResponse, parseListRequest, type ListParameters } from './list.js';
 import { parsePatchRequest, ResourcePatcher } from './patch.js';
 import { Projection } from './projection.js';
@@ -124,10 +124,7 @@ export function usersRoutes(db: Knex, publicUrl: string): Router {
     sendRead(req, res, entry.version, () => projection.apply(toScimUser(entry, baseUrl)));
   });
 
-  router.post('/', async (req, res) => send(req, res, await userWrites.create(contextOf(res), req.body)));
-  router.put('/:id', async (req, res) => send(req, res, await userWrites.replace(contextOf(res), req.params.id, req.body, ifMatchVersion(req))));
-  router.patch('/:id', async (req, res) => send(req, res, await userWrites.patch(contextOf(res), req.params.id, req.body, ifMatchVersion(req))));
-  router.delete('/:id', async (req, res) => send(req, res, await userWrites.remove(contextOf(res), req.params.id, ifMatchVersion(req))));
+  routeWrites(router, userWrites, contextOf, send);
 
   return router;
 }

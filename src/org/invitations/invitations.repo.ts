@@ -124,7 +124,7 @@ export async function selectEmailsOfMembers(tx: Tx, organizationId: string, emai
 
 export interface InvitationListQuery {
   /** Matches addresses containing it, case-insensitively. */
-  search?: string;
+  text?: string;
   role?: OrganizationRole;
   /** Keyset: only invitations after this id (ids are time-ordered: creation order). */
   afterId?: string;
@@ -134,7 +134,7 @@ export interface InvitationListQuery {
 /** Pending invitations, live and expired, in creation order. */
 export async function selectPendingInvitations(tx: Tx, organizationId: string, query: InvitationListQuery): Promise<Invitation[]> {
   const builder = tx('invitations as i').where({ 'i.organization_id': organizationId, 'i.status': 'pending' });
-  if (query.search) builder.whereRaw(`lower(i.email) LIKE ? ESCAPE '\\'`, [`%${escapeLike(query.search.toLowerCase())}%`]);
+  if (query.text) builder.whereRaw(`lower(i.email) LIKE ? ESCAPE '\\'`, [`%${escapeLike(query.text.toLowerCase())}%`]);
   if (query.role) builder.where('i.role', query.role);
   if (query.afterId) builder.where('i.id', '>', query.afterId);
   const rows = (await builder.orderBy('i.id').limit(query.limit).select(columns(tx, 'i'))) as InvitationRow[];

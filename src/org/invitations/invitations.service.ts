@@ -127,7 +127,7 @@ export async function sendInvitations(tx: Tx, actor: Actor, terms: InvitationTer
 
 export interface InvitationListQuery {
   /** Addresses containing it, case-insensitively. */
-  search?: string;
+  text?: string;
   role?: OrganizationRole;
   /** Only invitations after this one (the list is in creation order). */
   afterId?: string;
@@ -138,7 +138,7 @@ export interface InvitationListQuery {
 export async function listPendingInvitations(tx: Tx, organizationId: string, query: InvitationListQuery): Promise<Page<Invitation>> {
   if (!isId(organizationId) || (query.afterId !== undefined && !isId(query.afterId))) return { items: [], next: null };
   const rows = await selectPendingInvitations(tx, organizationId, {
-    ...(query.search ? { search: query.search } : {}),
+    ...(query.text ? { text: query.text } : {}),
     ...(query.role ? { role: requireOrganizationRole(query.role) } : {}),
     ...(query.afterId ? { afterId: query.afterId } : {}),
     limit: query.limit + 1,

@@ -195,8 +195,8 @@ describe('invitations', () => {
       ]);
       assert.equal(all.next, null);
       assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, role: 'admin' }))).items.map((i) => i.email), [emails[3]]);
-      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, search: `${tag.toUpperCase()}-3` }))).items.map((i) => i.email), [emails[2]]);
-      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, search: '%' }))).items, [], 'LIKE wildcards are matched literally');
+      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, text: `${tag.toUpperCase()}-3` }))).items.map((i) => i.email), [emails[2]]);
+      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, text: '%' }))).items, [], 'LIKE wildcards are matched literally');
 
       const first = await tx((t) => listPendingInvitations(t, org.id, { limit: 2 }));
       assert.equal(first.next !== null, true);
