@@ -13,6 +13,7 @@ import { scimRouter } from './scim/router.js';
 import { authRoutes } from './sso/auth.routes.js';
 import { invitationAcceptRoutes } from './sso/invitations.routes.js';
 import { createMetadataFetcher, type MetadataFetcher } from './sso/saml/metadata-fetch.js';
+import { samlSettingsSupport } from './sso/saml/settings-support.js';
 import { samlRoutes } from './sso/saml.routes.js';
 import { cookieSettingsFor } from './http/session-auth.js';
 import { SessionTokens } from './http/session-tokens.js';
@@ -52,7 +53,7 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   const cookies = cookieSettingsFor(config.publicUrl, config.sessionTokenTtlMs);
   app.use('/auth/invitations', invitationAcceptRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
   app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
-  app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), fetchMetadata, invitationRateLimit: config.invitationRateLimit, checkResponses: checkApiResponses, documentedOutside: documentedOutsideApi }));
+  app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), saml: samlSettingsSupport(fetchMetadata), invitationRateLimit: config.invitationRateLimit, checkResponses: checkApiResponses, documentedOutside: documentedOutsideApi }));
   app.use('/sso', samlRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));
   app.use(consoleRoutes());
   app.use(notFound);

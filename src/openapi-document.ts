@@ -4,6 +4,7 @@ import { apiRoutes } from './api/router.js';
 import { apiDocument } from './api/registry.js';
 import { createTxtLookup } from './dns/txt-resolver.js';
 import { authOperations } from './sso/auth.openapi.js';
+import { samlSettingsSupport } from './sso/saml/settings-support.js';
 
 /** What `/api/v1/openapi.json` describes besides the admin API itself: the sign-in endpoints the console calls. */
 export const documentedOutsideApi: readonly OperationDescription[] = authOperations;
@@ -17,7 +18,7 @@ export const documentedOutsideApi: readonly OperationDescription[] = authOperati
 export async function openApiDocumentOffline(publicUrl: string): Promise<Record<string, unknown>> {
   const db = knex({ client: 'pg' });
   try {
-    return apiDocument(apiRoutes({ db, publicUrl, lookupTxt: createTxtLookup(), invitationRateLimit: 0 }), publicUrl, documentedOutsideApi);
+    return apiDocument(apiRoutes({ db, publicUrl, lookupTxt: createTxtLookup(), saml: samlSettingsSupport(), invitationRateLimit: 0 }), publicUrl, documentedOutsideApi);
   } finally {
     await db.destroy();
   }

@@ -5,7 +5,6 @@ import type { OperationDescription } from '../http/openapi.js';
 import { requireSession, type CookieSettings } from '../http/session-auth.js';
 import type { SessionTokens } from '../http/session-tokens.js';
 import { refuseUnstorableText } from '../http/unstorable-text.js';
-import { createMetadataFetcher, type MetadataFetcher } from '../sso/saml/metadata-fetch.js';
 import { requireOrganization } from './access.js';
 import { auditRoutes } from './audit.routes.js';
 import { domainRoutes } from './domains.routes.js';
@@ -18,7 +17,7 @@ import { apiDocument, mountRoutes, type ApiRoute } from './registry.js';
 import { scimTokenRoutes } from './scim-tokens.routes.js';
 import { seatRoutes } from './seats.routes.js';
 import { sessionRoutes } from './sessions.routes.js';
-import { ssoRoutes } from './sso.routes.js';
+import { ssoRoutes, type SamlSettingsSupport } from './sso.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
 
 export interface ApiDependencies {
@@ -27,8 +26,8 @@ export interface ApiDependencies {
   tokens: SessionTokens;
   cookies: CookieSettings;
   lookupTxt: TxtLookup;
-  /** How `PUT /sso` fetches IdP metadata by URL; by default public https hosts only (metadata-fetch.ts). */
-  fetchMetadata?: MetadataFetcher;
+  /** The SAML protocol's part in the SSO settings: IdP metadata (by value or URL), certificates, Roster's SP values. */
+  saml: SamlSettingsSupport;
   /** Invitation requests (invite, resend) per Organization per hour (0: off). */
   invitationRateLimit: number;
   /** Check every answer against its declared schema (tests). */
@@ -38,10 +37,10 @@ export interface ApiDependencies {
 }
 
 /** Every route of the admin API, declared once (see registry.ts). */
-export function apiRoutes({ db, publicUrl, lookupTxt, fetchMetadata = createMetadataFetcher(), invitationRateLimit }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt' | 'fetchMetadata' | 'invitationRateLimit'>): ApiRoute[] {
+export function apiRoutes({ db, publicUrl, lookupTxt, saml, invitationRateLimit }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt' | 'saml' | 'invitationRateLimit'>): ApiRoute[] {
   return [
     ...domainRoutes(db, lookupTxt),
-    ...ssoRoutes(db, publicUrl, fetchMetadata),
+    ...ssoRoutes(db, publicUrl, saml),
     ...organizationRoutes(db),
     ...apiKeyRoutes(db),
     ...scimTokenRoutes(db, publicUrl),

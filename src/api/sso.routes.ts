@@ -3,10 +3,26 @@ import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
 import { deleteSsoConnection, findSsoConnection, saveSsoConnection, updateSsoSettings } from '../org/sso-connections/sso-connections.service.js';
 import type { SsoConnection } from '../org/sso-connections/types.js';
-import { parseIdpMetadata, normaliseCertificate } from '../sso/saml/metadata.js';
-import type { MetadataFetcher } from '../sso/saml/metadata-fetch.js';
-import { serviceProviderOf } from '../sso/saml/service-provider.js';
 import { defineRoute, type ApiRoute } from './registry.js';
+
+/**
+ * What the SSO settings need of the SAML protocol; the app's wiring passes src/sso/saml's
+ * (samlSettingsSupport), so the API depends on no SAML code of its own.
+ */
+export interface SamlSettingsSupport {
+  /** The IdP's entity id, SSO URL and signing certificates from its metadata XML; a 400 when it is not usable. */
+  parseIdpMetadata(xml: string): { entityId: string; ssoUrl: string; certificates: string[] };
+  /** A certificate, PEM or base64 DER, as base64 DER; a 400 when it is not one. */
+  normaliseCertificate(text: string): string;
+  /** The metadata document at an https URL on a public host. */
+  fetchMetadata(url: string): Promise<string>;
+  /** The values Roster gives the IdP for this Organization. */
+  serviceProviderOf(
+    publicUrl: string,
+    organizationId: string,
+    connection?: Pick<SsoConnection, 'nameIdFormat'>,
+  ): { entityId: string; acsUrl: string; loginUrl: string; metadataUrl: string; nameIdFormat: string };
+}
 
 const mapping = z
   .object({
@@ -78,8 +94,8 @@ const ssoSchema = z
   })
   .meta({ id: 'SsoConnection' });
 
-function presentConnection(connection: SsoConnection | undefined, publicUrl: string, organizationId: string): z.infer<typeof ssoSchema> {
-  const sp = serviceProviderOf(publicUrl, organizationId, connection);
+function presentConnection(saml: SamlSettingsSupport, connection: SsoConnection | undefined, publicUrl: string, organizationId: string): z.infer<typeof ssoSchema> {
+  const sp = saml.serviceProviderOf(publicUrl, organizationId, connection);
   return {
     serviceProvider: { entityId: sp.entityId, acsUrl: sp.acsUrl, loginUrl: sp.loginUrl, metadataUrl: sp.metadataUrl, nameIdFormat: sp.nameIdFormat },
     connection: connection
@@ -108,8 +124,8 @@ function presentConnection(connection: SsoConnection | undefined, publicUrl: str
   };
 }
 
-function idpFromMetadata(xml: string) {
-  const metadata = parseIdpMetadata(xml);
+function idpFromMetadata(saml: SamlSettingsSupport, xml: string) {
+  const metadata = saml.parseIdpMetadata(xml);
   return { idpEntityId: metadata.entityId, ssoUrl: metadata.ssoUrl, certificates: metadata.certificates, nameIdFormat: null };
 }
 
@@ -117,12 +133,12 @@ const admin = ['admin'] as const;
 const tag = 'SSO';
 
 /** `/sso`: an Admin connects the Organization's SAML IdP, reads the values to paste into it, and sets the switches. */
-export function ssoRoutes(db: Knex, publicUrl: string, fetchMetadata: MetadataFetcher): ApiRoute[] {
+export function ssoRoutes(db: Knex, publicUrl: string, saml: SamlSettingsSupport): ApiRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/sso', operationId: 'getSsoConnection', summary: 'The SP values to paste into the IdP, the connection and its last sign-in outcomes', tag, roles: admin,
       response: { status: 200, schema: ssoSchema },
-      handle: async ({ caller }) => presentConnection(await inTransaction(db, (tx) => findSsoConnection(tx, caller.organizationId)), publicUrl, caller.organizationId),
+      handle: async ({ caller }) => presentConnection(saml, await inTransaction(db, (tx) => findSsoConnection(tx, caller.organizationId)), publicUrl, caller.organizationId),
     }),
     defineRoute({
       method: 'put', path: '/sso', operationId: 'configureSsoConnection', summary: 'Create or replace the IdP side, from its metadata XML, its metadata URL or its fields (switches are kept; a new connection starts off unless `enabled` is given)', tag, roles: admin, body: connectionBody,
@@ -131,19 +147,19 @@ export function ssoRoutes(db: Knex, publicUrl: string, fetchMetadata: MetadataFe
         // A URL is fetched before the transaction: no connection is held while the IdP's server answers.
         const idp =
           'idpEntityId' in body
-            ? { idpEntityId: body.idpEntityId, ssoUrl: body.ssoUrl, certificates: body.certificates.map(normaliseCertificate), nameIdFormat: body.nameIdFormat ?? null }
-            : idpFromMetadata('metadataUrl' in body ? await fetchMetadata(body.metadataUrl) : body.metadataXml);
+            ? { idpEntityId: body.idpEntityId, ssoUrl: body.ssoUrl, certificates: body.certificates.map((certificate) => saml.normaliseCertificate(certificate)), nameIdFormat: body.nameIdFormat ?? null }
+            : idpFromMetadata(saml, 'metadataUrl' in body ? await saml.fetchMetadata(body.metadataUrl) : body.metadataXml);
         const input = { ...idp, ...(body.attributeMapping ? { attributeMapping: body.attributeMapping } : {}), ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) };
         const saved = await inTransaction(db, (tx) => saveSsoConnection(tx, caller.actor, caller.organizationId, input));
         // 201 the first time: the connection was created.
         if (saved.version === 1) res.locals.status = 201;
-        return presentConnection(saved, publicUrl, caller.organizationId);
+        return presentConnection(saml, saved, publicUrl, caller.organizationId);
       },
     }),
     defineRoute({
       method: 'patch', path: '/sso/settings', operationId: 'updateSsoSettings', summary: 'Switch SSO itself, JIT, IdP-initiated sign-in, enforcement and automatic seats', tag, roles: admin, body: settings,
       response: { status: 200, schema: ssoSchema },
-      handle: async ({ caller, body }) => presentConnection(await inTransaction(db, (tx) => updateSsoSettings(tx, caller.actor, caller.organizationId, body)), publicUrl, caller.organizationId),
+      handle: async ({ caller, body }) => presentConnection(saml, await inTransaction(db, (tx) => updateSsoSettings(tx, caller.actor, caller.organizationId, body)), publicUrl, caller.organizationId),
     }),
     defineRoute({
       method: 'delete', path: '/sso', operationId: 'deleteSsoConnection', summary: 'Disconnect the IdP', tag, roles: admin,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { samlSettingsSupport } from '../../src/sso/saml/settings-support.js';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -90,7 +91,7 @@ describe('/api/v1/openapi.json', () => {
   it('describes every route the API serves, with its schemas, and every described route is served', async () => {
     assert.equal(document.openapi, '3.1.0');
     assert.equal(document.servers[0]!.url, publicUrl);
-    const routes = apiRoutes({ db: db(), publicUrl, lookupTxt: createTxtLookup(), invitationRateLimit: 0 });
+    const routes = apiRoutes({ db: db(), publicUrl, lookupTxt: createTxtLookup(), saml: samlSettingsSupport(), invitationRateLimit: 0 });
     const described = operationsOf(document).filter(({ path }) => path.startsWith(`${apiBasePath}/`)).map(({ method, path }) => `${method} ${path}`);
     assert.deepEqual(described.sort(), routes.map((route) => `${route.method} ${apiBasePath}${route.path}`).sort());
     for (const route of routes) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { samlSettingsSupport } from '../../src/sso/saml/settings-support.js';
 import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
@@ -192,7 +193,7 @@ describe('fuzzing every route with bad input', function () {
   }
 
   function apiProbes(): Array<[string, Probe]> {
-    const routes = apiRoutes({ db: db(), publicUrl, lookupTxt: async () => [], invitationRateLimit: 0 });
+    const routes = apiRoutes({ db: db(), publicUrl, lookupTxt: async () => [], saml: samlSettingsSupport(), invitationRateLimit: 0 });
     const probes: Array<[string, Probe]> = [];
     const toJson = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
     for (const route of routes) {
