@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/pg-errors.js';
 import type { Tx } from '../../db/transaction.js';
 import type { Domain, DomainStatus } from './types.js';
 
@@ -77,6 +78,11 @@ export async function selectVerifiedDomain(tx: Tx, domain: string, organizationI
  * partial unique index `domains_verified_unique` refuses it when another
  * Organization's claim of the same domain is verified, also one not yet committed.
  */
+/** Whether a write failed because another Organization holds the domain verified (the unique index on verified domains). */
+export function isVerifiedElsewhereViolation(error: unknown): boolean {
+  return isUniqueViolation(error, 'domains_verified_unique');
+}
+
 export async function markDomainVerified(tx: Tx, organizationId: string, id: string): Promise<Domain | undefined> {
   const [row] = (await tx('domains')
     .where({ organization_id: organizationId, id, status: 'pending' })

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { isId, newId } from '../../db/ids.js';
-import { isUniqueViolation } from '../../db/pg-errors.js';
 import type { Tx } from '../../db/transaction.js';
 import { DnsLookupError, type TxtLookup } from '../../dns/txt-resolver.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
@@ -10,6 +9,7 @@ import { emailDomain, isPublicSuffix, normaliseDomain } from './domain-names.js'
 import {
   deleteDomainRow,
   insertDomain,
+  isVerifiedElsewhereViolation,
   markDomainCheckFailed,
   markDomainVerified,
   selectDomain,
@@ -154,7 +154,7 @@ export async function recordDomainCheck(tx: Tx, actor: Actor, organizationId: st
     verified = await markDomainVerified(tx, organizationId, domainId);
   } catch (error) {
     // Another Organization's verification of the domain committed in between.
-    if (isUniqueViolation(error, 'domains_verified_unique')) throw verifiedElsewhere(domain.domain);
+    if (isVerifiedElsewhereViolation(error)) throw verifiedElsewhere(domain.domain);
     throw error;
   }
   if (!verified) return getDomain(tx, organizationId, domainId);

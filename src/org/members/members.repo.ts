@@ -1,3 +1,4 @@
+import { isForeignKeyViolation, isNotNullViolation } from '../../db/pg-errors.js';
 import type { Tx } from '../../db/transaction.js';
 import { insertAuditEventPer, type NewAuditEvent } from '../audit/audit.repo.js';
 import { revocationSteps, revocationSummary } from '../credentials/credentials.repo.js';
@@ -29,6 +30,14 @@ export interface InsertOptions {
  * Inserts the member, its emails and its default-Workspace membership (and the
  * event, when given) as one statement; answers the member as stored.
  */
+/**
+ * Whether `insertMember` failed because the Organization does not exist: it has no default
+ * Workspace to place the member in, or no row for the member to belong to.
+ */
+export function isMissingOrganizationViolation(error: unknown): boolean {
+  return isNotNullViolation(error, 'workspace_members', 'workspace_id') || isForeignKeyViolation(error, 'members_organization_id_foreign');
+}
+
 export async function insertMember(tx: Tx, member: NewMemberRow, { workspaceRole, event }: InsertOptions): Promise<Member> {
   const emails = (member.profile.emails ?? []).map((email) => ({ value: email.value, type: email.type ?? null, primary: email.primary ?? false, display: email.display ?? null }));
   let query = tx.with(

@@ -1,5 +1,4 @@
 import { newId, isId } from '../../db/ids.js';
-import { isForeignKeyViolation, isNotNullViolation } from '../../db/pg-errors.js';
 import type { Tx } from '../../db/transaction.js';
 import { ConflictError, LastAdminError, NotFoundError } from '../../errors.js';
 import { insertAuditEvents } from '../audit/audit.repo.js';
@@ -10,6 +9,7 @@ import {
   countActiveAdminsOtherThan,
   deleteMemberRow,
   insertMember,
+  isMissingOrganizationViolation,
   lockMember,
   selectMember,
   selectMemberByAccount,
@@ -73,8 +73,7 @@ export async function addMember(tx: Tx, actor: Actor, organizationId: string, in
   ).catch((error: unknown) => {
     // An Organization has its default Workspace from its creation on (it cannot be deleted),
     // so finding none means there is no such Organization; nothing was written either way.
-    const missing = isNotNullViolation(error, 'workspace_members', 'workspace_id') || isForeignKeyViolation(error, 'members_organization_id_foreign');
-    throw missing ? new NotFoundError('organization', organizationId) : error;
+    throw isMissingOrganizationViolation(error) ? new NotFoundError('organization', organizationId) : error;
   });
   if (wantsSeats) {
     const seats = await takeSeats(tx, organizationId, id, input.seats!);
