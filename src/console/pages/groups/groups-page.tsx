@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { OnlyFor } from '../../components/only-for';
+import { pageFor } from '../../components/only-for';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
@@ -14,13 +14,7 @@ import { useCreateGroup, useDeleteGroup, useGroups, useRenameGroup } from './gro
  * made are renamed and deleted here; those the identity provider pushed over SCIM are
  * marked and read-only (their grants are still set on their page).
  */
-export function GroupsPage() {
-  return (
-    <OnlyFor roles={['admin']} refusal="Groups are managed by Admins.">
-      <Groups />
-    </OnlyFor>
-  );
-}
+export const GroupsPage = pageFor(['admin'], 'Groups are managed by Admins.', Groups);
 
 function Groups() {
   const paging = useCursors();

@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { unwrap } from '../../api/errors';
 import { client } from '../../api/session';
 import { ErrorNotice } from '../../components/error-notice';
-import { OnlyFor } from '../../components/only-for';
+import { pageFor } from '../../components/only-for';
 import { EmptyRow, QueryView, TableHeader } from '../../components/table';
 import { usePanelMutation, useSeatPools, type SeatPool } from '../members/members-api';
 
@@ -11,13 +11,7 @@ import { usePanelMutation, useSeatPools, type SeatPool } from '../members/member
  * those free — with the limit changed in place, and a pool added for a new product. Roster keeps
  * a limit from going below the seats assigned and says so with the numbers.
  */
-export function SeatsPage() {
-  return (
-    <OnlyFor roles={['admin', 'billing']} refusal="Seats are managed by Admins and Billing.">
-      <SeatPools />
-    </OnlyFor>
-  );
-}
+export const SeatsPage = pageFor(['admin', 'billing'], 'Seats are managed by Admins and Billing.', SeatPools);
 
 function useSetLimit() {
   return usePanelMutation(({ product, limit }: { product: string; limit: number }) =>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { OnlyFor } from '../../components/only-for';
+import { pageFor } from '../../components/only-for';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
@@ -12,13 +12,7 @@ import { useCreateWorkspace, useDeleteWorkspace, useRenameWorkspace, useWorkspac
  * name (and becomes its admin), renames and deletes them; the default Workspace, which
  * every member is in, has no Delete (Roster refuses it anyway, and that refusal is shown).
  */
-export function WorkspacesPage() {
-  return (
-    <OnlyFor roles={['admin']} refusal="Workspaces are managed by Admins.">
-      <Workspaces />
-    </OnlyFor>
-  );
-}
+export const WorkspacesPage = pageFor(['admin'], 'Workspaces are managed by Admins.', Workspaces);
 
 function Workspaces() {
   const workspaces = useWorkspaces();
