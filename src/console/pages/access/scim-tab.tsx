@@ -1,7 +1,7 @@
 import { Dialog } from 'radix-ui';
 import { useId, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
-import { TableHeader } from '../../components/table';
+import { ListTable } from '../../components/table';
 import { ConfirmButton } from '../../components/confirm-button';
 import { CopyableValue, CopyButton } from '../../components/copy-button';
 import { when } from '../../components/when';
@@ -60,36 +60,32 @@ export function ScimTab() {
         {tokens.isPending && <Loading what="Reading the tokens" />}
         {tokens.data && tokens.data.length === 0 && <p>No tokens yet.</p>}
         {tokens.data && tokens.data.length > 0 && (
-          <table className="table">
-            <caption className="visually-hidden">SCIM tokens, {active} active</caption>
-            <TableHeader actions labels={['Name', 'Prefix', 'Created', 'Last used', 'Status']} />
-            <tbody>
-              {tokens.data.map((token) => (
-                <tr key={token.id}>
-                  <td>{token.name}</td>
-                  <td>
-                    <code>{token.prefix}…</code>
-                  </td>
-                  <td>{when(token.createdAt)}</td>
-                  <td>{when(token.lastUsedAt)}</td>
-                  <td>{token.revokedAt ? `Revoked ${when(token.revokedAt)}` : 'Active'}</td>
-                  <td>
-                    {!token.revokedAt && (
-                      <ConfirmButton
-                        tone="danger"
-                        label={`Revoke ${token.name}`}
-                        title={`Revoke the token “${token.name}”?`}
-                        confirm="Revoke"
-                        onConfirm={() => revoke.mutate(token.id)}
-                      >
-                        The IdP’s next SCIM request with it is refused. Give the IdP another token first if it should keep provisioning.
-                      </ConfirmButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable caption={`SCIM tokens, ${active} active`} actions labels={['Name', 'Prefix', 'Created', 'Last used', 'Status']}>
+            {tokens.data.map((token) => (
+              <tr key={token.id}>
+                <td>{token.name}</td>
+                <td>
+                  <code>{token.prefix}…</code>
+                </td>
+                <td>{when(token.createdAt)}</td>
+                <td>{when(token.lastUsedAt)}</td>
+                <td>{token.revokedAt ? `Revoked ${when(token.revokedAt)}` : 'Active'}</td>
+                <td>
+                  {!token.revokedAt && (
+                    <ConfirmButton
+                      tone="danger"
+                      label={`Revoke ${token.name}`}
+                      title={`Revoke the token “${token.name}”?`}
+                      confirm="Revoke"
+                      onConfirm={() => revoke.mutate(token.id)}
+                    >
+                      The IdP’s next SCIM request with it is refused. Give the IdP another token first if it should keep provisioning.
+                    </ConfirmButton>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
         {revoke.isError && <ErrorNotice error={revoke.error} />}
       </section>

@@ -3,7 +3,7 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { MemberPicker } from '../../components/member-picker';
 import { PageButtons, useCursors } from '../../components/paging';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { useAddGroupMember, useGroupMembers, useRemoveGroupMember, type Group } from './groups-api';
 import { MemberCells } from '../../components/member-cells';
 
@@ -25,31 +25,27 @@ export function GroupMembers({ group }: { group: Group }) {
       <QueryView query={members} loading="Loading members">
         {(page) => (
           <>
-            <table className="table">
-              <caption className="visually-hidden">Members of {group.displayName}</caption>
-              <TableHeader actions={editable} labels={['Name', 'Email']} />
-              <tbody>
-                {page.members.length === 0 && <EmptyRow columns={3}>No member yet.</EmptyRow>}
-                {page.members.map((member) => (
-                  <tr key={member.memberId}>
-                    <MemberCells member={member} />
-                    {editable && (
-                      <td>
-                        <ConfirmButton
-                          label="Remove"
-                          accessibleLabel={`Remove ${member.userName}`}
-                          title={`Remove ${member.userName} from ${group.displayName}?`}
-                          confirm="Remove"
-                          onConfirm={() => remove.mutate(member.memberId, { onError: setProblem, onSuccess: () => setProblem(null) })}
-                        >
-                          They lose the Workspace roles this group grants at once, unless they hold them some other way.
-                        </ConfirmButton>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ListTable caption={`Members of ${group.displayName}`} actions={editable} labels={['Name', 'Email']}>
+              {page.members.length === 0 && <EmptyRow columns={3}>No member yet.</EmptyRow>}
+              {page.members.map((member) => (
+                <tr key={member.memberId}>
+                  <MemberCells member={member} />
+                  {editable && (
+                    <td>
+                      <ConfirmButton
+                        label="Remove"
+                        accessibleLabel={`Remove ${member.userName}`}
+                        title={`Remove ${member.userName} from ${group.displayName}?`}
+                        confirm="Remove"
+                        onConfirm={() => remove.mutate(member.memberId, { onError: setProblem, onSuccess: () => setProblem(null) })}
+                      >
+                        They lose the Workspace roles this group grants at once, unless they hold them some other way.
+                      </ConfirmButton>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </ListTable>
             <PageButtons paging={paging} nextCursor={page.nextCursor} label={`Members of ${group.displayName}`} />
           </>
         )}

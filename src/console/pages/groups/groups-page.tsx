@@ -5,7 +5,7 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
 import { PageButtons, useCursors } from '../../components/paging';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { ManagedBadge } from './managed-badge';
 import { useCreateGroup, useDeleteGroup, useGroups, useRenameGroup } from './groups-api';
 
@@ -35,40 +35,36 @@ function Groups() {
       <QueryView query={groups} loading="Loading groups">
         {(page) => (
           <>
-            <table className="table">
-              <caption className="visually-hidden">Groups</caption>
-              <TableHeader actions labels={['Name', 'Created']} />
-              <tbody>
-                {page.groups.length === 0 && <EmptyRow columns={3}>No group yet.</EmptyRow>}
-                {page.groups.map((group) => (
-                  <tr key={group.id}>
-                    <th scope="row">
-                      <Link to={`/groups/${group.id}`}>{group.displayName}</Link>
-                      {group.managedBy === 'scim' && <ManagedBadge />}
-                    </th>
-                    <td>{new Date(group.createdAt).toLocaleDateString()}</td>
-                    <td className="row-actions">
-                      {group.managedBy === 'scim' ? (
-                        <span className="hint">Read-only: the identity provider manages it</span>
-                      ) : (
-                        <>
-                          <RenameButton what="group" current={group.displayName} onRename={(displayName) => rename.mutateAsync({ id: group.id, displayName })} />
-                          <ConfirmButton
-                            label="Delete"
-                            accessibleLabel={`Delete ${group.displayName}`}
-                            title={`Delete ${group.displayName}?`}
-                            confirm="Delete"
-                            onConfirm={() => remove.mutate(group.id, { onError: setProblem, onSuccess: () => setProblem(null) })}
-                          >
-                            Its members lose the Workspace roles it granted them; they stay in the Organization.
-                          </ConfirmButton>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ListTable caption="Groups" actions labels={['Name', 'Created']}>
+              {page.groups.length === 0 && <EmptyRow columns={3}>No group yet.</EmptyRow>}
+              {page.groups.map((group) => (
+                <tr key={group.id}>
+                  <th scope="row">
+                    <Link to={`/groups/${group.id}`}>{group.displayName}</Link>
+                    {group.managedBy === 'scim' && <ManagedBadge />}
+                  </th>
+                  <td>{new Date(group.createdAt).toLocaleDateString()}</td>
+                  <td className="row-actions">
+                    {group.managedBy === 'scim' ? (
+                      <span className="hint">Read-only: the identity provider manages it</span>
+                    ) : (
+                      <>
+                        <RenameButton what="group" current={group.displayName} onRename={(displayName) => rename.mutateAsync({ id: group.id, displayName })} />
+                        <ConfirmButton
+                          label="Delete"
+                          accessibleLabel={`Delete ${group.displayName}`}
+                          title={`Delete ${group.displayName}?`}
+                          confirm="Delete"
+                          onConfirm={() => remove.mutate(group.id, { onError: setProblem, onSuccess: () => setProblem(null) })}
+                        >
+                          Its members lose the Workspace roles it granted them; they stay in the Organization.
+                        </ConfirmButton>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </ListTable>
             <PageButtons paging={paging} nextCursor={page.nextCursor} label="Groups" />
           </>
         )}

@@ -3,7 +3,7 @@ import { ChooseForm } from '../../components/choose-form';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { memberName } from '../../components/member-name';
-import { EmptyRow, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable } from '../../components/table';
 import { WorkspaceRoleSelect, workspaceRoleName, type WorkspaceRole } from '../../components/workspace-role';
 import { useWorkspaces } from '../workspaces/workspaces-api';
 import { useRemoveFromWorkspace, useSetWorkspaceRole, type Member, type TabProps } from './member-details-api';
@@ -25,55 +25,51 @@ export function WorkspacesTab({ member, canManage }: TabProps) {
       <h2 id="workspaces-heading">Workspaces</h2>
       {problem !== null && <ErrorNotice error={problem} />}
       {canManage && <AddToWorkspace member={member} onAdd={(workspaceId, role) => setRole.mutate({ workspaceId, memberId: member.id, role }, report)} />}
-      <table className="table">
-        <caption className="visually-hidden">Workspaces of {name}</caption>
-        <TableHeader actions={canManage} labels={['Workspace', 'Role', 'Direct role', 'Through groups']} />
-        <tbody>
-          {member.workspaces.length === 0 && <EmptyRow columns={canManage ? 5 : 4}>In no Workspace.</EmptyRow>}
-          {member.workspaces.map((workspace) => (
-            <tr key={workspace.id}>
-              <th scope="row">
-                {workspace.name}
-                {workspace.isDefault && <span className="badge">Default</span>}
-              </th>
-              <td>{workspaceRoleName(workspace.role)}</td>
+      <ListTable caption={`Workspaces of ${name}`} actions={canManage} labels={['Workspace', 'Role', 'Direct role', 'Through groups']}>
+        {member.workspaces.length === 0 && <EmptyRow columns={canManage ? 5 : 4}>In no Workspace.</EmptyRow>}
+        {member.workspaces.map((workspace) => (
+          <tr key={workspace.id}>
+            <th scope="row">
+              {workspace.name}
+              {workspace.isDefault && <span className="badge">Default</span>}
+            </th>
+            <td>{workspaceRoleName(workspace.role)}</td>
+            <td>
+              {canManage && workspace.direct ? (
+                <WorkspaceRoleSelect
+                  label={`Direct role in ${workspace.name}`}
+                  value={workspace.direct}
+                  onChange={(role) => setRole.mutate({ workspaceId: workspace.id, memberId: member.id, role }, report)}
+                />
+              ) : workspace.direct ? (
+                workspaceRoleName(workspace.direct)
+              ) : (
+                '—'
+              )}
+            </td>
+            <td>
+              {workspace.viaGroups.length === 0
+                ? '—'
+                : workspace.viaGroups.map((via) => `${groupNames.get(via.groupId) ?? 'A group'} (${workspaceRoleName(via.role)})`).join(', ')}
+            </td>
+            {canManage && (
               <td>
-                {canManage && workspace.direct ? (
-                  <WorkspaceRoleSelect
-                    label={`Direct role in ${workspace.name}`}
-                    value={workspace.direct}
-                    onChange={(role) => setRole.mutate({ workspaceId: workspace.id, memberId: member.id, role }, report)}
-                  />
-                ) : workspace.direct ? (
-                  workspaceRoleName(workspace.direct)
-                ) : (
-                  '—'
+                {workspace.direct && !workspace.isDefault && (
+                  <ConfirmButton
+                    label="Remove"
+                    accessibleLabel={`Remove from ${workspace.name}`}
+                    title={`Remove ${name} from ${workspace.name}?`}
+                    confirm="Remove"
+                    onConfirm={() => remove.mutate({ workspaceId: workspace.id, memberId: member.id }, report)}
+                  >
+                    Their direct role in {workspace.name} goes at once; a role their groups grant there stays.
+                  </ConfirmButton>
                 )}
               </td>
-              <td>
-                {workspace.viaGroups.length === 0
-                  ? '—'
-                  : workspace.viaGroups.map((via) => `${groupNames.get(via.groupId) ?? 'A group'} (${workspaceRoleName(via.role)})`).join(', ')}
-              </td>
-              {canManage && (
-                <td>
-                  {workspace.direct && !workspace.isDefault && (
-                    <ConfirmButton
-                      label="Remove"
-                      accessibleLabel={`Remove from ${workspace.name}`}
-                      title={`Remove ${name} from ${workspace.name}?`}
-                      confirm="Remove"
-                      onConfirm={() => remove.mutate({ workspaceId: workspace.id, memberId: member.id }, report)}
-                    >
-                      Their direct role in {workspace.name} goes at once; a role their groups grant there stays.
-                    </ConfirmButton>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+            )}
+          </tr>
+        ))}
+      </ListTable>
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { unwrap } from '../../api/errors';
 import { client } from '../../api/session';
 import { ErrorNotice } from '../../components/error-notice';
 import { pageFor } from '../../components/only-for';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { usePanelMutation, useSeatPools, type SeatPool } from '../members/members-api';
 
 /**
@@ -39,16 +39,12 @@ function SeatPools() {
       <QueryView query={pools} loading="Loading the seat pools">
         {(list) => (
           <>
-            <table className="table">
-              <caption className="visually-hidden">Seat pools</caption>
-              <TableHeader labels={['Product', 'Assigned', 'Available', 'Limit']} />
-              <tbody>
-                {list.length === 0 && <EmptyRow columns={4}>No seat pool yet: add one below.</EmptyRow>}
-                {list.map((pool) => (
-                  <PoolRow key={`${pool.product}:${pool.limit}`} pool={pool} onSave={(limit) => save(pool.product, limit)} />
-                ))}
-              </tbody>
-            </table>
+            <ListTable caption="Seat pools" labels={['Product', 'Assigned', 'Available', 'Limit']}>
+              {list.length === 0 && <EmptyRow columns={4}>No seat pool yet: add one below.</EmptyRow>}
+              {list.map((pool) => (
+                <PoolRow key={`${pool.product}:${pool.limit}`} pool={pool} onSave={(limit) => save(pool.product, limit)} />
+              ))}
+            </ListTable>
             <NewPool onAdd={save} />
           </>
         )}

@@ -4,7 +4,7 @@ import { pageFor } from '../../components/only-for';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
-import { QueryView, TableHeader } from '../../components/table';
+import { ListTable, QueryView } from '../../components/table';
 import { useCreateWorkspace, useDeleteWorkspace, useRenameWorkspace, useWorkspaces } from './workspaces-api';
 
 /**
@@ -31,39 +31,35 @@ function Workspaces() {
       {problem !== null && <ErrorNotice error={problem} />}
       <QueryView query={workspaces} loading="Loading Workspaces">
         {(list) => (
-          <table className="table">
-            <caption className="visually-hidden">Workspaces</caption>
-            <TableHeader actions labels={['Name', 'Created']} />
-            <tbody>
-              {list.map((workspace) => (
-                <tr key={workspace.id}>
-                  <th scope="row">
-                    <Link to={`/workspaces/${workspace.id}`}>{workspace.name}</Link>
-                    {workspace.isDefault && (
-                      <span className="badge" title="Every member is in it; it cannot be deleted">
-                        Default
-                      </span>
-                    )}
-                  </th>
-                  <td>{new Date(workspace.createdAt).toLocaleDateString()}</td>
-                  <td className="row-actions">
-                    <RenameButton what="Workspace" current={workspace.name} onRename={(name) => rename.mutateAsync({ id: workspace.id, name })} />
-                    {!workspace.isDefault && (
-                      <ConfirmButton
-                        label="Delete"
-                        accessibleLabel={`Delete ${workspace.name}`}
-                        title={`Delete ${workspace.name}?`}
-                        confirm="Delete"
-                        onConfirm={() => remove.mutate(workspace.id, { onError: setProblem, onSuccess: () => setProblem(null) })}
-                      >
-                        Its memberships, group grants and API keys go with it. Its members stay in the Organization.
-                      </ConfirmButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable caption="Workspaces" actions labels={['Name', 'Created']}>
+            {list.map((workspace) => (
+              <tr key={workspace.id}>
+                <th scope="row">
+                  <Link to={`/workspaces/${workspace.id}`}>{workspace.name}</Link>
+                  {workspace.isDefault && (
+                    <span className="badge" title="Every member is in it; it cannot be deleted">
+                      Default
+                    </span>
+                  )}
+                </th>
+                <td>{new Date(workspace.createdAt).toLocaleDateString()}</td>
+                <td className="row-actions">
+                  <RenameButton what="Workspace" current={workspace.name} onRename={(name) => rename.mutateAsync({ id: workspace.id, name })} />
+                  {!workspace.isDefault && (
+                    <ConfirmButton
+                      label="Delete"
+                      accessibleLabel={`Delete ${workspace.name}`}
+                      title={`Delete ${workspace.name}?`}
+                      confirm="Delete"
+                      onConfirm={() => remove.mutate(workspace.id, { onError: setProblem, onSuccess: () => setProblem(null) })}
+                    >
+                      Its memberships, group grants and API keys go with it. Its members stay in the Organization.
+                    </ConfirmButton>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
       </QueryView>
     </>
