@@ -57,3 +57,15 @@ export function ConfirmButton({
     </AlertDialog.Root>
   );
 }
+
+/**
+ * "Remove" that takes a member out of a Workspace or a group, once "Remove {who} from {from}?" is
+ * answered; `children` says what they lose.
+ */
+export function RemoveButton({ who, from, accessibleLabel, onConfirm, children }: { who: string; from: string; accessibleLabel: string; onConfirm: () => void; children: ReactNode }) {
+  return (
+    <ConfirmButton label="Remove" accessibleLabel={accessibleLabel} title={`Remove ${who} from ${from}?`} confirm="Remove" onConfirm={onConfirm}>
+      {children}
+    </ConfirmButton>
+  );
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ChooseForm } from '../../components/choose-form';
 import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { WorkspaceRoleSelect, workspaceRoleName, type WorkspaceRole } from '../../components/workspace-role';
 import { useWorkspaces, type Workspace } from '../workspaces/workspaces-api';
@@ -16,8 +16,7 @@ export function GroupGrants({ group }: { group: Group }) {
   const workspaces = useWorkspaces();
   const setGrant = useSetGroupGrant(group.id);
   const revoke = useRevokeGroupGrant(group.id);
-  const [problem, setProblem] = useState<unknown>(null);
-  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const { problem, report } = useProblem();
   const nameOf = (workspaceId: string) => workspaces.data?.find((workspace) => workspace.id === workspaceId)?.name ?? workspaceId;
 
   return (

@@ -1,6 +1,5 @@
-import { useState } from 'react';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { RemoveButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { MemberPicker } from '../../components/member-picker';
 import { PageButtons, useCursors } from '../../components/paging';
 import { EmptyRow, ListTable, QueryView } from '../../components/table';
@@ -13,7 +12,7 @@ export function GroupMembers({ group }: { group: Group }) {
   const members = useGroupMembers(group.id, paging.cursor);
   const add = useAddGroupMember(group.id);
   const remove = useRemoveGroupMember(group.id);
-  const [problem, setProblem] = useState<unknown>(null);
+  const { problem, report } = useProblem();
   const editable = group.managedBy === 'none';
   return (
     <section className="panel" aria-labelledby="group-members">
@@ -32,15 +31,14 @@ export function GroupMembers({ group }: { group: Group }) {
                   <MemberCells member={member} />
                   {editable && (
                     <td>
-                      <ConfirmButton
-                        label="Remove"
+                      <RemoveButton
+                        who={member.userName}
+                        from={group.displayName}
                         accessibleLabel={`Remove ${member.userName}`}
-                        title={`Remove ${member.userName} from ${group.displayName}?`}
-                        confirm="Remove"
-                        onConfirm={() => remove.mutate(member.memberId, { onError: setProblem, onSuccess: () => setProblem(null) })}
+                        onConfirm={() => remove.mutate(member.memberId, report)}
                       >
                         They lose the Workspace roles this group grants at once, unless they hold them some other way.
-                      </ConfirmButton>
+                      </RemoveButton>
                     </td>
                   )}
                 </tr>

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { pageFor } from '../../components/only-for';
 import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
 import { PageButtons, useCursors } from '../../components/paging';
 import { EmptyRow, ListTable, QueryView } from '../../components/table';
@@ -22,7 +21,7 @@ function Groups() {
   const create = useCreateGroup();
   const rename = useRenameGroup();
   const remove = useDeleteGroup();
-  const [problem, setProblem] = useState<unknown>(null);
+  const { problem, report } = useProblem();
   return (
     <>
       <h1>Groups</h1>
@@ -55,7 +54,7 @@ function Groups() {
                           accessibleLabel={`Delete ${group.displayName}`}
                           title={`Delete ${group.displayName}?`}
                           confirm="Delete"
-                          onConfirm={() => remove.mutate(group.id, { onError: setProblem, onSuccess: () => setProblem(null) })}
+                          onConfirm={() => remove.mutate(group.id, report)}
                         >
                           Its members lose the Workspace roles it granted them; they stay in the Organization.
                         </ConfirmButton>

@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import { ChooseForm } from '../../components/choose-form';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { RemoveButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { EmptyRow, ListTable } from '../../components/table';
 import { memberName } from '../../components/member-name';
 import { useEveryGroup } from '../groups/groups-api';
@@ -14,8 +13,7 @@ import { useAddToGroup, useRemoveFromGroup, type Member, type TabProps } from '.
 export function GroupsTab({ member, canManage }: TabProps) {
   const add = useAddToGroup();
   const remove = useRemoveFromGroup();
-  const [problem, setProblem] = useState<unknown>(null);
-  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const { problem, report } = useProblem();
   const name = memberName(member);
   return (
     <section className="panel" aria-labelledby="groups-heading">
@@ -34,15 +32,14 @@ export function GroupsTab({ member, canManage }: TabProps) {
             {canManage && (
               <td>
                 {group.managedBy === 'none' && (
-                  <ConfirmButton
-                    label="Remove"
+                  <RemoveButton
+                    who={name}
+                    from={group.displayName}
                     accessibleLabel={`Remove from ${group.displayName}`}
-                    title={`Remove ${name} from ${group.displayName}?`}
-                    confirm="Remove"
                     onConfirm={() => remove.mutate({ groupId: group.id, memberId: member.id }, report)}
                   >
                     The Workspace roles {group.displayName} grants no longer reach them.
-                  </ConfirmButton>
+                  </RemoveButton>
                 )}
               </td>
             )}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ChooseForm } from '../../components/choose-form';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { RemoveButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { memberName } from '../../components/member-name';
 import { EmptyRow, ListTable } from '../../components/table';
 import { WorkspaceRoleSelect, workspaceRoleName, type WorkspaceRole } from '../../components/workspace-role';
@@ -16,8 +16,7 @@ import { useRemoveFromWorkspace, useSetWorkspaceRole, type Member, type TabProps
 export function WorkspacesTab({ member, canManage }: TabProps) {
   const setRole = useSetWorkspaceRole();
   const remove = useRemoveFromWorkspace();
-  const [problem, setProblem] = useState<unknown>(null);
-  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const { problem, report } = useProblem();
   const groupNames = new Map(member.groups.map((group) => [group.id, group.displayName]));
   const name = memberName(member);
   return (
@@ -55,15 +54,14 @@ export function WorkspacesTab({ member, canManage }: TabProps) {
             {canManage && (
               <td>
                 {workspace.direct && !workspace.isDefault && (
-                  <ConfirmButton
-                    label="Remove"
+                  <RemoveButton
+                    who={name}
+                    from={workspace.name}
                     accessibleLabel={`Remove from ${workspace.name}`}
-                    title={`Remove ${name} from ${workspace.name}?`}
-                    confirm="Remove"
                     onConfirm={() => remove.mutate({ workspaceId: workspace.id, memberId: member.id }, report)}
                   >
                     Their direct role in {workspace.name} goes at once; a role their groups grant there stays.
-                  </ConfirmButton>
+                  </RemoveButton>
                 )}
               </td>
             )}

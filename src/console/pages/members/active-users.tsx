@@ -1,8 +1,7 @@
 import { Switch } from 'radix-ui';
-import { useState } from 'react';
 import { Link } from 'react-router';
 import type { OrganizationRole } from '../../api/session';
-import { ErrorNotice } from '../../components/error-notice';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { roleName } from '../../components/layout';
 import { ConfirmButton } from '../../components/confirm-button';
@@ -25,8 +24,7 @@ export function ActiveUsers({ myId, canManage, pools }: { myId: string; canManag
   const toggleSeat = useToggleSeat();
   const remove = useRemoveMember();
   const leave = useLeave();
-  const [problem, setProblem] = useState<unknown>(null);
-  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const { problem, report } = useProblem();
 
   return (
     <>

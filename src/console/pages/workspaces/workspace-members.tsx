@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { RemoveButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { MemberPicker } from '../../components/member-picker';
 import { PageButtons, useCursors } from '../../components/paging';
 import { EmptyRow, ListTable, QueryView } from '../../components/table';
@@ -19,8 +19,7 @@ export function WorkspaceMembers({ workspace }: { workspace: Workspace }) {
   const setMember = useSetWorkspaceMember(workspace.id);
   const remove = useRemoveWorkspaceMember(workspace.id);
   const [newRole, setNewRole] = useState<WorkspaceRole>('contributor');
-  const [problem, setProblem] = useState<unknown>(null);
-  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const { problem, report } = useProblem();
 
   return (
     <>
@@ -55,15 +54,14 @@ export function WorkspaceMembers({ workspace }: { workspace: Workspace }) {
                     </td>
                     {!workspace.isDefault && (
                       <td>
-                        <ConfirmButton
-                          label="Remove"
+                        <RemoveButton
+                          who={member.userName}
+                          from={workspace.name}
                           accessibleLabel={`Remove ${member.userName}`}
-                          title={`Remove ${member.userName} from ${workspace.name}?`}
-                          confirm="Remove"
                           onConfirm={() => remove.mutate(member.memberId, report)}
                         >
                           They lose their direct role here at once; a group’s grant may still give them one.
-                        </ConfirmButton>
+                        </RemoveButton>
                       </td>
                     )}
                   </tr>

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { pageFor } from '../../components/only-for';
 import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
 import { ListTable, QueryView } from '../../components/table';
 import { useCreateWorkspace, useDeleteWorkspace, useRenameWorkspace, useWorkspaces } from './workspaces-api';
@@ -19,7 +18,7 @@ function Workspaces() {
   const create = useCreateWorkspace();
   const rename = useRenameWorkspace();
   const remove = useDeleteWorkspace();
-  const [problem, setProblem] = useState<unknown>(null);
+  const { problem, report } = useProblem();
   return (
     <>
       <h1>Workspaces</h1>
@@ -51,7 +50,7 @@ function Workspaces() {
                       accessibleLabel={`Delete ${workspace.name}`}
                       title={`Delete ${workspace.name}?`}
                       confirm="Delete"
-                      onConfirm={() => remove.mutate(workspace.id, { onError: setProblem, onSuccess: () => setProblem(null) })}
+                      onConfirm={() => remove.mutate(workspace.id, report)}
                     >
                       Its memberships, group grants and API keys go with it. Its members stay in the Organization.
                     </ConfirmButton>
