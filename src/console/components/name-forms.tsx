@@ -1,7 +1,7 @@
 import { Dialog } from 'radix-ui';
 import { useId, useState, type FormEvent } from 'react';
 import { ErrorNotice } from './error-notice';
-import { DialogActions } from './dialog-actions';
+import { DialogSubmit, DialogWindow } from './dialog-actions';
 
 /**
  * A one-field form that makes something by its name (a Workspace, a group). The name is
@@ -73,23 +73,15 @@ export function RenameButton({ what, current, onRename }: { what: string; curren
           Rename
         </button>
       </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="dialog">
-          <Dialog.Title>Rename {current}</Dialog.Title>
-          <Dialog.Description>The {what} keeps its members and roles; only its name changes.</Dialog.Description>
-          <form onSubmit={(event) => void submit(event)}>
-            <label htmlFor={inputId}>New name</label>
-            <input id={inputId} required value={name} onChange={(event) => setName(event.target.value)} />
-            {problem !== null && <ErrorNotice error={problem} />}
-            <DialogActions>
-              <button type="submit" disabled={pending}>
-                Save
-              </button>
-            </DialogActions>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
+      <DialogWindow overlay="overlay" title={`Rename ${current}`} description={`The ${what} keeps its members and roles; only its name changes.`}>
+        <form onSubmit={(event) => void submit(event)}>
+          <label htmlFor={inputId}>New name</label>
+          <input id={inputId} required value={name} onChange={(event) => setName(event.target.value)} />
+          <DialogSubmit problem={problem} disabled={pending}>
+            Save
+          </DialogSubmit>
+        </form>
+      </DialogWindow>
     </Dialog.Root>
   );
 }

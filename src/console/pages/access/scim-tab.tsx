@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { ListTable } from '../../components/table';
 import { ConfirmButton } from '../../components/confirm-button';
+import { DialogDone, DialogWindow } from '../../components/dialog-actions';
 import { CopyableValue, CopyButton } from '../../components/copy-button';
 import { when } from '../../components/when';
 import { useCreateScimToken, useRevokeScimToken, useScimInfo, useScimTokens, type NewScimToken } from './queries';
@@ -98,25 +99,22 @@ export function ScimTab() {
 function NewTokenDialog({ token, onClose }: { token: NewScimToken | null; onClose(): void }) {
   return (
     <Dialog.Root open={token !== null} onOpenChange={(open) => !open && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog">
-          <Dialog.Title>Token “{token?.name}” created</Dialog.Title>
-          <Dialog.Description>
+      <DialogWindow
+        overlay="dialog-overlay"
+        title={<>Token “{token?.name}” created</>}
+        description={
+          <>
             Copy it now and paste it into your IdP’s SCIM settings. <strong>You will not see it again:</strong> Roster keeps only its hash.
-          </Dialog.Description>
-          {token && (
-            <p className="secret">
-              <code>{token.token}</code> <CopyButton value={token.token} what="SCIM token" />
-            </p>
-          )}
-          <div className="actions">
-            <Dialog.Close asChild>
-              <button type="button">Done</button>
-            </Dialog.Close>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
+          </>
+        }
+      >
+        {token && (
+          <p className="secret">
+            <code>{token.token}</code> <CopyButton value={token.token} what="SCIM token" />
+          </p>
+        )}
+        <DialogDone label="Done" />
+      </DialogWindow>
     </Dialog.Root>
   );
 }
