@@ -1,6 +1,6 @@
 import { Dialog } from 'radix-ui';
 import { useId, useState, type FormEvent } from 'react';
-import { ErrorNotice } from './error-notice';
+import { ErrorNotice, useAwaitedChange } from './error-notice';
 import { DialogSubmit, DialogWindow } from './dialog-actions';
 
 /**
@@ -9,21 +9,11 @@ import { DialogSubmit, DialogWindow } from './dialog-actions';
  */
 export function CreateByName({ label, button, onCreate }: { label: string; button: string; onCreate(name: string): Promise<unknown> }) {
   const [name, setName] = useState('');
-  const [problem, setProblem] = useState<unknown>(null);
-  const [pending, setPending] = useState(false);
+  const { problem, pending, run } = useAwaitedChange();
   const inputId = useId();
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    try {
-      await onCreate(name.trim());
-      setName('');
-      setProblem(null);
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setPending(false);
-    }
+    return run(() => onCreate(name.trim()), () => setName(''));
   };
   return (
     <>
@@ -46,25 +36,16 @@ export function CreateByName({ label, button, onCreate }: { label: string; butto
 export function RenameButton({ what, current, onRename }: { what: string; current: string; onRename(name: string): Promise<unknown> }) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(current);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [pending, setPending] = useState(false);
+  const { problem, setProblem, pending, run } = useAwaitedChange();
   const inputId = useId();
   const openChange = (next: boolean) => {
     setOpen(next);
     setName(current);
     setProblem(null);
   };
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    try {
-      await onRename(name.trim());
-      setOpen(false);
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setPending(false);
-    }
+    return run(() => onRename(name.trim()), () => setOpen(false));
   };
   return (
     <Dialog.Root open={open} onOpenChange={openChange}>
