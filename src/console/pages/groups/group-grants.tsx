@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { ChooseForm } from '../../components/choose-form';
+import { ChooseWithRole } from '../../components/choose-form';
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { EmptyRow, ListTable, QueryView } from '../../components/table';
@@ -63,11 +62,10 @@ export function GroupGrants({ group }: { group: Group }) {
 
 /** Grant a role in a Workspace the group has none in yet. */
 function NewGrant({ grants, workspaces, onGrant }: { grants: GroupGrant[]; workspaces: Workspace[]; onGrant(workspaceId: string, role: WorkspaceRole): void }) {
-  const [role, setRole] = useState<WorkspaceRole>('contributor');
   const open = workspaces.filter((workspace) => !grants.some((grant) => grant.workspaceId === workspace.id));
   return (
     <div className="grant-form">
-      <ChooseForm
+      <ChooseWithRole
         title="Grant a Workspace role"
         label="Workspace"
         choices={open}
@@ -75,13 +73,7 @@ function NewGrant({ grants, workspaces, onGrant }: { grants: GroupGrant[]; works
         placeholder="Choose a Workspace"
         none="The group grants a role in every Workspace"
         submit="Grant role"
-        onChoose={(workspaceId) => onGrant(workspaceId, role)}
-        fields={(id) => (
-          <>
-            <label htmlFor={`${id}-role`}>Role</label>
-            <WorkspaceRoleSelect id={`${id}-role`} value={role} onChange={setRole} />
-          </>
-        )}
+        onChoose={onGrant}
       />
     </div>
   );

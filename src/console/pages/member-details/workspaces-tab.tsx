@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { ChooseForm } from '../../components/choose-form';
+import { ChooseWithRole } from '../../components/choose-form';
 import { RemoveButton } from '../../components/confirm-button';
 import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { memberName } from '../../components/member-name';
@@ -75,11 +74,10 @@ export function WorkspacesTab({ member, canManage }: TabProps) {
 /** Add to a Workspace the member has no direct role in yet, with a role. */
 function AddToWorkspace({ member, onAdd }: { member: Member; onAdd(workspaceId: string, role: WorkspaceRole): void }) {
   const workspaces = useWorkspaces();
-  const [role, setRole] = useState<WorkspaceRole>('contributor');
   const direct = new Set(member.workspaces.filter((workspace) => workspace.direct).map((workspace) => workspace.id));
   const choices = (workspaces.data ?? []).filter((workspace) => !direct.has(workspace.id));
   return (
-    <ChooseForm
+    <ChooseWithRole
       title="Add to a Workspace"
       label="Workspace"
       choices={choices}
@@ -88,13 +86,7 @@ function AddToWorkspace({ member, onAdd }: { member: Member; onAdd(workspaceId: 
       placeholder="Choose a Workspace"
       none="In every Workspace already"
       submit="Add to Workspace"
-      onChoose={(workspaceId) => onAdd(workspaceId, role)}
-      fields={(id) => (
-        <>
-          <label htmlFor={`${id}-role`}>Role</label>
-          <WorkspaceRoleSelect id={`${id}-role`} value={role} onChange={setRole} />
-        </>
-      )}
+      onChoose={onAdd}
     />
   );
 }
