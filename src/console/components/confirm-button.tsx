@@ -69,3 +69,12 @@ export function RemoveButton({ who, from, accessibleLabel, onConfirm, children }
     </ConfirmButton>
   );
 }
+
+/** "Delete" (named "Delete {name}") that deletes a Workspace or a group once "Delete {name}?" is answered; `children` says what goes with it. */
+export function DeleteButton({ name, onConfirm, children }: { name: string; onConfirm: () => void; children: ReactNode }) {
+  return (
+    <ConfirmButton label="Delete" accessibleLabel={`Delete ${name}`} title={`Delete ${name}?`} confirm="Delete" onConfirm={onConfirm}>
+      {children}
+    </ConfirmButton>
+  );
+}

@@ -4,28 +4,31 @@ import { ErrorNotice, useAwaitedChange } from './error-notice';
 import { DialogSubmit, DialogWindow } from './dialog-actions';
 
 /**
- * A one-field form that makes something by its name (a Workspace, a group). The name is
- * cleared once Roster made it; a refusal is shown under the form in Roster's words.
+ * The panel that makes something by its name (a Workspace, a group): its heading, a hint, and a
+ * one-field form. The name is cleared once Roster made it; a refusal is shown under the form in
+ * Roster's words.
  */
-export function CreateByName({ label, button, onCreate }: { label: string; button: string; onCreate(name: string): Promise<unknown> }) {
+export function CreateByName({ heading, hint, label, button, onCreate }: { heading: string; hint: string; label: string; button: string; onCreate(name: string): Promise<unknown> }) {
   const [name, setName] = useState('');
   const { problem, pending, run } = useAwaitedChange();
-  const inputId = useId();
+  const id = useId();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     return run(() => onCreate(name.trim()), () => setName(''));
   };
   return (
-    <>
+    <section className="panel" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{heading}</h2>
+      <p className="hint">{hint}</p>
       <form className="inline-form" onSubmit={(event) => void submit(event)}>
-        <label htmlFor={inputId}>{label}</label>
-        <input id={inputId} required value={name} onChange={(event) => setName(event.target.value)} />
+        <label htmlFor={`${id}-name`}>{label}</label>
+        <input id={`${id}-name`} required value={name} onChange={(event) => setName(event.target.value)} />
         <button type="submit" disabled={pending}>
           {button}
         </button>
       </form>
       {problem !== null && <ErrorNotice error={problem} />}
-    </>
+    </section>
   );
 }
 

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { pageFor } from '../../components/only-for';
-import { ConfirmButton } from '../../components/confirm-button';
+import { DeleteButton } from '../../components/confirm-button';
 import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
 import { PageButtons, useCursors } from '../../components/paging';
@@ -25,11 +25,7 @@ function Groups() {
   return (
     <>
       <h1>Groups</h1>
-      <section className="panel" aria-labelledby="new-group">
-        <h2 id="new-group">New group</h2>
-        <p className="hint">Add its members and grant it Workspace roles from its page.</p>
-        <CreateByName label="Group name" button="Create group" onCreate={(name) => create.mutateAsync(name)} />
-      </section>
+      <CreateByName heading="New group" hint="Add its members and grant it Workspace roles from its page." label="Group name" button="Create group" onCreate={(name) => create.mutateAsync(name)} />
       {problem !== null && <ErrorNotice error={problem} />}
       <QueryView query={groups} loading="Loading groups">
         {(page) => (
@@ -49,15 +45,9 @@ function Groups() {
                     ) : (
                       <>
                         <RenameButton what="group" current={group.displayName} onRename={(displayName) => rename.mutateAsync({ id: group.id, displayName })} />
-                        <ConfirmButton
-                          label="Delete"
-                          accessibleLabel={`Delete ${group.displayName}`}
-                          title={`Delete ${group.displayName}?`}
-                          confirm="Delete"
-                          onConfirm={() => remove.mutate(group.id, report)}
-                        >
+                        <DeleteButton name={group.displayName} onConfirm={() => remove.mutate(group.id, report)}>
                           Its members lose the Workspace roles it granted them; they stay in the Organization.
-                        </ConfirmButton>
+                        </DeleteButton>
                       </>
                     )}
                   </td>

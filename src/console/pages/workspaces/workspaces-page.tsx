@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { pageFor } from '../../components/only-for';
-import { ConfirmButton } from '../../components/confirm-button';
+import { DeleteButton } from '../../components/confirm-button';
 import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
 import { ListTable, QueryView } from '../../components/table';
@@ -22,11 +22,7 @@ function Workspaces() {
   return (
     <>
       <h1>Workspaces</h1>
-      <section className="panel" aria-labelledby="new-workspace">
-        <h2 id="new-workspace">New Workspace</h2>
-        <p className="hint">You become its admin; add members and grant groups a role in it from its page.</p>
-        <CreateByName label="Workspace name" button="Create Workspace" onCreate={(name) => create.mutateAsync(name)} />
-      </section>
+      <CreateByName heading="New Workspace" hint="You become its admin; add members and grant groups a role in it from its page." label="Workspace name" button="Create Workspace" onCreate={(name) => create.mutateAsync(name)} />
       {problem !== null && <ErrorNotice error={problem} />}
       <QueryView query={workspaces} loading="Loading Workspaces">
         {(list) => (
@@ -45,15 +41,9 @@ function Workspaces() {
                 <td className="row-actions">
                   <RenameButton what="Workspace" current={workspace.name} onRename={(name) => rename.mutateAsync({ id: workspace.id, name })} />
                   {!workspace.isDefault && (
-                    <ConfirmButton
-                      label="Delete"
-                      accessibleLabel={`Delete ${workspace.name}`}
-                      title={`Delete ${workspace.name}?`}
-                      confirm="Delete"
-                      onConfirm={() => remove.mutate(workspace.id, report)}
-                    >
+                    <DeleteButton name={workspace.name} onConfirm={() => remove.mutate(workspace.id, report)}>
                       Its memberships, group grants and API keys go with it. Its members stay in the Organization.
-                    </ConfirmButton>
+                    </DeleteButton>
                   )}
                 </td>
               </tr>
