@@ -70,7 +70,10 @@ export function ChooseForm({
  * ChooseForm with a Workspace role to give beside the choice (Contributor at first): adding a
  * member to a Workspace, or granting a group a role in one. `onChoose` gets the choice and the role.
  */
-export function ChooseWithRole({ onChoose, ...form }: Omit<Parameters<typeof ChooseForm>[0], 'onChoose' | 'fields'> & { onChoose(id: string, role: WorkspaceRole): void }) {
+export function ChooseWithRole({
+  onChoose,
+  ...form
+}: Omit<Parameters<typeof ChooseForm>[0], 'onChoose' | 'fields'> & { onChoose(id: string, role: WorkspaceRole): void }) {
   const [role, setRole] = useState<WorkspaceRole>('contributor');
   return (
     <ChooseForm

@@ -46,7 +46,11 @@ export function MemberPicker({
   const { problem, pending, run } = useAwaitedChange();
   const matches = useMatches(text);
   const searchId = useId();
-  const pick = (member: MemberSummary) => run(() => onPick(member), () => setText(''));
+  const pick = (member: MemberSummary) =>
+    run(
+      () => onPick(member),
+      () => setText(''),
+    );
   const searching = text.trim().length > 0;
   return (
     <div className="member-picker">

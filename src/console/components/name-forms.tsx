@@ -8,13 +8,28 @@ import { DialogSubmit, DialogWindow } from './dialog-actions';
  * one-field form. The name is cleared once Roster made it; a refusal is shown under the form in
  * Roster's words.
  */
-export function CreateByName({ heading, hint, label, button, onCreate }: { heading: string; hint: string; label: string; button: string; onCreate(name: string): Promise<unknown> }) {
+export function CreateByName({
+  heading,
+  hint,
+  label,
+  button,
+  onCreate,
+}: {
+  heading: string;
+  hint: string;
+  label: string;
+  button: string;
+  onCreate(name: string): Promise<unknown>;
+}) {
   const [name, setName] = useState('');
   const { problem, pending, run } = useAwaitedChange();
   const id = useId();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    return run(() => onCreate(name.trim()), () => setName(''));
+    return run(
+      () => onCreate(name.trim()),
+      () => setName(''),
+    );
   };
   return (
     <section className="panel" aria-labelledby={`${id}-heading`}>
@@ -48,7 +63,10 @@ export function RenameButton({ what, current, onRename }: { what: string; curren
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    return run(() => onRename(name.trim()), () => setOpen(false));
+    return run(
+      () => onRename(name.trim()),
+      () => setOpen(false),
+    );
   };
   return (
     <Dialog.Root open={open} onOpenChange={openChange}>

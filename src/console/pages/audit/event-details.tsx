@@ -14,12 +14,7 @@ export function EventDetails({ event, actor, target }: { event: AuditEvent; acto
           Details
         </button>
       </Dialog.Trigger>
-      <DialogWindow
-        overlay="dialog-overlay"
-        wide
-        title={event.action}
-        description={`${at}, by ${actor}`}
-      >
+      <DialogWindow overlay="dialog-overlay" wide title={event.action} description={`${at}, by ${actor}`}>
         <dl className="facts facts-wide">
           <Fact label="Target" value={target} />
           <Fact label="Event ID" value={<code>{event.id}</code>} />

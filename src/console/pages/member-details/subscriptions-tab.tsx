@@ -28,9 +28,7 @@ export function SubscriptionsTab({ member, canManage }: TabProps) {
                 hint={`${pool.available} available (${pool.assigned} of ${pool.limit} assigned)`}
                 checked={member.seats.includes(pool.product)}
                 disabled={toggleSeat.isPending}
-                onChange={(on) =>
-                  toggleSeat.mutate({ id: member.id, product: pool.product, on }, report)
-                }
+                onChange={(on) => toggleSeat.mutate({ id: member.id, product: pool.product, on }, report)}
               />
             ))
           ) : (

@@ -29,7 +29,11 @@ export function DangerZone({ name }: { name: string }) {
             Delete Organization
           </button>
         </Dialog.Trigger>
-        <DialogWindow overlay="dialog-overlay" title={`Delete “${name}”?`} description="Everyone in it loses access at once, and everything in it is gone for good.">
+        <DialogWindow
+          overlay="dialog-overlay"
+          title={`Delete “${name}”?`}
+          description="Everyone in it loses access at once, and everything in it is gone for good."
+        >
           <form
             onSubmit={(event) => {
               event.preventDefault();

@@ -22,7 +22,13 @@ function Workspaces() {
   return (
     <>
       <h1>Workspaces</h1>
-      <CreateByName heading="New Workspace" hint="You become its admin; add members and grant groups a role in it from its page." label="Workspace name" button="Create Workspace" onCreate={(name) => create.mutateAsync(name)} />
+      <CreateByName
+        heading="New Workspace"
+        hint="You become its admin; add members and grant groups a role in it from its page."
+        label="Workspace name"
+        button="Create Workspace"
+        onCreate={(name) => create.mutateAsync(name)}
+      />
       {problem !== null && <ErrorNotice error={problem} />}
       <QueryView query={workspaces} loading="Loading Workspaces">
         {(list) => (
