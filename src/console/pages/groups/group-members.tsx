@@ -31,12 +31,7 @@ export function GroupMembers({ group }: { group: Group }) {
                   <MemberCells member={member} />
                   {editable && (
                     <td>
-                      <RemoveButton
-                        who={member.userName}
-                        from={group.displayName}
-                        accessibleLabel={`Remove ${member.userName}`}
-                        onConfirm={() => remove.mutate(member.memberId, report)}
-                      >
+                      <RemoveButton who={member.userName} from={group.displayName} onConfirm={() => remove.mutate(member.memberId, report)}>
                         They lose the Workspace roles this group grants at once, unless they hold them some other way.
                       </RemoveButton>
                     </td>

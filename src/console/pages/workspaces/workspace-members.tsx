@@ -54,12 +54,7 @@ export function WorkspaceMembers({ workspace }: { workspace: Workspace }) {
                     </td>
                     {!workspace.isDefault && (
                       <td>
-                        <RemoveButton
-                          who={member.userName}
-                          from={workspace.name}
-                          accessibleLabel={`Remove ${member.userName}`}
-                          onConfirm={() => remove.mutate(member.memberId, report)}
-                        >
+                        <RemoveButton who={member.userName} from={workspace.name} onConfirm={() => remove.mutate(member.memberId, report)}>
                           They lose their direct role here at once; a group’s grant may still give them one.
                         </RemoveButton>
                       </td>
