@@ -1,11 +1,10 @@
-import { Link } from 'react-router';
 import { pageFor } from '../../components/only-for';
 import { DeleteButton } from '../../components/confirm-button';
 import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
 import { PageButtons, useCursors } from '../../components/paging';
 import { EmptyRow, ListTable, QueryView } from '../../components/table';
-import { ManagedBadge } from './managed-badge';
+import { GroupNameCell } from './managed-badge';
 import { useCreateGroup, useDeleteGroup, useGroups, useRenameGroup } from './groups-api';
 
 /**
@@ -25,7 +24,13 @@ function Groups() {
   return (
     <>
       <h1>Groups</h1>
-      <CreateByName heading="New group" hint="Add its members and grant it Workspace roles from its page." label="Group name" button="Create group" onCreate={(name) => create.mutateAsync(name)} />
+      <CreateByName
+        heading="New group"
+        hint="Add its members and grant it Workspace roles from its page."
+        label="Group name"
+        button="Create group"
+        onCreate={(name) => create.mutateAsync(name)}
+      />
       {problem !== null && <ErrorNotice error={problem} />}
       <QueryView query={groups} loading="Loading groups">
         {(page) => (
@@ -34,10 +39,7 @@ function Groups() {
               {page.groups.length === 0 && <EmptyRow columns={3}>No group yet.</EmptyRow>}
               {page.groups.map((group) => (
                 <tr key={group.id}>
-                  <th scope="row">
-                    <Link to={`/groups/${group.id}`}>{group.displayName}</Link>
-                    {group.managedBy === 'scim' && <ManagedBadge />}
-                  </th>
+                  <GroupNameCell id={group.id} name={group.displayName} managedBy={group.managedBy} />
                   <td>{new Date(group.createdAt).toLocaleDateString()}</td>
                   <td className="row-actions">
                     {group.managedBy === 'scim' ? (

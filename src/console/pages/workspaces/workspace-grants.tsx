@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { PageButtons, useCursors } from '../../components/paging';
 import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { workspaceRoleName } from '../../components/workspace-role';
-import { ManagedBadge } from '../groups/managed-badge';
+import { GroupNameCell } from '../groups/managed-badge';
 import { useWorkspaceGrants, type Workspace } from './workspaces-api';
 
 /** The groups that give all their members a role in the Workspace, a page at a time; each links to the group, where its grants change. */
@@ -22,10 +22,7 @@ export function WorkspaceGrants({ workspace }: { workspace: Workspace }) {
               {page.grants.length === 0 && <EmptyRow columns={2}>No group grants a role here.</EmptyRow>}
               {page.grants.map((grant) => (
                 <tr key={grant.groupId}>
-                  <th scope="row">
-                    <Link to={`/groups/${grant.groupId}`}>{grant.displayName}</Link>
-                    {grant.managedBy === 'scim' && <ManagedBadge />}
-                  </th>
+                  <GroupNameCell id={grant.groupId} name={grant.displayName} managedBy={grant.managedBy} />
                   <td>{workspaceRoleName(grant.role)}</td>
                 </tr>
               ))}
