@@ -1,5 +1,5 @@
 import { ConfirmButton } from './confirm-button';
-import { TableHeader } from './table';
+import { ListTable } from './table';
 import { when } from './when';
 
 export interface ListedApiKey {
@@ -19,39 +19,35 @@ export interface ListedApiKey {
  */
 export function ApiKeyTable({ keys, caption, workspaceName, onRevoke }: { keys: readonly ListedApiKey[]; caption: string; workspaceName(id: string): string; onRevoke?: (id: string) => void }) {
   return (
-    <table className="table">
-      <caption className="visually-hidden">{caption}</caption>
-      <TableHeader actions={onRevoke !== undefined} labels={['Name', 'Prefix', 'Workspace', 'Created', 'Last used', 'Status']} />
-      <tbody>
-        {keys.map((key) => (
-          <tr key={key.id}>
-            <th scope="row">{key.name}</th>
+    <ListTable caption={caption} actions={onRevoke !== undefined} labels={['Name', 'Prefix', 'Workspace', 'Created', 'Last used', 'Status']}>
+      {keys.map((key) => (
+        <tr key={key.id}>
+          <th scope="row">{key.name}</th>
+          <td>
+            <code>{key.prefix}…</code>
+          </td>
+          <td>{workspaceName(key.workspaceId)}</td>
+          <td>{when(key.createdAt)}</td>
+          <td>{when(key.lastUsedAt)}</td>
+          <td>{key.revokedAt ? `Revoked ${when(key.revokedAt)}` : 'Active'}</td>
+          {onRevoke && (
             <td>
-              <code>{key.prefix}…</code>
+              {!key.revokedAt && (
+                <ConfirmButton
+                  tone="danger"
+                  label="Revoke"
+                  accessibleLabel={`Revoke ${key.name}`}
+                  title={`Revoke the API key “${key.name}”?`}
+                  confirm="Revoke"
+                  onConfirm={() => onRevoke(key.id)}
+                >
+                  Whatever uses it is refused from its next request on. This cannot be undone.
+                </ConfirmButton>
+              )}
             </td>
-            <td>{workspaceName(key.workspaceId)}</td>
-            <td>{when(key.createdAt)}</td>
-            <td>{when(key.lastUsedAt)}</td>
-            <td>{key.revokedAt ? `Revoked ${when(key.revokedAt)}` : 'Active'}</td>
-            {onRevoke && (
-              <td>
-                {!key.revokedAt && (
-                  <ConfirmButton
-                    tone="danger"
-                    label="Revoke"
-                    accessibleLabel={`Revoke ${key.name}`}
-                    title={`Revoke the API key “${key.name}”?`}
-                    confirm="Revoke"
-                    onConfirm={() => onRevoke(key.id)}
-                  >
-                    Whatever uses it is refused from its next request on. This cannot be undone.
-                  </ConfirmButton>
-                )}
-              </td>
-            )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+          )}
+        </tr>
+      ))}
+    </ListTable>
   );
 }

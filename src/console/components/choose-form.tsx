@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorNotice } from './error-notice';
+import { WorkspaceRoleSelect, type WorkspaceRole } from './workspace-role';
 
 export interface Choice {
   id: string;
@@ -62,5 +63,28 @@ export function ChooseForm({
         {submit}
       </button>
     </form>
+  );
+}
+
+/**
+ * ChooseForm with a Workspace role to give beside the choice (Contributor at first): adding a
+ * member to a Workspace, or granting a group a role in one. `onChoose` gets the choice and the role.
+ */
+export function ChooseWithRole({
+  onChoose,
+  ...form
+}: Omit<Parameters<typeof ChooseForm>[0], 'onChoose' | 'fields'> & { onChoose(id: string, role: WorkspaceRole): void }) {
+  const [role, setRole] = useState<WorkspaceRole>('contributor');
+  return (
+    <ChooseForm
+      {...form}
+      onChoose={(id) => onChoose(id, role)}
+      fields={(id) => (
+        <>
+          <label htmlFor={`${id}-role`}>Role</label>
+          <WorkspaceRoleSelect id={`${id}-role`} value={role} onChange={setRole} />
+        </>
+      )}
+    />
   );
 }

@@ -31,7 +31,11 @@ export function ConfirmButton({
   return (
     <AlertDialog.Root>
       <AlertDialog.Trigger asChild>
-        <button type="button" className={danger ? 'button-secondary button-small button-danger-outline' : 'button-secondary button-small'} aria-label={accessibleLabel}>
+        <button
+          type="button"
+          className={danger ? 'button-secondary button-small button-danger-outline' : 'button-secondary button-small'}
+          aria-label={accessibleLabel}
+        >
           {label}
         </button>
       </AlertDialog.Trigger>
@@ -55,5 +59,39 @@ export function ConfirmButton({
         </AlertDialog.Content>
       </AlertDialog.Portal>
     </AlertDialog.Root>
+  );
+}
+
+/**
+ * "Remove" that takes a member out of a Workspace or a group, once "Remove {who} from {from}?" is
+ * answered; `children` says what they lose. The button is named "Remove {who}" unless
+ * `accessibleLabel` says otherwise (a member's own list of places: "Remove from {from}").
+ */
+export function RemoveButton({
+  who,
+  from,
+  accessibleLabel = `Remove ${who}`,
+  onConfirm,
+  children,
+}: {
+  who: string;
+  from: string;
+  accessibleLabel?: string;
+  onConfirm: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <ConfirmButton label="Remove" accessibleLabel={accessibleLabel} title={`Remove ${who} from ${from}?`} confirm="Remove" onConfirm={onConfirm}>
+      {children}
+    </ConfirmButton>
+  );
+}
+
+/** "Delete" (named "Delete {name}") that deletes a Workspace or a group once "Delete {name}?" is answered; `children` says what goes with it. */
+export function DeleteButton({ name, onConfirm, children }: { name: string; onConfirm: () => void; children: ReactNode }) {
+  return (
+    <ConfirmButton label="Delete" accessibleLabel={`Delete ${name}`} title={`Delete ${name}?`} confirm="Delete" onConfirm={onConfirm}>
+      {children}
+    </ConfirmButton>
   );
 }

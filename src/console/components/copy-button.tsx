@@ -31,13 +31,16 @@ export function CopyButton({ value, what }: { value: string; what: string }) {
   );
 }
 
-/** A value to paste elsewhere: its name, the value in monospace, a copy button. */
-export function CopyableValue({ label, value }: { label: string; value: string }) {
+/**
+ * A value to paste elsewhere: its name, the value in monospace, a copy button. `what` names the
+ * value on that button when the label alone does not ("TXT record name for example.com").
+ */
+export function CopyableValue({ label, value, what = label }: { label: string; value: string; what?: string }) {
   return (
     <div className="copyable">
       <dt>{label}</dt>
       <dd>
-        <code>{value}</code> <CopyButton value={value} what={label} />
+        <code>{value}</code> <CopyButton value={value} what={what} />
       </dd>
     </div>
   );

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { ApiError } from '../api/errors';
 import { plainWords } from './plain-words';
@@ -47,4 +48,35 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
       {what}…
     </p>
   );
+}
+
+/**
+ * Roster's last refusal of a change made on a panel (shown above its list), and `report`, the
+ * options to pass to `mutate`: a failure keeps its error, a success clears it.
+ */
+export function useProblem() {
+  const [problem, setProblem] = useState<unknown>(null);
+  return { problem, report: { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) } };
+}
+
+/**
+ * A change that waits for Roster's answer: `pending` while it runs; then Roster's refusal kept in
+ * `problem`, or, once it is done, `problem` cleared and `then` run (empty the form, close the dialog).
+ */
+export function useAwaitedChange() {
+  const [problem, setProblem] = useState<unknown>(null);
+  const [pending, setPending] = useState(false);
+  const run = async (change: () => Promise<unknown>, then: () => void) => {
+    setPending(true);
+    try {
+      await change();
+      setProblem(null);
+      then();
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setPending(false);
+    }
+  };
+  return { problem, setProblem, pending, run };
 }

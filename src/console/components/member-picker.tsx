@@ -3,7 +3,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { Schema } from '../api/client';
 import { unwrap } from '../api/errors';
 import { client } from '../api/session';
-import { ErrorNotice } from './error-notice';
+import { ErrorNotice, useAwaitedChange } from './error-notice';
 import { memberName } from './member-name';
 
 export type MemberSummary = Schema<'MemberSummary'>;
@@ -43,22 +43,14 @@ export function MemberPicker({
   children?: ReactNode;
 }) {
   const [text, setText] = useState('');
-  const [problem, setProblem] = useState<unknown>(null);
-  const [pending, setPending] = useState(false);
+  const { problem, pending, run } = useAwaitedChange();
   const matches = useMatches(text);
   const searchId = useId();
-  const pick = async (member: MemberSummary) => {
-    setPending(true);
-    try {
-      await onPick(member);
-      setProblem(null);
-      setText('');
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setPending(false);
-    }
-  };
+  const pick = (member: MemberSummary) =>
+    run(
+      () => onPick(member),
+      () => setText(''),
+    );
   const searching = text.trim().length > 0;
   return (
     <div className="member-picker">

@@ -1,41 +1,49 @@
 import { Dialog } from 'radix-ui';
 import { useId, useState, type FormEvent } from 'react';
-import { ErrorNotice } from './error-notice';
-import { DialogActions } from './dialog-actions';
+import { ErrorNotice, useAwaitedChange } from './error-notice';
+import { DialogSubmit, DialogWindow } from './dialog-actions';
 
 /**
- * A one-field form that makes something by its name (a Workspace, a group). The name is
- * cleared once Roster made it; a refusal is shown under the form in Roster's words.
+ * The panel that makes something by its name (a Workspace, a group): its heading, a hint, and a
+ * one-field form. The name is cleared once Roster made it; a refusal is shown under the form in
+ * Roster's words.
  */
-export function CreateByName({ label, button, onCreate }: { label: string; button: string; onCreate(name: string): Promise<unknown> }) {
+export function CreateByName({
+  heading,
+  hint,
+  label,
+  button,
+  onCreate,
+}: {
+  heading: string;
+  hint: string;
+  label: string;
+  button: string;
+  onCreate(name: string): Promise<unknown>;
+}) {
   const [name, setName] = useState('');
-  const [problem, setProblem] = useState<unknown>(null);
-  const [pending, setPending] = useState(false);
-  const inputId = useId();
-  const submit = async (event: FormEvent) => {
+  const { problem, pending, run } = useAwaitedChange();
+  const id = useId();
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    try {
-      await onCreate(name.trim());
-      setName('');
-      setProblem(null);
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setPending(false);
-    }
+    return run(
+      () => onCreate(name.trim()),
+      () => setName(''),
+    );
   };
   return (
-    <>
+    <section className="panel" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{heading}</h2>
+      <p className="hint">{hint}</p>
       <form className="inline-form" onSubmit={(event) => void submit(event)}>
-        <label htmlFor={inputId}>{label}</label>
-        <input id={inputId} required value={name} onChange={(event) => setName(event.target.value)} />
+        <label htmlFor={`${id}-name`}>{label}</label>
+        <input id={`${id}-name`} required value={name} onChange={(event) => setName(event.target.value)} />
         <button type="submit" disabled={pending}>
           {button}
         </button>
       </form>
       {problem !== null && <ErrorNotice error={problem} />}
-    </>
+    </section>
   );
 }
 
@@ -46,25 +54,19 @@ export function CreateByName({ label, button, onCreate }: { label: string; butto
 export function RenameButton({ what, current, onRename }: { what: string; current: string; onRename(name: string): Promise<unknown> }) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(current);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [pending, setPending] = useState(false);
+  const { problem, setProblem, pending, run } = useAwaitedChange();
   const inputId = useId();
   const openChange = (next: boolean) => {
     setOpen(next);
     setName(current);
     setProblem(null);
   };
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    try {
-      await onRename(name.trim());
-      setOpen(false);
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setPending(false);
-    }
+    return run(
+      () => onRename(name.trim()),
+      () => setOpen(false),
+    );
   };
   return (
     <Dialog.Root open={open} onOpenChange={openChange}>
@@ -73,23 +75,15 @@ export function RenameButton({ what, current, onRename }: { what: string; curren
           Rename
         </button>
       </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="dialog">
-          <Dialog.Title>Rename {current}</Dialog.Title>
-          <Dialog.Description>The {what} keeps its members and roles; only its name changes.</Dialog.Description>
-          <form onSubmit={(event) => void submit(event)}>
-            <label htmlFor={inputId}>New name</label>
-            <input id={inputId} required value={name} onChange={(event) => setName(event.target.value)} />
-            {problem !== null && <ErrorNotice error={problem} />}
-            <DialogActions>
-              <button type="submit" disabled={pending}>
-                Save
-              </button>
-            </DialogActions>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
+      <DialogWindow overlay="overlay" title={`Rename ${current}`} description={`The ${what} keeps its members and roles; only its name changes.`}>
+        <form onSubmit={(event) => void submit(event)}>
+          <label htmlFor={inputId}>New name</label>
+          <input id={inputId} required value={name} onChange={(event) => setName(event.target.value)} />
+          <DialogSubmit problem={problem} disabled={pending}>
+            Save
+          </DialogSubmit>
+        </form>
+      </DialogWindow>
     </Dialog.Root>
   );
 }

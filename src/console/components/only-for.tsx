@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import { ApiError } from '../api/errors';
 import type { OrganizationRole } from '../api/session';
 import { ErrorNotice } from './error-notice';
@@ -9,8 +9,19 @@ import { useSignedIn } from './layout';
  * instead of controls Roster would refuse. The server still decides every request; this only
  * keeps the console from offering what the role cannot do.
  */
-export function OnlyFor({ roles, refusal, children }: { roles: readonly OrganizationRole[]; refusal: string; children: ReactNode }) {
+function OnlyFor({ roles, refusal, children }: { roles: readonly OrganizationRole[]; refusal: string; children: ReactNode }) {
   const role = useSignedIn().member?.role;
   if (!role || !roles.includes(role)) return <ErrorNotice error={new ApiError(403, 'forbidden_role', refusal)} />;
   return <>{children}</>;
+}
+
+/** A route's page that only `roles` are shown (see OnlyFor); anyone else reads `refusal`. */
+export function pageFor(roles: readonly OrganizationRole[], refusal: string, Page: ComponentType): ComponentType {
+  return function PageForRoles() {
+    return (
+      <OnlyFor roles={roles} refusal={refusal}>
+        <Page />
+      </OnlyFor>
+    );
+  };
 }

@@ -61,13 +61,3 @@ export function ProfileForm({ profile, pending, error, saved, onSave }: { profil
     </form>
   );
 }
-
-/** One line of a `<dl className="facts">`: what it is, and its value. */
-export function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}

@@ -5,7 +5,7 @@ import { ErrorNotice, Loading } from './error-notice';
  * A list's header row: one column heading per label and, when rows carry buttons, a last
  * column whose heading only screen readers hear.
  */
-export function TableHeader({ labels, actions = false }: { labels: readonly ReactNode[]; actions?: boolean }) {
+function TableHeader({ labels, actions = false }: { labels: readonly ReactNode[]; actions?: boolean }) {
   return (
     <thead>
       <tr>
@@ -21,6 +21,20 @@ export function TableHeader({ labels, actions = false }: { labels: readonly Reac
         )}
       </tr>
     </thead>
+  );
+}
+
+/**
+ * A list as a table: a caption that only screen readers hear, the header row (see TableHeader),
+ * then `children`, its rows.
+ */
+export function ListTable({ caption, labels, actions = false, children }: { caption: string; labels: readonly ReactNode[]; actions?: boolean; children: ReactNode }) {
+  return (
+    <table className="table">
+      <caption className="visually-hidden">{caption}</caption>
+      <TableHeader actions={actions} labels={labels} />
+      <tbody>{children}</tbody>
+    </table>
   );
 }
 

@@ -2,6 +2,7 @@ import { Navigate } from 'react-router';
 import { ErrorNotice, Loading } from '../components/error-notice';
 import { roleName, useSignedIn } from '../components/layout';
 import { useOrganization, useOwnMembership } from '../api/session';
+import { Fact } from '../components/fact';
 
 /** The console's start page: who you are, where, with what. A Member's console is My account alone, so they start there. */
 export function HomePage() {
@@ -31,22 +32,10 @@ export function HomePage() {
       <section aria-labelledby="my-account" className="panel">
         <h2 id="my-account">My account</h2>
         <dl className="facts facts-wide">
-          <div>
-            <dt>Organization</dt>
-            <dd>{organization.data.name}</dd>
-          </div>
-          <div>
-            <dt>Email</dt>
-            <dd>{me.data.email ?? me.data.userName}</dd>
-          </div>
-          <div>
-            <dt>Role</dt>
-            <dd>{roleName(me.data.role)}</dd>
-          </div>
-          <div>
-            <dt>Seats</dt>
-            <dd>{me.data.seats.length > 0 ? me.data.seats.join(', ') : 'None'}</dd>
-          </div>
+          <Fact label="Organization" value={organization.data.name} />
+          <Fact label="Email" value={me.data.email ?? me.data.userName} />
+          <Fact label="Role" value={roleName(me.data.role)} />
+          <Fact label="Seats" value={me.data.seats.length > 0 ? me.data.seats.join(', ') : 'None'} />
         </dl>
       </section>
     </>

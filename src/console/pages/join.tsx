@@ -6,6 +6,7 @@ import { client, keys, useSession, type CurrentSession } from '../api/session';
 import { ErrorNotice, Loading } from '../components/error-notice';
 import { Page, roleName } from '../components/layout';
 import { unknownInvitation, whyNotJoinable, type InvitationPreview } from './join-explanations';
+import { Fact } from '../components/fact';
 
 const previewKey = (token: string) => ['invitation-preview', token] as const;
 
@@ -53,22 +54,10 @@ export function JoinPage() {
 function Offer({ invitation }: { invitation: InvitationPreview }) {
   return (
     <dl className="facts facts-wide">
-      <div>
-        <dt>Organization</dt>
-        <dd>{invitation.organization.name}</dd>
-      </div>
-      <div>
-        <dt>Role</dt>
-        <dd>{roleName(invitation.role)}</dd>
-      </div>
-      <div>
-        <dt>Seats</dt>
-        <dd>{invitation.seats.length > 0 ? invitation.seats.join(', ') : 'None'}</dd>
-      </div>
-      <div>
-        <dt>Invited address</dt>
-        <dd>{invitation.email}</dd>
-      </div>
+      <Fact label="Organization" value={invitation.organization.name} />
+      <Fact label="Role" value={roleName(invitation.role)} />
+      <Fact label="Seats" value={invitation.seats.length > 0 ? invitation.seats.join(', ') : 'None'} />
+      <Fact label="Invited address" value={invitation.email} />
     </dl>
   );
 }

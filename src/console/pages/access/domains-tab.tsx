@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { ConfirmButton } from '../../components/confirm-button';
-import { CopyButton } from '../../components/copy-button';
+import { CopyableValue } from '../../components/copy-button';
 import { SwitchRow } from '../../components/switch-row';
 import { when } from '../../components/when';
 import { useClaimDomain, useDeleteDomain, useDomainAutoJoin, useDomains, useVerifyDomain, type Domain } from './queries';
@@ -57,24 +57,14 @@ function DomainPanel({ domain }: { domain: Domain }) {
         <>
           <p>Publish this TXT record at your DNS host, then press Verify. DNS changes can take a few minutes to show.</p>
           <dl className="facts copyables">
-            <div className="copyable">
-              <dt>Name</dt>
-              <dd>
-                <code>{domain.txtRecord.name}</code> <CopyButton value={domain.txtRecord.name} what={`TXT record name for ${domain.domain}`} />
-              </dd>
-            </div>
+            <CopyableValue label="Name" value={domain.txtRecord.name} what={`TXT record name for ${domain.domain}`} />
             <div className="copyable">
               <dt>Type</dt>
               <dd>
                 <code>{domain.txtRecord.type}</code>
               </dd>
             </div>
-            <div className="copyable">
-              <dt>Value</dt>
-              <dd>
-                <code>{domain.txtRecord.value}</code> <CopyButton value={domain.txtRecord.value} what={`TXT record value for ${domain.domain}`} />
-              </dd>
-            </div>
+            <CopyableValue label="Value" value={domain.txtRecord.value} what={`TXT record value for ${domain.domain}`} />
           </dl>
           {domain.lastCheckedAt && (
             <p className="notice notice-error">

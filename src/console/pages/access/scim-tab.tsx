@@ -1,8 +1,9 @@
 import { Dialog } from 'radix-ui';
 import { useId, useState } from 'react';
 import { ErrorNotice, Loading } from '../../components/error-notice';
-import { TableHeader } from '../../components/table';
+import { ListTable } from '../../components/table';
 import { ConfirmButton } from '../../components/confirm-button';
+import { DialogDone, DialogWindow } from '../../components/dialog-actions';
 import { CopyableValue, CopyButton } from '../../components/copy-button';
 import { when } from '../../components/when';
 import { useCreateScimToken, useRevokeScimToken, useScimInfo, useScimTokens, type NewScimToken } from './queries';
@@ -60,36 +61,32 @@ export function ScimTab() {
         {tokens.isPending && <Loading what="Reading the tokens" />}
         {tokens.data && tokens.data.length === 0 && <p>No tokens yet.</p>}
         {tokens.data && tokens.data.length > 0 && (
-          <table className="table">
-            <caption className="visually-hidden">SCIM tokens, {active} active</caption>
-            <TableHeader actions labels={['Name', 'Prefix', 'Created', 'Last used', 'Status']} />
-            <tbody>
-              {tokens.data.map((token) => (
-                <tr key={token.id}>
-                  <td>{token.name}</td>
-                  <td>
-                    <code>{token.prefix}…</code>
-                  </td>
-                  <td>{when(token.createdAt)}</td>
-                  <td>{when(token.lastUsedAt)}</td>
-                  <td>{token.revokedAt ? `Revoked ${when(token.revokedAt)}` : 'Active'}</td>
-                  <td>
-                    {!token.revokedAt && (
-                      <ConfirmButton
-                        tone="danger"
-                        label={`Revoke ${token.name}`}
-                        title={`Revoke the token “${token.name}”?`}
-                        confirm="Revoke"
-                        onConfirm={() => revoke.mutate(token.id)}
-                      >
-                        The IdP’s next SCIM request with it is refused. Give the IdP another token first if it should keep provisioning.
-                      </ConfirmButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable caption={`SCIM tokens, ${active} active`} actions labels={['Name', 'Prefix', 'Created', 'Last used', 'Status']}>
+            {tokens.data.map((token) => (
+              <tr key={token.id}>
+                <td>{token.name}</td>
+                <td>
+                  <code>{token.prefix}…</code>
+                </td>
+                <td>{when(token.createdAt)}</td>
+                <td>{when(token.lastUsedAt)}</td>
+                <td>{token.revokedAt ? `Revoked ${when(token.revokedAt)}` : 'Active'}</td>
+                <td>
+                  {!token.revokedAt && (
+                    <ConfirmButton
+                      tone="danger"
+                      label={`Revoke ${token.name}`}
+                      title={`Revoke the token “${token.name}”?`}
+                      confirm="Revoke"
+                      onConfirm={() => revoke.mutate(token.id)}
+                    >
+                      The IdP’s next SCIM request with it is refused. Give the IdP another token first if it should keep provisioning.
+                    </ConfirmButton>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
         {revoke.isError && <ErrorNotice error={revoke.error} />}
       </section>
@@ -102,25 +99,22 @@ export function ScimTab() {
 function NewTokenDialog({ token, onClose }: { token: NewScimToken | null; onClose(): void }) {
   return (
     <Dialog.Root open={token !== null} onOpenChange={(open) => !open && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog">
-          <Dialog.Title>Token “{token?.name}” created</Dialog.Title>
-          <Dialog.Description>
+      <DialogWindow
+        overlay="dialog-overlay"
+        title={<>Token “{token?.name}” created</>}
+        description={
+          <>
             Copy it now and paste it into your IdP’s SCIM settings. <strong>You will not see it again:</strong> Roster keeps only its hash.
-          </Dialog.Description>
-          {token && (
-            <p className="secret">
-              <code>{token.token}</code> <CopyButton value={token.token} what="SCIM token" />
-            </p>
-          )}
-          <div className="actions">
-            <Dialog.Close asChild>
-              <button type="button">Done</button>
-            </Dialog.Close>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
+          </>
+        }
+      >
+        {token && (
+          <p className="secret">
+            <code>{token.token}</code> <CopyButton value={token.token} what="SCIM token" />
+          </p>
+        )}
+        <DialogDone label="Done" />
+      </DialogWindow>
     </Dialog.Root>
   );
 }

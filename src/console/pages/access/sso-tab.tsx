@@ -6,6 +6,7 @@ import { CopyableValue } from '../../components/copy-button';
 import { SwitchRow } from '../../components/switch-row';
 import { when } from '../../components/when';
 import { useConfigureSso, useDisconnectSso, useSeatPools, useSso, useSsoSettings, type SsoState } from './queries';
+import { Fact } from '../../components/fact';
 
 /** SAML SSO: Roster's values for the IdP, the IdP's metadata (file or URL), the switches, the last sign-ins. */
 export function SsoTab() {
@@ -59,22 +60,9 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
             </p>
           )}
           <dl className="facts facts-wide">
-            <div>
-              <dt>IdP entity ID</dt>
-              <dd>
-                <code>{connection.idpEntityId}</code>
-              </dd>
-            </div>
-            <div>
-              <dt>IdP sign-in URL</dt>
-              <dd>
-                <code>{connection.ssoUrl}</code>
-              </dd>
-            </div>
-            <div>
-              <dt>Signing certificates</dt>
-              <dd>{connection.certificates}</dd>
-            </div>
+            <Fact label="IdP entity ID" value={<code>{connection.idpEntityId}</code>} />
+            <Fact label="IdP sign-in URL" value={<code>{connection.ssoUrl}</code>} />
+            <Fact label="Signing certificates" value={connection.certificates} />
           </dl>
           <h3>Replace the IdP’s metadata</h3>
         </>
@@ -208,20 +196,9 @@ function StatusPanel({ status }: { status: NonNullable<SsoState['status']> }) {
     <section className="panel" aria-labelledby="sso-status">
       <h2 id="sso-status">Recent sign-ins</h2>
       <dl className="facts facts-wide facts-long">
-        <div>
-          <dt>Last successful sign-in</dt>
-          <dd>{when(status.lastSuccessAt, 'None yet')}</dd>
-        </div>
-        <div>
-          <dt>Last failed sign-in</dt>
-          <dd>{when(status.lastFailureAt, 'None')}</dd>
-        </div>
-        {status.lastFailureReason && (
-          <div>
-            <dt>Why it failed</dt>
-            <dd>{status.lastFailureReason}</dd>
-          </div>
-        )}
+        <Fact label="Last successful sign-in" value={when(status.lastSuccessAt, 'None yet')} />
+        <Fact label="Last failed sign-in" value={when(status.lastFailureAt, 'None')} />
+        {status.lastFailureReason && <Fact label="Why it failed" value={status.lastFailureReason} />}
       </dl>
     </section>
   );

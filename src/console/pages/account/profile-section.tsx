@@ -1,5 +1,6 @@
 import { roleName } from '../../components/layout';
-import { Fact, ProfileForm } from '../../components/profile-form';
+import { ProfileForm } from '../../components/profile-form';
+import { Fact } from '../../components/fact';
 import { useUpdateProfile, type Member } from './account-api';
 
 const managers = { scim: 'SCIM', sso: 'SSO' } as const;

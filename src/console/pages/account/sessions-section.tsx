@@ -1,6 +1,6 @@
 import { ConfirmButton } from '../../components/confirm-button';
 import { ErrorNotice } from '../../components/error-notice';
-import { QueryView, TableHeader } from '../../components/table';
+import { ListTable, QueryView } from '../../components/table';
 import { when } from '../../components/when';
 import { useEndSessions, useSessions, type Session } from './account-api';
 
@@ -30,36 +30,32 @@ export function SessionsSection({ organizationId }: { organizationId: string | n
       {end.isError && <ErrorNotice error={end.error} />}
       <QueryView query={sessions} loading="Loading your sessions">
         {(list) => (
-          <table className="table">
-            <caption className="visually-hidden">Your sessions</caption>
-            <TableHeader actions labels={['Signed in', 'Last seen', 'Expires', 'Where']} />
-            <tbody>
-              {list.map((session) => (
-                <tr key={session.id}>
-                  <th scope="row">
-                    {when(session.createdAt)}
-                    {session.current && <span className="badge badge-ok">This session</span>}
-                  </th>
-                  <td>{when(session.lastSeenAt, 'Not yet')}</td>
-                  <td>{when(session.expiresAt)}</td>
-                  <td>{where(session, organizationId)}</td>
-                  <td>
-                    {!session.current && (
-                      <button
-                        type="button"
-                        className="button-secondary button-small"
-                        aria-label={`Sign out the session signed in ${when(session.createdAt)}`}
-                        disabled={end.isPending}
-                        onClick={() => end.mutate([session.id])}
-                      >
-                        Sign out
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable caption="Your sessions" actions labels={['Signed in', 'Last seen', 'Expires', 'Where']}>
+            {list.map((session) => (
+              <tr key={session.id}>
+                <th scope="row">
+                  {when(session.createdAt)}
+                  {session.current && <span className="badge badge-ok">This session</span>}
+                </th>
+                <td>{when(session.lastSeenAt, 'Not yet')}</td>
+                <td>{when(session.expiresAt)}</td>
+                <td>{where(session, organizationId)}</td>
+                <td>
+                  {!session.current && (
+                    <button
+                      type="button"
+                      className="button-secondary button-small"
+                      aria-label={`Sign out the session signed in ${when(session.createdAt)}`}
+                      disabled={end.isPending}
+                      onClick={() => end.mutate([session.id])}
+                    >
+                      Sign out
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
       </QueryView>
     </section>

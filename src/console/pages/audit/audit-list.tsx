@@ -1,5 +1,5 @@
 import { PageButtons, useCursors } from '../../components/paging';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { when } from '../../components/when';
 import { useAuditEvents, useMemberNames, useScimTokenNames, type AuditEvent } from './audit-api';
 import { actorTypeName, type AuditFilter } from './audit-filters';
@@ -39,30 +39,26 @@ export function AuditList({ filter }: { filter: AuditFilter }) {
     <QueryView query={events} loading="Loading the audit log">
       {(page) => (
         <>
-          <table className="table">
-            <caption className="visually-hidden">Audit events, newest first</caption>
-            <TableHeader actions labels={['Time', 'Actor', 'Action', 'Target']} />
-            <tbody>
-              {page.events.length === 0 && <EmptyRow columns={5}>No event matches.</EmptyRow>}
-              {page.events.map((event) => {
-                const actor = party(actorTypeName(event.actor.type), event.actor.id, namesOf(event.actor.type));
-                const target = party(event.target.type, event.target.id, namesOf(event.target.type));
-                return (
-                  <tr key={event.id}>
-                    <td>{when(event.createdAt)}</td>
-                    <td className="audit-party">{actor}</td>
-                    <th scope="row" className="audit-action">
-                      <code>{event.action}</code>
-                    </th>
-                    <td className="audit-party">{target}</td>
-                    <td>
-                      <EventDetails event={event} actor={actor} target={target} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <ListTable caption="Audit events, newest first" actions labels={['Time', 'Actor', 'Action', 'Target']}>
+            {page.events.length === 0 && <EmptyRow columns={5}>No event matches.</EmptyRow>}
+            {page.events.map((event) => {
+              const actor = party(actorTypeName(event.actor.type), event.actor.id, namesOf(event.actor.type));
+              const target = party(event.target.type, event.target.id, namesOf(event.target.type));
+              return (
+                <tr key={event.id}>
+                  <td>{when(event.createdAt)}</td>
+                  <td className="audit-party">{actor}</td>
+                  <th scope="row" className="audit-action">
+                    <code>{event.action}</code>
+                  </th>
+                  <td className="audit-party">{target}</td>
+                  <td>
+                    <EventDetails event={event} actor={actor} target={target} />
+                  </td>
+                </tr>
+              );
+            })}
+          </ListTable>
           <PageButtons paging={paging} nextCursor={page.nextCursor} label="Audit log" />
         </>
       )}

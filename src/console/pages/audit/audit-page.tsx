@@ -1,5 +1,5 @@
 import { useSearchParams } from 'react-router';
-import { OnlyFor } from '../../components/only-for';
+import { pageFor } from '../../components/only-for';
 import { useAuditEvents } from './audit-api';
 import { csvHref, filterFrom, paramsOf, type AuditFilter } from './audit-filters';
 import { AuditList } from './audit-list';
@@ -10,13 +10,7 @@ import { FilterForm } from './filter-form';
  * filtered view reloads and can be shared; "Download CSV" exports what the same filters select.
  * Whether the caller may read the log is the server's answer; other roles are not shown it.
  */
-export function AuditPage() {
-  return (
-    <OnlyFor roles={['admin']} refusal="The audit log is for Admins.">
-      <FilteredAuditLog />
-    </OnlyFor>
-  );
-}
+export const AuditPage = pageFor(['admin'], 'The audit log is for Admins.', FilteredAuditLog);
 
 function FilteredAuditLog() {
   const [params, setParams] = useSearchParams();

@@ -1,8 +1,7 @@
-import { useState } from 'react';
-import { ChooseForm } from '../../components/choose-form';
+import { ChooseWithRole } from '../../components/choose-form';
 import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { WorkspaceRoleSelect, workspaceRoleName, type WorkspaceRole } from '../../components/workspace-role';
 import { useWorkspaces, type Workspace } from '../workspaces/workspaces-api';
 import { useGroupGrants, useRevokeGroupGrant, useSetGroupGrant, type Group, type GroupGrant } from './groups-api';
@@ -16,8 +15,7 @@ export function GroupGrants({ group }: { group: Group }) {
   const workspaces = useWorkspaces();
   const setGrant = useSetGroupGrant(group.id);
   const revoke = useRevokeGroupGrant(group.id);
-  const [problem, setProblem] = useState<unknown>(null);
-  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const { problem, report } = useProblem();
   const nameOf = (workspaceId: string) => workspaces.data?.find((workspace) => workspace.id === workspaceId)?.name ?? workspaceId;
 
   return (
@@ -28,35 +26,31 @@ export function GroupGrants({ group }: { group: Group }) {
       <QueryView query={grants} loading="Loading grants">
         {(list) => (
           <>
-            <table className="table">
-              <caption className="visually-hidden">Workspace grants of {group.displayName}</caption>
-              <TableHeader actions labels={['Workspace', 'Role']} />
-              <tbody>
-                {list.length === 0 && <EmptyRow columns={3}>No Workspace role granted yet.</EmptyRow>}
-                {list.map((grant) => {
-                  const name = nameOf(grant.workspaceId);
-                  return (
-                    <tr key={grant.workspaceId}>
-                      <th scope="row">{name}</th>
-                      <td>
-                        <WorkspaceRoleSelect label={`Role in ${name}`} value={grant.role} onChange={(role) => setGrant.mutate({ workspaceId: grant.workspaceId, role }, report)} />
-                      </td>
-                      <td>
-                        <ConfirmButton
-                          label="Revoke"
-                          accessibleLabel={`Revoke the grant in ${name}`}
-                          title={`Revoke ${group.displayName}’s ${workspaceRoleName(grant.role)} role in ${name}?`}
-                          confirm="Revoke"
-                          onConfirm={() => revoke.mutate(grant.workspaceId, report)}
-                        >
-                          Its members lose that role at once, unless they hold it some other way.
-                        </ConfirmButton>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <ListTable caption={`Workspace grants of ${group.displayName}`} actions labels={['Workspace', 'Role']}>
+              {list.length === 0 && <EmptyRow columns={3}>No Workspace role granted yet.</EmptyRow>}
+              {list.map((grant) => {
+                const name = nameOf(grant.workspaceId);
+                return (
+                  <tr key={grant.workspaceId}>
+                    <th scope="row">{name}</th>
+                    <td>
+                      <WorkspaceRoleSelect label={`Role in ${name}`} value={grant.role} onChange={(role) => setGrant.mutate({ workspaceId: grant.workspaceId, role }, report)} />
+                    </td>
+                    <td>
+                      <ConfirmButton
+                        label="Revoke"
+                        accessibleLabel={`Revoke the grant in ${name}`}
+                        title={`Revoke ${group.displayName}’s ${workspaceRoleName(grant.role)} role in ${name}?`}
+                        confirm="Revoke"
+                        onConfirm={() => revoke.mutate(grant.workspaceId, report)}
+                      >
+                        Its members lose that role at once, unless they hold it some other way.
+                      </ConfirmButton>
+                    </td>
+                  </tr>
+                );
+              })}
+            </ListTable>
             {workspaces.isError && <ErrorNotice error={workspaces.error} />}
             {workspaces.data && <NewGrant grants={list} workspaces={workspaces.data} onGrant={(workspaceId, role) => setGrant.mutate({ workspaceId, role }, report)} />}
           </>
@@ -68,11 +62,10 @@ export function GroupGrants({ group }: { group: Group }) {
 
 /** Grant a role in a Workspace the group has none in yet. */
 function NewGrant({ grants, workspaces, onGrant }: { grants: GroupGrant[]; workspaces: Workspace[]; onGrant(workspaceId: string, role: WorkspaceRole): void }) {
-  const [role, setRole] = useState<WorkspaceRole>('contributor');
   const open = workspaces.filter((workspace) => !grants.some((grant) => grant.workspaceId === workspace.id));
   return (
     <div className="grant-form">
-      <ChooseForm
+      <ChooseWithRole
         title="Grant a Workspace role"
         label="Workspace"
         choices={open}
@@ -80,13 +73,7 @@ function NewGrant({ grants, workspaces, onGrant }: { grants: GroupGrant[]; works
         placeholder="Choose a Workspace"
         none="The group grants a role in every Workspace"
         submit="Grant role"
-        onChoose={(workspaceId) => onGrant(workspaceId, role)}
-        fields={(id) => (
-          <>
-            <label htmlFor={`${id}-role`}>Role</label>
-            <WorkspaceRoleSelect id={`${id}-role`} value={role} onChange={setRole} />
-          </>
-        )}
+        onChoose={onGrant}
       />
     </div>
   );

@@ -1,9 +1,8 @@
-import { useState } from 'react';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { RemoveButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { MemberPicker } from '../../components/member-picker';
 import { PageButtons, useCursors } from '../../components/paging';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { useAddGroupMember, useGroupMembers, useRemoveGroupMember, type Group } from './groups-api';
 import { MemberCells } from '../../components/member-cells';
 
@@ -13,7 +12,7 @@ export function GroupMembers({ group }: { group: Group }) {
   const members = useGroupMembers(group.id, paging.cursor);
   const add = useAddGroupMember(group.id);
   const remove = useRemoveGroupMember(group.id);
-  const [problem, setProblem] = useState<unknown>(null);
+  const { problem, report } = useProblem();
   const editable = group.managedBy === 'none';
   return (
     <section className="panel" aria-labelledby="group-members">
@@ -25,31 +24,21 @@ export function GroupMembers({ group }: { group: Group }) {
       <QueryView query={members} loading="Loading members">
         {(page) => (
           <>
-            <table className="table">
-              <caption className="visually-hidden">Members of {group.displayName}</caption>
-              <TableHeader actions={editable} labels={['Name', 'Email']} />
-              <tbody>
-                {page.members.length === 0 && <EmptyRow columns={3}>No member yet.</EmptyRow>}
-                {page.members.map((member) => (
-                  <tr key={member.memberId}>
-                    <MemberCells member={member} />
-                    {editable && (
-                      <td>
-                        <ConfirmButton
-                          label="Remove"
-                          accessibleLabel={`Remove ${member.userName}`}
-                          title={`Remove ${member.userName} from ${group.displayName}?`}
-                          confirm="Remove"
-                          onConfirm={() => remove.mutate(member.memberId, { onError: setProblem, onSuccess: () => setProblem(null) })}
-                        >
-                          They lose the Workspace roles this group grants at once, unless they hold them some other way.
-                        </ConfirmButton>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ListTable caption={`Members of ${group.displayName}`} actions={editable} labels={['Name', 'Email']}>
+              {page.members.length === 0 && <EmptyRow columns={3}>No member yet.</EmptyRow>}
+              {page.members.map((member) => (
+                <tr key={member.memberId}>
+                  <MemberCells member={member} />
+                  {editable && (
+                    <td>
+                      <RemoveButton who={member.userName} from={group.displayName} onConfirm={() => remove.mutate(member.memberId, report)}>
+                        They lose the Workspace roles this group grants at once, unless they hold them some other way.
+                      </RemoveButton>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </ListTable>
             <PageButtons paging={paging} nextCursor={page.nextCursor} label={`Members of ${group.displayName}`} />
           </>
         )}

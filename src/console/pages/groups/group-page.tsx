@@ -1,5 +1,5 @@
 import { Link, useParams } from 'react-router';
-import { OnlyFor } from '../../components/only-for';
+import { pageFor } from '../../components/only-for';
 import { QueryView } from '../../components/table';
 import { GroupGrants } from './group-grants';
 import { GroupMembers } from './group-members';
@@ -10,13 +10,7 @@ import { ManagedBadge } from './managed-badge';
  * `/groups/:id` (Admins): a group's members and the Workspace roles it grants them. A group
  * the identity provider pushed keeps its members for the IdP; its grants are set here.
  */
-export function GroupPage() {
-  return (
-    <OnlyFor roles={['admin']} refusal="Groups are managed by Admins.">
-      <Group />
-    </OnlyFor>
-  );
-}
+export const GroupPage = pageFor(['admin'], 'Groups are managed by Admins.', Group);
 
 function Group() {
   const { id = '' } = useParams();

@@ -1,12 +1,10 @@
-import { useState } from 'react';
-import { Link } from 'react-router';
-import { OnlyFor } from '../../components/only-for';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { pageFor } from '../../components/only-for';
+import { DeleteButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
 import { PageButtons, useCursors } from '../../components/paging';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
-import { ManagedBadge } from './managed-badge';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
+import { GroupNameCell } from './managed-badge';
 import { useCreateGroup, useDeleteGroup, useGroups, useRenameGroup } from './groups-api';
 
 /**
@@ -14,13 +12,7 @@ import { useCreateGroup, useDeleteGroup, useGroups, useRenameGroup } from './gro
  * made are renamed and deleted here; those the identity provider pushed over SCIM are
  * marked and read-only (their grants are still set on their page).
  */
-export function GroupsPage() {
-  return (
-    <OnlyFor roles={['admin']} refusal="Groups are managed by Admins.">
-      <Groups />
-    </OnlyFor>
-  );
-}
+export const GroupsPage = pageFor(['admin'], 'Groups are managed by Admins.', Groups);
 
 function Groups() {
   const paging = useCursors();
@@ -28,53 +20,42 @@ function Groups() {
   const create = useCreateGroup();
   const rename = useRenameGroup();
   const remove = useDeleteGroup();
-  const [problem, setProblem] = useState<unknown>(null);
+  const { problem, report } = useProblem();
   return (
     <>
       <h1>Groups</h1>
-      <section className="panel" aria-labelledby="new-group">
-        <h2 id="new-group">New group</h2>
-        <p className="hint">Add its members and grant it Workspace roles from its page.</p>
-        <CreateByName label="Group name" button="Create group" onCreate={(name) => create.mutateAsync(name)} />
-      </section>
+      <CreateByName
+        heading="New group"
+        hint="Add its members and grant it Workspace roles from its page."
+        label="Group name"
+        button="Create group"
+        onCreate={(name) => create.mutateAsync(name)}
+      />
       {problem !== null && <ErrorNotice error={problem} />}
       <QueryView query={groups} loading="Loading groups">
         {(page) => (
           <>
-            <table className="table">
-              <caption className="visually-hidden">Groups</caption>
-              <TableHeader actions labels={['Name', 'Created']} />
-              <tbody>
-                {page.groups.length === 0 && <EmptyRow columns={3}>No group yet.</EmptyRow>}
-                {page.groups.map((group) => (
-                  <tr key={group.id}>
-                    <th scope="row">
-                      <Link to={`/groups/${group.id}`}>{group.displayName}</Link>
-                      {group.managedBy === 'scim' && <ManagedBadge />}
-                    </th>
-                    <td>{new Date(group.createdAt).toLocaleDateString()}</td>
-                    <td className="row-actions">
-                      {group.managedBy === 'scim' ? (
-                        <span className="hint">Read-only: the identity provider manages it</span>
-                      ) : (
-                        <>
-                          <RenameButton what="group" current={group.displayName} onRename={(displayName) => rename.mutateAsync({ id: group.id, displayName })} />
-                          <ConfirmButton
-                            label="Delete"
-                            accessibleLabel={`Delete ${group.displayName}`}
-                            title={`Delete ${group.displayName}?`}
-                            confirm="Delete"
-                            onConfirm={() => remove.mutate(group.id, { onError: setProblem, onSuccess: () => setProblem(null) })}
-                          >
-                            Its members lose the Workspace roles it granted them; they stay in the Organization.
-                          </ConfirmButton>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ListTable caption="Groups" actions labels={['Name', 'Created']}>
+              {page.groups.length === 0 && <EmptyRow columns={3}>No group yet.</EmptyRow>}
+              {page.groups.map((group) => (
+                <tr key={group.id}>
+                  <GroupNameCell id={group.id} name={group.displayName} managedBy={group.managedBy} />
+                  <td>{new Date(group.createdAt).toLocaleDateString()}</td>
+                  <td className="row-actions">
+                    {group.managedBy === 'scim' ? (
+                      <span className="hint">Read-only: the identity provider manages it</span>
+                    ) : (
+                      <>
+                        <RenameButton what="group" current={group.displayName} onRename={(displayName) => rename.mutateAsync({ id: group.id, displayName })} />
+                        <DeleteButton name={group.displayName} onConfirm={() => remove.mutate(group.id, report)}>
+                          Its members lose the Workspace roles it granted them; they stay in the Organization.
+                        </DeleteButton>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </ListTable>
             <PageButtons paging={paging} nextCursor={page.nextCursor} label="Groups" />
           </>
         )}

@@ -1,6 +1,5 @@
-import { useState } from 'react';
 import { ApiKeyTable } from '../../components/api-key-table';
-import { ErrorNotice } from '../../components/error-notice';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { memberName } from '../../components/member-name';
 import { useWorkspaces } from '../workspaces/workspaces-api';
 import { useRevokeApiKey, type TabProps } from './member-details-api';
@@ -10,7 +9,7 @@ export function ApiKeysTab({ member, canManage }: TabProps) {
   const revoke = useRevokeApiKey();
   // An Admin reads every Workspace, so a key for one the member no longer reaches still has its name.
   const workspaces = useWorkspaces(canManage);
-  const [problem, setProblem] = useState<unknown>(null);
+  const { problem, report } = useProblem();
   const names = new Map([...(workspaces.data ?? []), ...member.workspaces].map((workspace) => [workspace.id, workspace.name]));
   const name = memberName(member);
   return (
@@ -24,7 +23,7 @@ export function ApiKeysTab({ member, canManage }: TabProps) {
           keys={member.apiKeys}
           caption={`API keys of ${name}`}
           workspaceName={(id) => names.get(id) ?? 'A Workspace they no longer reach'}
-          {...(canManage ? { onRevoke: (id: string) => revoke.mutate(id, { onError: (error) => setProblem(error), onSuccess: () => setProblem(null) }) } : {})}
+          {...(canManage ? { onRevoke: (id: string) => revoke.mutate(id, report) } : {})}
         />
       )}
     </section>

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { ChooseForm } from '../../components/choose-form';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
-import { EmptyRow, TableHeader } from '../../components/table';
+import { RemoveButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
+import { EmptyRow, ListTable } from '../../components/table';
 import { memberName } from '../../components/member-name';
 import { useEveryGroup } from '../groups/groups-api';
 import { useAddToGroup, useRemoveFromGroup, type Member, type TabProps } from './member-details-api';
@@ -14,45 +13,39 @@ import { useAddToGroup, useRemoveFromGroup, type Member, type TabProps } from '.
 export function GroupsTab({ member, canManage }: TabProps) {
   const add = useAddToGroup();
   const remove = useRemoveFromGroup();
-  const [problem, setProblem] = useState<unknown>(null);
-  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const { problem, report } = useProblem();
   const name = memberName(member);
   return (
     <section className="panel" aria-labelledby="groups-heading">
       <h2 id="groups-heading">Groups</h2>
       {problem !== null && <ErrorNotice error={problem} />}
       {canManage && <AddToGroup member={member} onAdd={(groupId) => add.mutate({ groupId, memberId: member.id }, report)} />}
-      <table className="table">
-        <caption className="visually-hidden">Groups of {name}</caption>
-        <TableHeader actions={canManage} labels={['Group', 'Kept by']} />
-        <tbody>
-          {member.groups.length === 0 && <EmptyRow columns={canManage ? 3 : 2}>In no group.</EmptyRow>}
-          {member.groups.map((group) => (
-            <tr key={group.id}>
-              <th scope="row">
-                {group.displayName}
-                {group.managedBy === 'scim' && <span className="badge">Managed by SCIM</span>}
-              </th>
-              <td>{group.managedBy === 'scim' ? 'The identity provider (read-only here)' : 'Admins'}</td>
-              {canManage && (
-                <td>
-                  {group.managedBy === 'none' && (
-                    <ConfirmButton
-                      label="Remove"
-                      accessibleLabel={`Remove from ${group.displayName}`}
-                      title={`Remove ${name} from ${group.displayName}?`}
-                      confirm="Remove"
-                      onConfirm={() => remove.mutate({ groupId: group.id, memberId: member.id }, report)}
-                    >
-                      The Workspace roles {group.displayName} grants no longer reach them.
-                    </ConfirmButton>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ListTable caption={`Groups of ${name}`} actions={canManage} labels={['Group', 'Kept by']}>
+        {member.groups.length === 0 && <EmptyRow columns={canManage ? 3 : 2}>In no group.</EmptyRow>}
+        {member.groups.map((group) => (
+          <tr key={group.id}>
+            <th scope="row">
+              {group.displayName}
+              {group.managedBy === 'scim' && <span className="badge">Managed by SCIM</span>}
+            </th>
+            <td>{group.managedBy === 'scim' ? 'The identity provider (read-only here)' : 'Admins'}</td>
+            {canManage && (
+              <td>
+                {group.managedBy === 'none' && (
+                  <RemoveButton
+                    who={name}
+                    from={group.displayName}
+                    accessibleLabel={`Remove from ${group.displayName}`}
+                    onConfirm={() => remove.mutate({ groupId: group.id, memberId: member.id }, report)}
+                  >
+                    The Workspace roles {group.displayName} grants no longer reach them.
+                  </RemoveButton>
+                )}
+              </td>
+            )}
+          </tr>
+        ))}
+      </ListTable>
     </section>
   );
 }

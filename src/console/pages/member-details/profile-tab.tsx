@@ -1,6 +1,7 @@
 import { CopyButton } from '../../components/copy-button';
 import { roleName } from '../../components/layout';
-import { Fact, ProfileForm } from '../../components/profile-form';
+import { ProfileForm } from '../../components/profile-form';
+import { Fact } from '../../components/fact';
 import { useUpdateProfile, type TabProps } from './member-details-api';
 
 const statusNames = { active: 'Active', suspended: 'Suspended' } as const;

@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { ErrorNotice } from '../../components/error-notice';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { SwitchRow } from '../../components/switch-row';
 import { QueryView } from '../../components/table';
 import { useSeatPools, useToggleSeat } from '../members/members-api';
@@ -12,7 +11,7 @@ import type { TabProps } from './member-details-api';
 export function SubscriptionsTab({ member, canManage }: TabProps) {
   const pools = useSeatPools();
   const toggleSeat = useToggleSeat();
-  const [problem, setProblem] = useState<unknown>(null);
+  const { problem, report } = useProblem();
   return (
     <section className="panel" aria-labelledby="subscriptions-heading">
       <h2 id="subscriptions-heading">Subscriptions</h2>
@@ -29,9 +28,7 @@ export function SubscriptionsTab({ member, canManage }: TabProps) {
                 hint={`${pool.available} available (${pool.assigned} of ${pool.limit} assigned)`}
                 checked={member.seats.includes(pool.product)}
                 disabled={toggleSeat.isPending}
-                onChange={(on) =>
-                  toggleSeat.mutate({ id: member.id, product: pool.product, on }, { onError: (error) => setProblem(error), onSuccess: () => setProblem(null) })
-                }
+                onChange={(on) => toggleSeat.mutate({ id: member.id, product: pool.product, on }, report)}
               />
             ))
           ) : (

@@ -1,9 +1,8 @@
-import { useState } from 'react';
-import { ChooseForm } from '../../components/choose-form';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { ChooseWithRole } from '../../components/choose-form';
+import { RemoveButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { memberName } from '../../components/member-name';
-import { EmptyRow, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable } from '../../components/table';
 import { WorkspaceRoleSelect, workspaceRoleName, type WorkspaceRole } from '../../components/workspace-role';
 import { useWorkspaces } from '../workspaces/workspaces-api';
 import { useRemoveFromWorkspace, useSetWorkspaceRole, type Member, type TabProps } from './member-details-api';
@@ -16,8 +15,7 @@ import { useRemoveFromWorkspace, useSetWorkspaceRole, type Member, type TabProps
 export function WorkspacesTab({ member, canManage }: TabProps) {
   const setRole = useSetWorkspaceRole();
   const remove = useRemoveFromWorkspace();
-  const [problem, setProblem] = useState<unknown>(null);
-  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const { problem, report } = useProblem();
   const groupNames = new Map(member.groups.map((group) => [group.id, group.displayName]));
   const name = memberName(member);
   return (
@@ -25,55 +23,50 @@ export function WorkspacesTab({ member, canManage }: TabProps) {
       <h2 id="workspaces-heading">Workspaces</h2>
       {problem !== null && <ErrorNotice error={problem} />}
       {canManage && <AddToWorkspace member={member} onAdd={(workspaceId, role) => setRole.mutate({ workspaceId, memberId: member.id, role }, report)} />}
-      <table className="table">
-        <caption className="visually-hidden">Workspaces of {name}</caption>
-        <TableHeader actions={canManage} labels={['Workspace', 'Role', 'Direct role', 'Through groups']} />
-        <tbody>
-          {member.workspaces.length === 0 && <EmptyRow columns={canManage ? 5 : 4}>In no Workspace.</EmptyRow>}
-          {member.workspaces.map((workspace) => (
-            <tr key={workspace.id}>
-              <th scope="row">
-                {workspace.name}
-                {workspace.isDefault && <span className="badge">Default</span>}
-              </th>
-              <td>{workspaceRoleName(workspace.role)}</td>
+      <ListTable caption={`Workspaces of ${name}`} actions={canManage} labels={['Workspace', 'Role', 'Direct role', 'Through groups']}>
+        {member.workspaces.length === 0 && <EmptyRow columns={canManage ? 5 : 4}>In no Workspace.</EmptyRow>}
+        {member.workspaces.map((workspace) => (
+          <tr key={workspace.id}>
+            <th scope="row">
+              {workspace.name}
+              {workspace.isDefault && <span className="badge">Default</span>}
+            </th>
+            <td>{workspaceRoleName(workspace.role)}</td>
+            <td>
+              {canManage && workspace.direct ? (
+                <WorkspaceRoleSelect
+                  label={`Direct role in ${workspace.name}`}
+                  value={workspace.direct}
+                  onChange={(role) => setRole.mutate({ workspaceId: workspace.id, memberId: member.id, role }, report)}
+                />
+              ) : workspace.direct ? (
+                workspaceRoleName(workspace.direct)
+              ) : (
+                '—'
+              )}
+            </td>
+            <td>
+              {workspace.viaGroups.length === 0
+                ? '—'
+                : workspace.viaGroups.map((via) => `${groupNames.get(via.groupId) ?? 'A group'} (${workspaceRoleName(via.role)})`).join(', ')}
+            </td>
+            {canManage && (
               <td>
-                {canManage && workspace.direct ? (
-                  <WorkspaceRoleSelect
-                    label={`Direct role in ${workspace.name}`}
-                    value={workspace.direct}
-                    onChange={(role) => setRole.mutate({ workspaceId: workspace.id, memberId: member.id, role }, report)}
-                  />
-                ) : workspace.direct ? (
-                  workspaceRoleName(workspace.direct)
-                ) : (
-                  '—'
+                {workspace.direct && !workspace.isDefault && (
+                  <RemoveButton
+                    who={name}
+                    from={workspace.name}
+                    accessibleLabel={`Remove from ${workspace.name}`}
+                    onConfirm={() => remove.mutate({ workspaceId: workspace.id, memberId: member.id }, report)}
+                  >
+                    Their direct role in {workspace.name} goes at once; a role their groups grant there stays.
+                  </RemoveButton>
                 )}
               </td>
-              <td>
-                {workspace.viaGroups.length === 0
-                  ? '—'
-                  : workspace.viaGroups.map((via) => `${groupNames.get(via.groupId) ?? 'A group'} (${workspaceRoleName(via.role)})`).join(', ')}
-              </td>
-              {canManage && (
-                <td>
-                  {workspace.direct && !workspace.isDefault && (
-                    <ConfirmButton
-                      label="Remove"
-                      accessibleLabel={`Remove from ${workspace.name}`}
-                      title={`Remove ${name} from ${workspace.name}?`}
-                      confirm="Remove"
-                      onConfirm={() => remove.mutate({ workspaceId: workspace.id, memberId: member.id }, report)}
-                    >
-                      Their direct role in {workspace.name} goes at once; a role their groups grant there stays.
-                    </ConfirmButton>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+            )}
+          </tr>
+        ))}
+      </ListTable>
     </section>
   );
 }
@@ -81,11 +74,10 @@ export function WorkspacesTab({ member, canManage }: TabProps) {
 /** Add to a Workspace the member has no direct role in yet, with a role. */
 function AddToWorkspace({ member, onAdd }: { member: Member; onAdd(workspaceId: string, role: WorkspaceRole): void }) {
   const workspaces = useWorkspaces();
-  const [role, setRole] = useState<WorkspaceRole>('contributor');
   const direct = new Set(member.workspaces.filter((workspace) => workspace.direct).map((workspace) => workspace.id));
   const choices = (workspaces.data ?? []).filter((workspace) => !direct.has(workspace.id));
   return (
-    <ChooseForm
+    <ChooseWithRole
       title="Add to a Workspace"
       label="Workspace"
       choices={choices}
@@ -94,13 +86,7 @@ function AddToWorkspace({ member, onAdd }: { member: Member; onAdd(workspaceId: 
       placeholder="Choose a Workspace"
       none="In every Workspace already"
       submit="Add to Workspace"
-      onChoose={(workspaceId) => onAdd(workspaceId, role)}
-      fields={(id) => (
-        <>
-          <label htmlFor={`${id}-role`}>Role</label>
-          <WorkspaceRoleSelect id={`${id}-role`} value={role} onChange={setRole} />
-        </>
-      )}
+      onChoose={onAdd}
     />
   );
 }

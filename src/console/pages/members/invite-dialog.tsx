@@ -1,10 +1,9 @@
 import { Dialog } from 'radix-ui';
 import { useState, type FormEvent } from 'react';
 import type { OrganizationRole } from '../../api/session';
-import { ErrorNotice } from '../../components/error-notice';
 import { roleName } from '../../components/layout';
 import { addressesIn, useInvite, type InvitationOutcome, type SeatPool } from './members-api';
-import { DialogActions } from '../../components/dialog-actions';
+import { DialogDone, DialogSubmit, DialogWindow } from '../../components/dialog-actions';
 
 const outcomeWords: Record<InvitationOutcome['result'], string> = {
   invited: 'Invited',
@@ -46,78 +45,68 @@ export function InviteDialog({ pools }: { pools: SeatPool[] }) {
       <Dialog.Trigger asChild>
         <button type="button">Invite members</button>
       </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="dialog dialog-wide">
-          <Dialog.Title>Invite members</Dialog.Title>
-          {invite.data ? (
-            <>
-              <Dialog.Description>What became of each address:</Dialog.Description>
-              <ul className="outcomes" aria-label="Invitation results">
-                {invite.data.map((outcome) => (
-                  <li key={outcome.email || '(empty)'} className={outcome.result === 'invited' ? 'outcome-ok' : 'outcome-refused'}>
-                    <strong>{outcome.email || '(empty)'}</strong>: {outcomeWords[outcome.result]}
-                    {outcome.result !== 'invited' && <span className="muted"> — {outcome.message}</span>}
-                  </li>
+      <DialogWindow overlay="overlay" wide title="Invite members">
+        {invite.data ? (
+          <>
+            <Dialog.Description>What became of each address:</Dialog.Description>
+            <ul className="outcomes" aria-label="Invitation results">
+              {invite.data.map((outcome) => (
+                <li key={outcome.email || '(empty)'} className={outcome.result === 'invited' ? 'outcome-ok' : 'outcome-refused'}>
+                  <strong>{outcome.email || '(empty)'}</strong>: {outcomeWords[outcome.result]}
+                  {outcome.result !== 'invited' && <span className="muted"> — {outcome.message}</span>}
+                </li>
+              ))}
+            </ul>
+            <DialogDone label="Done">
+              <button type="button" className="button-secondary" onClick={() => invite.reset()}>
+                Invite more
+              </button>
+            </DialogDone>
+          </>
+        ) : (
+          <form onSubmit={submit}>
+            <Dialog.Description>Each address gets a mail with a link to join, good for 7 days.</Dialog.Description>
+            <label htmlFor="invite-emails">Email addresses</label>
+            <textarea
+              id="invite-emails"
+              rows={4}
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+              aria-describedby="invite-emails-hint"
+              required
+            />
+            <p id="invite-emails-hint" className="muted">
+              Separate them with commas, or paste one per line (up to 100).
+            </p>
+            <label htmlFor="invite-role">Role</label>
+            <select id="invite-role" value={role} onChange={(event) => setRole(event.target.value as OrganizationRole)}>
+              {(['member', 'billing', 'admin'] as const).map((choice) => (
+                <option key={choice} value={choice}>
+                  {roleName(choice)}
+                </option>
+              ))}
+            </select>
+            {pools.length > 0 && (
+              <fieldset className="seats">
+                <legend>Seats (taken on joining, if one is free then)</legend>
+                {pools.map((pool) => (
+                  <label key={pool.product} className="checkbox">
+                    <input
+                      type="checkbox"
+                      checked={seats.includes(pool.product)}
+                      onChange={(event) => setSeats(event.target.checked ? [...seats, pool.product] : seats.filter((seat) => seat !== pool.product))}
+                    />
+                    {pool.product} <span className="muted">({pool.available} of {pool.limit} available)</span>
+                  </label>
                 ))}
-              </ul>
-              <div className="actions">
-                <button type="button" className="button-secondary" onClick={() => invite.reset()}>
-                  Invite more
-                </button>
-                <Dialog.Close asChild>
-                  <button type="button">Done</button>
-                </Dialog.Close>
-              </div>
-            </>
-          ) : (
-            <form onSubmit={submit}>
-              <Dialog.Description>Each address gets a mail with a link to join, good for 7 days.</Dialog.Description>
-              <label htmlFor="invite-emails">Email addresses</label>
-              <textarea
-                id="invite-emails"
-                rows={4}
-                value={text}
-                onChange={(event) => setText(event.target.value)}
-                aria-describedby="invite-emails-hint"
-                required
-              />
-              <p id="invite-emails-hint" className="muted">
-                Separate them with commas, or paste one per line (up to 100).
-              </p>
-              <label htmlFor="invite-role">Role</label>
-              <select id="invite-role" value={role} onChange={(event) => setRole(event.target.value as OrganizationRole)}>
-                {(['member', 'billing', 'admin'] as const).map((choice) => (
-                  <option key={choice} value={choice}>
-                    {roleName(choice)}
-                  </option>
-                ))}
-              </select>
-              {pools.length > 0 && (
-                <fieldset className="seats">
-                  <legend>Seats (taken on joining, if one is free then)</legend>
-                  {pools.map((pool) => (
-                    <label key={pool.product} className="checkbox">
-                      <input
-                        type="checkbox"
-                        checked={seats.includes(pool.product)}
-                        onChange={(event) => setSeats(event.target.checked ? [...seats, pool.product] : seats.filter((seat) => seat !== pool.product))}
-                      />
-                      {pool.product} <span className="muted">({pool.available} of {pool.limit} available)</span>
-                    </label>
-                  ))}
-                </fieldset>
-              )}
-              {invite.isError && <ErrorNotice error={invite.error} />}
-              <DialogActions>
-                <button type="submit" disabled={invite.isPending || addresses.length === 0}>
-                  {addresses.length > 1 ? `Send ${addresses.length} invitations` : 'Send invitation'}
-                </button>
-              </DialogActions>
-            </form>
-          )}
-        </Dialog.Content>
-      </Dialog.Portal>
+              </fieldset>
+            )}
+            <DialogSubmit problem={invite.error} disabled={invite.isPending || addresses.length === 0}>
+              {addresses.length > 1 ? `Send ${addresses.length} invitations` : 'Send invitation'}
+            </DialogSubmit>
+          </form>
+        )}
+      </DialogWindow>
     </Dialog.Root>
   );
 }

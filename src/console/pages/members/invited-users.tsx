@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { roleName } from '../../components/layout';
 import { ConfirmButton } from '../../components/confirm-button';
 import { useInvitations, useResendInvitation, useRevokeInvitation } from './members-api';
@@ -35,41 +35,37 @@ export function InvitedUsers() {
       <QueryView query={invitations} loading="Loading invitations">
         {(page) => (
         <>
-          <table className="table">
-            <caption className="visually-hidden">Invited Users</caption>
-            <TableHeader actions labels={['Email', 'Role', 'Seats', 'Status', 'Expires']} />
-            <tbody>
-              {page.invitations.length === 0 && <EmptyRow columns={6}>No pending invitation.</EmptyRow>}
-              {page.invitations.map((invitation) => (
-                <tr key={invitation.id}>
-                  <th scope="row">{invitation.email}</th>
-                  <td>{roleName(invitation.role)}</td>
-                  <td>{invitation.seats.length > 0 ? invitation.seats.join(', ') : '—'}</td>
-                  <td>{invitation.status === 'expired' ? <span className="badge badge-warning">Expired</span> : 'Pending'}</td>
-                  <td>{dateTime.format(new Date(invitation.expiresAt))}</td>
-                  <td className="row-actions">
-                    <button
-                      type="button"
-                      className="button-secondary button-small"
-                      aria-label={`Resend to ${invitation.email}`}
-                      onClick={() => resend.mutate({ id: invitation.id }, report(`A new link went to ${invitation.email}; the previous one no longer works.`))}
-                    >
-                      Resend
-                    </button>
-                    <ConfirmButton
-                      label="Revoke"
-                      accessibleLabel={`Revoke ${invitation.email}`}
-                      title={`Revoke the invitation of ${invitation.email}?`}
-                      confirm="Revoke"
-                      onConfirm={() => revoke.mutate({ id: invitation.id }, report(`The invitation of ${invitation.email} was revoked.`))}
-                    >
-                      Its link stops working at once.
-                    </ConfirmButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable caption="Invited Users" actions labels={['Email', 'Role', 'Seats', 'Status', 'Expires']}>
+            {page.invitations.length === 0 && <EmptyRow columns={6}>No pending invitation.</EmptyRow>}
+            {page.invitations.map((invitation) => (
+              <tr key={invitation.id}>
+                <th scope="row">{invitation.email}</th>
+                <td>{roleName(invitation.role)}</td>
+                <td>{invitation.seats.length > 0 ? invitation.seats.join(', ') : '—'}</td>
+                <td>{invitation.status === 'expired' ? <span className="badge badge-warning">Expired</span> : 'Pending'}</td>
+                <td>{dateTime.format(new Date(invitation.expiresAt))}</td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="button-secondary button-small"
+                    aria-label={`Resend to ${invitation.email}`}
+                    onClick={() => resend.mutate({ id: invitation.id }, report(`A new link went to ${invitation.email}; the previous one no longer works.`))}
+                  >
+                    Resend
+                  </button>
+                  <ConfirmButton
+                    label="Revoke"
+                    accessibleLabel={`Revoke ${invitation.email}`}
+                    title={`Revoke the invitation of ${invitation.email}?`}
+                    confirm="Revoke"
+                    onConfirm={() => revoke.mutate({ id: invitation.id }, report(`The invitation of ${invitation.email} was revoked.`))}
+                  >
+                    Its link stops working at once.
+                  </ConfirmButton>
+                </td>
+              </tr>
+            ))}
+          </ListTable>
           <PageButtons paging={paging} nextCursor={page.nextCursor} label="Invited Users" />
         </>
         )}

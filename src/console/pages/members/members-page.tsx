@@ -1,7 +1,7 @@
 import { Tabs } from 'radix-ui';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { useSignedIn } from '../../components/layout';
-import { OnlyFor } from '../../components/only-for';
+import { pageFor } from '../../components/only-for';
 import { ActiveUsers } from './active-users';
 import { InviteDialog } from './invite-dialog';
 import { InvitedUsers } from './invited-users';
@@ -12,13 +12,7 @@ import { useSeatPools } from './members-api';
  * reads the Active Users (no invite, role or remove controls); a Member is not
  * shown the panel, and Roster refuses them the list anyway (403, shown as such).
  */
-export function MembersPage() {
-  return (
-    <OnlyFor roles={['admin', 'billing']} refusal="The Members panel is for Admins and Billing.">
-      <MembersPanel />
-    </OnlyFor>
-  );
-}
+export const MembersPage = pageFor(['admin', 'billing'], 'The Members panel is for Admins and Billing.', MembersPanel);
 
 function MembersPanel() {
   const session = useSignedIn();

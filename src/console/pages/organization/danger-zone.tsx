@@ -1,8 +1,7 @@
 import { Dialog } from 'radix-ui';
 import { useId, useState } from 'react';
-import { ErrorNotice } from '../../components/error-notice';
 import { useDeleteOrganization } from './organization-api';
-import { DialogActions } from '../../components/dialog-actions';
+import { DialogSubmit, DialogWindow } from '../../components/dialog-actions';
 
 /**
  * Deleting the Organization, for good: the Admin types its exact name first (Roster checks
@@ -30,28 +29,24 @@ export function DangerZone({ name }: { name: string }) {
             Delete Organization
           </button>
         </Dialog.Trigger>
-        <Dialog.Portal>
-          <Dialog.Overlay className="dialog-overlay" />
-          <Dialog.Content className="dialog">
-            <Dialog.Title>Delete “{name}”?</Dialog.Title>
-            <Dialog.Description>Everyone in it loses access at once, and everything in it is gone for good.</Dialog.Description>
-            <form
-              onSubmit={(event) => {
-                event.preventDefault();
-                if (typed === name) remove.mutate(typed);
-              }}
-            >
-              <label htmlFor={id}>Type the Organization’s name to confirm</label>
-              <input id={id} autoComplete="off" value={typed} onChange={(event) => setTyped(event.target.value)} />
-              {remove.isError && <ErrorNotice error={remove.error} />}
-              <DialogActions>
-                <button type="submit" className="button-danger" disabled={typed !== name || remove.isPending}>
-                  Delete this Organization
-                </button>
-              </DialogActions>
-            </form>
-          </Dialog.Content>
-        </Dialog.Portal>
+        <DialogWindow
+          overlay="dialog-overlay"
+          title={`Delete “${name}”?`}
+          description="Everyone in it loses access at once, and everything in it is gone for good."
+        >
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (typed === name) remove.mutate(typed);
+            }}
+          >
+            <label htmlFor={id}>Type the Organization’s name to confirm</label>
+            <input id={id} autoComplete="off" value={typed} onChange={(event) => setTyped(event.target.value)} />
+            <DialogSubmit problem={remove.error} className="button-danger" disabled={typed !== name || remove.isPending}>
+              Delete this Organization
+            </DialogSubmit>
+          </form>
+        </DialogWindow>
       </Dialog.Root>
     </section>
   );

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { useOrganization } from '../../api/session';
 import { CopyableValue } from '../../components/copy-button';
 import { ErrorNotice } from '../../components/error-notice';
-import { OnlyFor } from '../../components/only-for';
+import { pageFor } from '../../components/only-for';
 import { QueryView } from '../../components/table';
 import { when } from '../../components/when';
 import { DangerZone } from './danger-zone';
@@ -12,13 +12,7 @@ import { useRenameOrganization } from './organization-api';
  * `/organization` (Admins): the Organization's name, its permanent ID, and deleting it.
  * Billing and Members are not shown the page; Roster refuses them the changes anyway.
  */
-export function OrganizationPage() {
-  return (
-    <OnlyFor roles={['admin']} refusal="The Organization page is for Admins.">
-      <OrganizationSettings />
-    </OnlyFor>
-  );
-}
+export const OrganizationPage = pageFor(['admin'], 'The Organization page is for Admins.', OrganizationSettings);
 
 function OrganizationSettings() {
   const organization = useOrganization();

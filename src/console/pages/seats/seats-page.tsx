@@ -2,8 +2,8 @@ import { useId, useState, type FormEvent } from 'react';
 import { unwrap } from '../../api/errors';
 import { client } from '../../api/session';
 import { ErrorNotice } from '../../components/error-notice';
-import { OnlyFor } from '../../components/only-for';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { pageFor } from '../../components/only-for';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { usePanelMutation, useSeatPools, type SeatPool } from '../members/members-api';
 
 /**
@@ -11,13 +11,7 @@ import { usePanelMutation, useSeatPools, type SeatPool } from '../members/member
  * those free — with the limit changed in place, and a pool added for a new product. Roster keeps
  * a limit from going below the seats assigned and says so with the numbers.
  */
-export function SeatsPage() {
-  return (
-    <OnlyFor roles={['admin', 'billing']} refusal="Seats are managed by Admins and Billing.">
-      <SeatPools />
-    </OnlyFor>
-  );
-}
+export const SeatsPage = pageFor(['admin', 'billing'], 'Seats are managed by Admins and Billing.', SeatPools);
 
 function useSetLimit() {
   return usePanelMutation(({ product, limit }: { product: string; limit: number }) =>
@@ -45,16 +39,12 @@ function SeatPools() {
       <QueryView query={pools} loading="Loading the seat pools">
         {(list) => (
           <>
-            <table className="table">
-              <caption className="visually-hidden">Seat pools</caption>
-              <TableHeader labels={['Product', 'Assigned', 'Available', 'Limit']} />
-              <tbody>
-                {list.length === 0 && <EmptyRow columns={4}>No seat pool yet: add one below.</EmptyRow>}
-                {list.map((pool) => (
-                  <PoolRow key={`${pool.product}:${pool.limit}`} pool={pool} onSave={(limit) => save(pool.product, limit)} />
-                ))}
-              </tbody>
-            </table>
+            <ListTable caption="Seat pools" labels={['Product', 'Assigned', 'Available', 'Limit']}>
+              {list.length === 0 && <EmptyRow columns={4}>No seat pool yet: add one below.</EmptyRow>}
+              {list.map((pool) => (
+                <PoolRow key={`${pool.product}:${pool.limit}`} pool={pool} onSave={(limit) => save(pool.product, limit)} />
+              ))}
+            </ListTable>
             <NewPool onAdd={save} />
           </>
         )}

@@ -1,8 +1,8 @@
 import { Link } from 'react-router';
 import { PageButtons, useCursors } from '../../components/paging';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { workspaceRoleName } from '../../components/workspace-role';
-import { ManagedBadge } from '../groups/managed-badge';
+import { GroupNameCell } from '../groups/managed-badge';
 import { useWorkspaceGrants, type Workspace } from './workspaces-api';
 
 /** The groups that give all their members a role in the Workspace, a page at a time; each links to the group, where its grants change. */
@@ -18,22 +18,15 @@ export function WorkspaceGrants({ workspace }: { workspace: Workspace }) {
       <QueryView query={grants} loading="Loading group grants">
         {(page) => (
           <>
-            <table className="table">
-              <caption className="visually-hidden">Groups granting a role in {workspace.name}</caption>
-              <TableHeader labels={['Group', 'Role']} />
-              <tbody>
-                {page.grants.length === 0 && <EmptyRow columns={2}>No group grants a role here.</EmptyRow>}
-                {page.grants.map((grant) => (
-                  <tr key={grant.groupId}>
-                    <th scope="row">
-                      <Link to={`/groups/${grant.groupId}`}>{grant.displayName}</Link>
-                      {grant.managedBy === 'scim' && <ManagedBadge />}
-                    </th>
-                    <td>{workspaceRoleName(grant.role)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ListTable caption={`Groups granting a role in ${workspace.name}`} labels={['Group', 'Role']}>
+              {page.grants.length === 0 && <EmptyRow columns={2}>No group grants a role here.</EmptyRow>}
+              {page.grants.map((grant) => (
+                <tr key={grant.groupId}>
+                  <GroupNameCell id={grant.groupId} name={grant.displayName} managedBy={grant.managedBy} />
+                  <td>{workspaceRoleName(grant.role)}</td>
+                </tr>
+              ))}
+            </ListTable>
             <PageButtons paging={paging} nextCursor={page.nextCursor} label={`Group grants in ${workspace.name}`} />
           </>
         )}

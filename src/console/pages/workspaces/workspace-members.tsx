@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { RemoveButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { MemberPicker } from '../../components/member-picker';
 import { PageButtons, useCursors } from '../../components/paging';
-import { EmptyRow, QueryView, TableHeader } from '../../components/table';
+import { EmptyRow, ListTable, QueryView } from '../../components/table';
 import { WorkspaceRoleSelect, type WorkspaceRole } from '../../components/workspace-role';
 import { useRemoveWorkspaceMember, useSetWorkspaceMember, useWorkspaceMembers, type Workspace } from './workspaces-api';
 import { MemberCells } from '../../components/member-cells';
@@ -19,8 +19,7 @@ export function WorkspaceMembers({ workspace }: { workspace: Workspace }) {
   const setMember = useSetWorkspaceMember(workspace.id);
   const remove = useRemoveWorkspaceMember(workspace.id);
   const [newRole, setNewRole] = useState<WorkspaceRole>('contributor');
-  const [problem, setProblem] = useState<unknown>(null);
-  const report = { onError: (error: unknown) => setProblem(error), onSuccess: () => setProblem(null) };
+  const { problem, report } = useProblem();
 
   return (
     <>
@@ -41,38 +40,28 @@ export function WorkspaceMembers({ workspace }: { workspace: Workspace }) {
         <QueryView query={members} loading="Loading members">
           {(page) => (
             <>
-              <table className="table">
-                <caption className="visually-hidden">Members of {workspace.name}</caption>
-                <TableHeader actions={!workspace.isDefault} labels={['Name', 'Email', 'Role']} />
-                <tbody>
-                  {page.members.length === 0 && <EmptyRow columns={4}>No direct member yet.</EmptyRow>}
-                  {page.members.map((member) => (
-                    <tr key={member.memberId}>
-                      <MemberCells member={member} />
+              <ListTable caption={`Members of ${workspace.name}`} actions={!workspace.isDefault} labels={['Name', 'Email', 'Role']}>
+                {page.members.length === 0 && <EmptyRow columns={4}>No direct member yet.</EmptyRow>}
+                {page.members.map((member) => (
+                  <tr key={member.memberId}>
+                    <MemberCells member={member} />
+                    <td>
+                      <WorkspaceRoleSelect
+                        label={`Role of ${member.userName}`}
+                        value={member.role}
+                        onChange={(role) => setMember.mutate({ memberId: member.memberId, role }, report)}
+                      />
+                    </td>
+                    {!workspace.isDefault && (
                       <td>
-                        <WorkspaceRoleSelect
-                          label={`Role of ${member.userName}`}
-                          value={member.role}
-                          onChange={(role) => setMember.mutate({ memberId: member.memberId, role }, report)}
-                        />
+                        <RemoveButton who={member.userName} from={workspace.name} onConfirm={() => remove.mutate(member.memberId, report)}>
+                          They lose their direct role here at once; a group’s grant may still give them one.
+                        </RemoveButton>
                       </td>
-                      {!workspace.isDefault && (
-                        <td>
-                          <ConfirmButton
-                            label="Remove"
-                            accessibleLabel={`Remove ${member.userName}`}
-                            title={`Remove ${member.userName} from ${workspace.name}?`}
-                            confirm="Remove"
-                            onConfirm={() => remove.mutate(member.memberId, report)}
-                          >
-                            They lose their direct role here at once; a group’s grant may still give them one.
-                          </ConfirmButton>
-                        </td>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                    )}
+                  </tr>
+                ))}
+              </ListTable>
               <PageButtons paging={paging} nextCursor={page.nextCursor} label={`Members of ${workspace.name}`} />
             </>
           )}

@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/errors';
-import { OnlyFor } from '../../components/only-for';
+import { pageFor } from '../../components/only-for';
 import { ErrorNotice, Loading } from '../../components/error-notice';
 import { WorkspaceGrants } from './workspace-grants';
 import { WorkspaceMembers } from './workspace-members';
@@ -10,13 +10,7 @@ import { useWorkspaces } from './workspaces-api';
  * `/workspaces/:id` (Admins): one Workspace's direct members and their roles, then the
  * groups whose members get a role here (those grants are set on each group's page).
  */
-export function WorkspacePage() {
-  return (
-    <OnlyFor roles={['admin']} refusal="Workspaces are managed by Admins.">
-      <Workspace />
-    </OnlyFor>
-  );
-}
+export const WorkspacePage = pageFor(['admin'], 'Workspaces are managed by Admins.', Workspace);
 
 function Workspace() {
   const { id = '' } = useParams();

@@ -1,10 +1,9 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
-import { OnlyFor } from '../../components/only-for';
-import { ConfirmButton } from '../../components/confirm-button';
-import { ErrorNotice } from '../../components/error-notice';
+import { pageFor } from '../../components/only-for';
+import { DeleteButton } from '../../components/confirm-button';
+import { ErrorNotice, useProblem } from '../../components/error-notice';
 import { CreateByName, RenameButton } from '../../components/name-forms';
-import { QueryView, TableHeader } from '../../components/table';
+import { ListTable, QueryView } from '../../components/table';
 import { useCreateWorkspace, useDeleteWorkspace, useRenameWorkspace, useWorkspaces } from './workspaces-api';
 
 /**
@@ -12,64 +11,50 @@ import { useCreateWorkspace, useDeleteWorkspace, useRenameWorkspace, useWorkspac
  * name (and becomes its admin), renames and deletes them; the default Workspace, which
  * every member is in, has no Delete (Roster refuses it anyway, and that refusal is shown).
  */
-export function WorkspacesPage() {
-  return (
-    <OnlyFor roles={['admin']} refusal="Workspaces are managed by Admins.">
-      <Workspaces />
-    </OnlyFor>
-  );
-}
+export const WorkspacesPage = pageFor(['admin'], 'Workspaces are managed by Admins.', Workspaces);
 
 function Workspaces() {
   const workspaces = useWorkspaces();
   const create = useCreateWorkspace();
   const rename = useRenameWorkspace();
   const remove = useDeleteWorkspace();
-  const [problem, setProblem] = useState<unknown>(null);
+  const { problem, report } = useProblem();
   return (
     <>
       <h1>Workspaces</h1>
-      <section className="panel" aria-labelledby="new-workspace">
-        <h2 id="new-workspace">New Workspace</h2>
-        <p className="hint">You become its admin; add members and grant groups a role in it from its page.</p>
-        <CreateByName label="Workspace name" button="Create Workspace" onCreate={(name) => create.mutateAsync(name)} />
-      </section>
+      <CreateByName
+        heading="New Workspace"
+        hint="You become its admin; add members and grant groups a role in it from its page."
+        label="Workspace name"
+        button="Create Workspace"
+        onCreate={(name) => create.mutateAsync(name)}
+      />
       {problem !== null && <ErrorNotice error={problem} />}
       <QueryView query={workspaces} loading="Loading Workspaces">
         {(list) => (
-          <table className="table">
-            <caption className="visually-hidden">Workspaces</caption>
-            <TableHeader actions labels={['Name', 'Created']} />
-            <tbody>
-              {list.map((workspace) => (
-                <tr key={workspace.id}>
-                  <th scope="row">
-                    <Link to={`/workspaces/${workspace.id}`}>{workspace.name}</Link>
-                    {workspace.isDefault && (
-                      <span className="badge" title="Every member is in it; it cannot be deleted">
-                        Default
-                      </span>
-                    )}
-                  </th>
-                  <td>{new Date(workspace.createdAt).toLocaleDateString()}</td>
-                  <td className="row-actions">
-                    <RenameButton what="Workspace" current={workspace.name} onRename={(name) => rename.mutateAsync({ id: workspace.id, name })} />
-                    {!workspace.isDefault && (
-                      <ConfirmButton
-                        label="Delete"
-                        accessibleLabel={`Delete ${workspace.name}`}
-                        title={`Delete ${workspace.name}?`}
-                        confirm="Delete"
-                        onConfirm={() => remove.mutate(workspace.id, { onError: setProblem, onSuccess: () => setProblem(null) })}
-                      >
-                        Its memberships, group grants and API keys go with it. Its members stay in the Organization.
-                      </ConfirmButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable caption="Workspaces" actions labels={['Name', 'Created']}>
+            {list.map((workspace) => (
+              <tr key={workspace.id}>
+                <th scope="row">
+                  <Link to={`/workspaces/${workspace.id}`}>{workspace.name}</Link>
+                  {workspace.isDefault && (
+                    <span className="badge" title="Every member is in it; it cannot be deleted">
+                      Default
+                    </span>
+                  )}
+                </th>
+                <td>{new Date(workspace.createdAt).toLocaleDateString()}</td>
+                <td className="row-actions">
+                  <RenameButton what="Workspace" current={workspace.name} onRename={(name) => rename.mutateAsync({ id: workspace.id, name })} />
+                  {!workspace.isDefault && (
+                    <DeleteButton name={workspace.name} onConfirm={() => remove.mutate(workspace.id, report)}>
+                      Its memberships, group grants and API keys go with it. Its members stay in the Organization.
+                    </DeleteButton>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
       </QueryView>
     </>
