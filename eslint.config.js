@@ -21,6 +21,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // Input checks match control characters on purpose (NUL, C0 controls in names, paths and emails).
       'no-control-regex': 'off',
+      // Layout is Prettier's; this rule would fight its line breaks in call chains.
+      'no-unexpected-multiline': 'off',
       // SCIM resources are JSON objects; projection and PATCH remove attributes by name.
       '@typescript-eslint/no-dynamic-delete': 'off',
     },
