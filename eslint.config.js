@@ -30,11 +30,20 @@ export default tseslint.config(
   // Tests read response bodies as loose JSON.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['src/org/**/*.ts'], rules: forbid(['api', 'scim', 'sso', 'http', 'console', 'operator'], 'The domain imports no adapter (docs/architecture.md).') },
-  { files: ['src/db/**/*.ts', 'src/mail/**/*.ts', 'src/dns/**/*.ts'], rules: forbid(['org', 'api', 'scim', 'sso', 'http', 'console', 'operator'], 'Infrastructure imports neither the domain nor an adapter (docs/architecture.md).') },
+  {
+    files: ['src/db/**/*.ts', 'src/mail/**/*.ts', 'src/dns/**/*.ts'],
+    rules: forbid(
+      ['org', 'api', 'scim', 'sso', 'http', 'console', 'operator'],
+      'Infrastructure imports neither the domain nor an adapter (docs/architecture.md).',
+    ),
+  },
   { files: ['src/scim/**/*.ts'], rules: forbid(['api', 'sso', 'console', 'operator'], adaptersApart) },
   { files: ['src/sso/**/*.ts'], rules: forbid(['api', 'scim', 'console', 'operator'], adaptersApart) },
   { files: ['src/api/**/*.ts'], rules: forbid(['scim', 'sso', 'console', 'operator'], adaptersApart) },
-  { files: ['src/http/**/*.ts'], rules: forbid(['api', 'scim', 'sso', 'console', 'operator'], 'src/http is shared by the adapters and imports none of them (docs/architecture.md).') },
+  {
+    files: ['src/http/**/*.ts'],
+    rules: forbid(['api', 'scim', 'sso', 'console', 'operator'], 'src/http is shared by the adapters and imports none of them (docs/architecture.md).'),
+  },
   // Leaving src/console takes one more `../` than the file is deep inside it.
   ...[1, 2, 3, 4].map((depth) => ({
     files: [`src/console/${'*/'.repeat(depth - 1)}*.{ts,tsx}`],

@@ -37,7 +37,14 @@ export interface AppDependencies {
  * (`/scim/v2`), SSO (`/sso`, `/auth`) and admin (`/api/v1`) adapters mount here, then the
  * browser console (`/`, `/sign-in`, `/join/…`) on what is left.
  */
-export function createApp({ config, knex, logger, health = { shuttingDown: false }, checkApiResponses = false, fetchMetadata = createMetadataFetcher() }: AppDependencies): Express {
+export function createApp({
+  config,
+  knex,
+  logger,
+  health = { shuttingDown: false },
+  checkApiResponses = false,
+  fetchMetadata = createMetadataFetcher(),
+}: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   // Resources carry their own ETag (their version); hashing every other body is wasted work.
@@ -51,9 +58,35 @@ export function createApp({ config, knex, logger, health = { shuttingDown: false
   app.use('/scim/v2', scimRouter(config, knex));
   const tokens = new SessionTokens(knex, config.publicUrl, config.sessionTokenTtlMs);
   const cookies = cookieSettingsFor(config.publicUrl, config.sessionTokenTtlMs);
-  app.use('/auth/invitations', invitationAcceptRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
-  app.use('/auth', authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }));
-  app.use('/api/v1', apiRouter({ db: knex, publicUrl: config.publicUrl, tokens, cookies, lookupTxt: createTxtLookup(config.dnsServers), saml: samlSettingsSupport(fetchMetadata), invitationRateLimit: config.invitationRateLimit, checkResponses: checkApiResponses, documentedOutside: documentedOutsideApi }));
+  app.use(
+    '/auth/invitations',
+    invitationAcceptRoutes({
+      db: knex,
+      tokens,
+      cookies,
+      publicUrl: config.publicUrl,
+      sessionMaxAgeMs: config.sessionMaxAgeMs,
+      signInRateLimit: config.signInRateLimit,
+    }),
+  );
+  app.use(
+    '/auth',
+    authRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs, signInRateLimit: config.signInRateLimit }),
+  );
+  app.use(
+    '/api/v1',
+    apiRouter({
+      db: knex,
+      publicUrl: config.publicUrl,
+      tokens,
+      cookies,
+      lookupTxt: createTxtLookup(config.dnsServers),
+      saml: samlSettingsSupport(fetchMetadata),
+      invitationRateLimit: config.invitationRateLimit,
+      checkResponses: checkApiResponses,
+      documentedOutside: documentedOutsideApi,
+    }),
+  );
   app.use('/sso', samlRoutes({ db: knex, tokens, cookies, publicUrl: config.publicUrl, sessionMaxAgeMs: config.sessionMaxAgeMs }));
   app.use(consoleRoutes());
   app.use(notFound);

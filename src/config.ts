@@ -47,7 +47,10 @@ export interface Config {
 type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -72,9 +75,7 @@ const httpUrl = z
   }, 'must be an http(s) URL without query or fragment')
   .transform((value) => value.replace(/\/+$/, ''));
 
-const postgresUrl = z
-  .string()
-  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
+const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
 
 const hostName = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
@@ -99,9 +100,15 @@ const trustProxy = z.string().transform((value, context): TrustProxy => {
   if (text === 'false') return false;
   if (text === 'true') return true;
   if (/^\d{1,2}$/.test(text)) return Number(text);
-  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (entries.length === 0 || !entries.every(isProxyAddress)) {
-    context.addIssue({ code: 'custom', message: 'must be false, true, a hop count, or comma-separated addresses, subnets (CIDR), loopback, linklocal or uniquelocal' });
+    context.addIssue({
+      code: 'custom',
+      message: 'must be false, true, a hop count, or comma-separated addresses, subnets (CIDR), loopback, linklocal or uniquelocal',
+    });
     return z.NEVER;
   }
   return entries;
@@ -127,8 +134,24 @@ const variables = {
   MAIL_FROM: z.string().min(3).max(320).default('Roster <no-reply@localhost>'),
   DNS_SERVERS: z
     .string()
-    .transform((value) => value.split(',').map((server) => server.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/, 'must be IP addresses, with an optional :port, separated by commas')).min(1))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((server) => server.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/,
+              'must be IP addresses, with an optional :port, separated by commas',
+            ),
+        )
+        .min(1),
+    )
     .optional(),
   SIGN_IN_RATE_LIMIT: integer(0, 100_000).default(10),
   INVITATION_RATE_LIMIT: integer(0, 100_000).default(60),

@@ -86,10 +86,7 @@ export class RateLimitedError extends DomainError {
 /** Invariant 1: the last active Admin cannot go. */
 export class LastAdminError extends ConflictError {
   constructor(action: string) {
-    super(
-      'last_admin',
-      `Cannot ${action}: they are the Organization's only active Admin. Make another member Admin first.`,
-    );
+    super('last_admin', `Cannot ${action}: they are the Organization's only active Admin. Make another member Admin first.`);
   }
 }
 

@@ -56,7 +56,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const server = createServer();
   const connections = trackConnections(server);
   let handler = startingUp;
-  server.on('request', connections.listener((req, res) => handler(req, res)));
+  server.on(
+    'request',
+    connections.listener((req, res) => handler(req, res)),
+  );
   await listen(server, config);
   const health: HealthState = { shuttingDown: false };
   let database: Database | undefined;

@@ -18,7 +18,11 @@ export const documentedOutsideApi: readonly OperationDescription[] = authOperati
 export async function openApiDocumentOffline(publicUrl: string): Promise<Record<string, unknown>> {
   const db = knex({ client: 'pg' });
   try {
-    return apiDocument(apiRoutes({ db, publicUrl, lookupTxt: createTxtLookup(), saml: samlSettingsSupport(), invitationRateLimit: 0 }), publicUrl, documentedOutsideApi);
+    return apiDocument(
+      apiRoutes({ db, publicUrl, lookupTxt: createTxtLookup(), saml: samlSettingsSupport(), invitationRateLimit: 0 }),
+      publicUrl,
+      documentedOutsideApi,
+    );
   } finally {
     await db.destroy();
   }

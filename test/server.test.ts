@@ -128,7 +128,10 @@ describe('roster serve', function () {
       served.child.kill('SIGTERM');
       const answered = await Promise.all(answers);
 
-      assert.deepEqual(answered.map((answer) => [answer.status, answer.reusedSocket]), Array.from({ length: 20 }, () => [200, true]));
+      assert.deepEqual(
+        answered.map((answer) => [answer.status, answer.reusedSocket]),
+        Array.from({ length: 20 }, () => [200, true]),
+      );
       assert.equal(await served.exited, 0, 'idle connections were closed, so shutdown completed');
       assert.ok(await refusesConnections(served.port));
     } finally {

@@ -79,7 +79,10 @@ describe('roster serve when it cannot start', function () {
     missingDatabase.pathname = `/roster_missing_${process.pid}`;
     const noDatabase = await serveExpectingFailure({ PORT: '0', DATABASE_URL: missingDatabase.href });
     assert.equal(noDatabase.code, 1);
-    assertOneLine(noDatabase.stderr, new RegExp(`PostgreSQL at ${missingDatabase.hostname}:\\d+ has no database "roster_missing_${process.pid}".*DATABASE_URL`));
+    assertOneLine(
+      noDatabase.stderr,
+      new RegExp(`PostgreSQL at ${missingDatabase.hostname}:\\d+ has no database "roster_missing_${process.pid}".*DATABASE_URL`),
+    );
 
     const unknownUser = new URL(server);
     unknownUser.username = 'roster_nobody';

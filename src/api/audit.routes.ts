@@ -89,7 +89,13 @@ export function auditRoutes(db: Knex): ApiRoute[] {
 
   return [
     defineRoute({
-      method: 'get', path: '/audit-events', operationId: 'listAuditEvents', summary: 'Search the audit log, newest first: by actor, action, target and time range, a page at a time', tag, roles: admin, query: pageQuery,
+      method: 'get',
+      path: '/audit-events',
+      operationId: 'listAuditEvents',
+      summary: 'Search the audit log, newest first: by actor, action, target and time range, a page at a time',
+      tag,
+      roles: admin,
+      query: pageQuery,
       response: { status: 200, schema: z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, query }) => {
         const { limit, cursor, ...filter } = query;
@@ -98,9 +104,14 @@ export function auditRoutes(db: Knex): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'get', path: '/audit-events.csv', operationId: 'exportAuditEvents',
-      summary: 'Export the audit events the same filters select, newest first, as CSV (text/csv, a header row, RFC 4180; cells that a spreadsheet would read as a formula start with \')',
-      tag, roles: admin, query: filterQuery,
+      method: 'get',
+      path: '/audit-events.csv',
+      operationId: 'exportAuditEvents',
+      summary:
+        "Export the audit events the same filters select, newest first, as CSV (text/csv, a header row, RFC 4180; cells that a spreadsheet would read as a formula start with ')",
+      tag,
+      roles: admin,
+      query: filterQuery,
       response: { status: 200, schema: null, contentType: 'text/csv' },
       handle: async ({ caller, query, res }) => {
         const filter = filterOf(query);

@@ -95,7 +95,13 @@ export function invitationRoutes(db: Knex, publicUrl: string, requestsPerHour: n
   });
   return [
     defineRoute({
-      method: 'get', path: '/invitations', operationId: 'listInvitations', summary: 'List pending and expired invitations, a page at a time', tag, roles: admin, query: listQuery,
+      method: 'get',
+      path: '/invitations',
+      operationId: 'listInvitations',
+      summary: 'List pending and expired invitations, a page at a time',
+      tag,
+      roles: admin,
+      query: listQuery,
       response: { status: 200, schema: z.object({ invitations: z.array(invitationSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, query }) => {
         const page = await inTransaction(db, (tx) => listPendingInvitations(tx, caller.organizationId, textSearchOf(query)));
@@ -103,26 +109,55 @@ export function invitationRoutes(db: Knex, publicUrl: string, requestsPerHour: n
       },
     }),
     defineRoute({
-      method: 'post', path: '/invitations', operationId: 'inviteMembers', summary: 'Invite 1 to 100 addresses with one role and seats; each gets a join link by mail', tag, roles: admin, body: inviteBody, before: [perOrganization], errors: [429],
+      method: 'post',
+      path: '/invitations',
+      operationId: 'inviteMembers',
+      summary: 'Invite 1 to 100 addresses with one role and seats; each gets a join link by mail',
+      tag,
+      roles: admin,
+      body: inviteBody,
+      before: [perOrganization],
+      errors: [429],
       response: { status: 201, schema: z.object({ invitations: z.array(invitationSchema) }) },
       handle: async ({ caller, body }) => ({
         invitations: (await inTransaction(db, (tx) => inviteMembers(tx, caller.actor, caller.organizationId, body, { publicUrl }))).map(presentInvitation),
       }),
     }),
     defineRoute({
-      method: 'post', path: '/invitations/batch', operationId: 'inviteMembersBatch', summary: 'Invite each acceptable one of 1 to 100 addresses with one role and seats; answers what became of every address', tag, roles: admin, body: inviteEachBody, before: [perOrganization], errors: [429],
+      method: 'post',
+      path: '/invitations/batch',
+      operationId: 'inviteMembersBatch',
+      summary: 'Invite each acceptable one of 1 to 100 addresses with one role and seats; answers what became of every address',
+      tag,
+      roles: admin,
+      body: inviteEachBody,
+      before: [perOrganization],
+      errors: [429],
       response: { status: 200, schema: z.object({ results: z.array(addressOutcomeSchema) }) },
       handle: async ({ caller, body }) => ({
         results: (await inTransaction(db, (tx) => inviteEach(tx, caller.actor, caller.organizationId, body, { publicUrl }))).map(presentOutcome),
       }),
     }),
     defineRoute({
-      method: 'post', path: '/invitations/{id}/resend', operationId: 'resendInvitation', summary: 'Mail a new link, good for 7 days; the previous link stops working', tag, roles: admin, before: [perOrganization], errors: [429],
+      method: 'post',
+      path: '/invitations/{id}/resend',
+      operationId: 'resendInvitation',
+      summary: 'Mail a new link, good for 7 days; the previous link stops working',
+      tag,
+      roles: admin,
+      before: [perOrganization],
+      errors: [429],
       response: { status: 200, schema: invitationSchema },
-      handle: async ({ caller, params }) => presentInvitation(await inTransaction(db, (tx) => resendInvitation(tx, caller.actor, caller.organizationId, params.id!, { publicUrl }))),
+      handle: async ({ caller, params }) =>
+        presentInvitation(await inTransaction(db, (tx) => resendInvitation(tx, caller.actor, caller.organizationId, params.id!, { publicUrl }))),
     }),
     defineRoute({
-      method: 'delete', path: '/invitations/{id}', operationId: 'revokeInvitation', summary: 'Revoke an invitation: its link stops working', tag, roles: admin,
+      method: 'delete',
+      path: '/invitations/{id}',
+      operationId: 'revokeInvitation',
+      summary: 'Revoke an invitation: its link stops working',
+      tag,
+      roles: admin,
       response: { status: 204, schema: null },
       handle: async ({ caller, params }) => {
         await inTransaction(db, (tx) => revokeInvitation(tx, caller.actor, caller.organizationId, params.id!));

@@ -27,9 +27,7 @@ const apiKeySchema = z
   })
   .meta({ id: 'ApiKey' });
 
-const newApiKeySchema = apiKeySchema
-  .extend({ key: z.string().describe('The key itself: shown in this answer only, never again') })
-  .meta({ id: 'NewApiKey' });
+const newApiKeySchema = apiKeySchema.extend({ key: z.string().describe('The key itself: shown in this answer only, never again') }).meta({ id: 'NewApiKey' });
 
 export const whoamiSchema = z
   .object({
@@ -72,7 +70,13 @@ function requireOwnUnlessAdmin(caller: ApiCaller, memberId: string | null, what:
 export function apiKeyRoutes(db: Knex): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/api-keys', operationId: 'listApiKeys', summary: 'List API keys: an Admin sees every member’s (or one member’s with ?memberId=), anyone else their own', tag, roles: allRoles, query: listQuery,
+      method: 'get',
+      path: '/api-keys',
+      operationId: 'listApiKeys',
+      summary: 'List API keys: an Admin sees every member’s (or one member’s with ?memberId=), anyone else their own',
+      tag,
+      roles: allRoles,
+      query: listQuery,
       response: { status: 200, schema: z.object({ apiKeys: z.array(apiKeySchema) }) },
       handle: async ({ caller, query }) => {
         if (query.memberId !== undefined) requireOwnUnlessAdmin(caller, query.memberId, 'list');
@@ -81,15 +85,28 @@ export function apiKeyRoutes(db: Knex): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api-keys', operationId: 'createApiKey', summary: 'Create an API key for yourself, for a Workspace you can reach; the answer holds the key, shown this once', tag, roles: allRoles, body: newKey,
+      method: 'post',
+      path: '/api-keys',
+      operationId: 'createApiKey',
+      summary: 'Create an API key for yourself, for a Workspace you can reach; the answer holds the key, shown this once',
+      tag,
+      roles: allRoles,
+      body: newKey,
       response: { status: 201, schema: newApiKeySchema },
       handle: async ({ caller, body }) => {
-        const { key, apiKey } = await inTransaction(db, (tx) => createApiKey(tx, caller.actor, caller.organizationId, caller.memberId, body.workspaceId, body.name));
+        const { key, apiKey } = await inTransaction(db, (tx) =>
+          createApiKey(tx, caller.actor, caller.organizationId, caller.memberId, body.workspaceId, body.name),
+        );
         return { ...presentApiKey(apiKey), key };
       },
     }),
     defineRoute({
-      method: 'delete', path: '/api-keys/{id}', operationId: 'revokeApiKey', summary: 'Revoke an API key (an Admin any, anyone else their own); it stops working at once', tag, roles: allRoles,
+      method: 'delete',
+      path: '/api-keys/{id}',
+      operationId: 'revokeApiKey',
+      summary: 'Revoke an API key (an Admin any, anyone else their own); it stops working at once',
+      tag,
+      roles: allRoles,
       response: { status: 204, schema: null },
       handle: ({ caller, params }) =>
         inTransaction(db, async (tx) => {
@@ -98,7 +115,13 @@ export function apiKeyRoutes(db: Knex): ApiRoute[] {
         }),
     }),
     defineRoute({
-      method: 'get', path: '/whoami', operationId: 'whoAmI', summary: 'Who is calling: the session’s member and role, or, with `Authorization: Bearer roster_key_…`, the API key’s member and Workspace', tag: 'Account', roles: allRoles, acceptsApiKey: true,
+      method: 'get',
+      path: '/whoami',
+      operationId: 'whoAmI',
+      summary: 'Who is calling: the session’s member and role, or, with `Authorization: Bearer roster_key_…`, the API key’s member and Workspace',
+      tag: 'Account',
+      roles: allRoles,
+      acceptsApiKey: true,
       response: { status: 200, schema: whoamiSchema },
       handle: async ({ caller }) => ({ kind: 'session' as const, organizationId: caller.organizationId, memberId: caller.memberId, role: caller.role }),
     }),
@@ -121,10 +144,17 @@ export function apiKeyWhoami(db: Knex): RequestHandler {
       next();
       return;
     }
-    inTransaction(db, (tx) => authenticateApiKey(tx, secret)).then((found) => {
-      if (!found) throw new UnauthenticatedError('invalid_api_key', 'The API key is unknown or revoked, or its member no longer has access');
-      const answer: z.infer<typeof whoamiSchema> = { kind: 'api_key', organizationId: found.apiKey.organizationId, memberId: found.member.id, workspaceId: found.apiKey.workspaceId };
-      res.json(answer);
-    }).catch(next);
+    inTransaction(db, (tx) => authenticateApiKey(tx, secret))
+      .then((found) => {
+        if (!found) throw new UnauthenticatedError('invalid_api_key', 'The API key is unknown or revoked, or its member no longer has access');
+        const answer: z.infer<typeof whoamiSchema> = {
+          kind: 'api_key',
+          organizationId: found.apiKey.organizationId,
+          memberId: found.member.id,
+          workspaceId: found.apiKey.workspaceId,
+        };
+        res.json(answer);
+      })
+      .catch(next);
   };
 }

@@ -5,9 +5,7 @@ import { deleteOrganization, getOrganization, renameOrganization } from '../org/
 import type { Organization } from '../org/organizations/types.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
-const organizationSchema = z
-  .object({ id: z.string(), name: z.string(), createdAt: z.string() })
-  .meta({ id: 'Organization' });
+const organizationSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).meta({ id: 'Organization' });
 
 function presentOrganization(organization: Organization): z.infer<typeof organizationSchema> {
   return { id: organization.id, name: organization.name, createdAt: organization.createdAt.toISOString() };
@@ -22,19 +20,35 @@ const tag = 'Organization';
 export function organizationRoutes(db: Knex): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/organization', operationId: 'getOrganization', summary: 'Read the Organization', tag, roles: allRoles,
+      method: 'get',
+      path: '/organization',
+      operationId: 'getOrganization',
+      summary: 'Read the Organization',
+      tag,
+      roles: allRoles,
       response: { status: 200, schema: organizationSchema },
       handle: async ({ caller }) => presentOrganization(await inTransaction(db, (tx) => getOrganization(tx, caller.organizationId))),
     }),
     defineRoute({
-      method: 'patch', path: '/organization', operationId: 'renameOrganization', summary: 'Rename the Organization', tag, roles: admin, body: rename,
+      method: 'patch',
+      path: '/organization',
+      operationId: 'renameOrganization',
+      summary: 'Rename the Organization',
+      tag,
+      roles: admin,
+      body: rename,
       response: { status: 200, schema: organizationSchema },
-      handle: async ({ caller, body }) => presentOrganization(await inTransaction(db, (tx) => renameOrganization(tx, caller.actor, caller.organizationId, body.name))),
+      handle: async ({ caller, body }) =>
+        presentOrganization(await inTransaction(db, (tx) => renameOrganization(tx, caller.actor, caller.organizationId, body.name))),
     }),
     defineRoute({
-      method: 'delete', path: '/organization', operationId: 'deleteOrganization',
+      method: 'delete',
+      path: '/organization',
+      operationId: 'deleteOrganization',
       summary: 'Delete the Organization permanently, with every member, token, key and session in it; `confirmName` must be its current name exactly',
-      tag, roles: admin, body: confirmation,
+      tag,
+      roles: admin,
+      body: confirmation,
       response: { status: 204, schema: null },
       handle: ({ caller, body }) => inTransaction(db, (tx) => deleteOrganization(tx, caller.actor, caller.organizationId, { confirmName: body.confirmName })),
     }),

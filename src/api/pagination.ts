@@ -13,7 +13,13 @@ const defaultPageSize = 50;
 export const pageQuery = z
   .object({
     // Optional rather than defaulted, so that the OpenAPI document (which describes outputs) does not call it required.
-    limit: z.coerce.number().int().min(1).max(maxPageSize).optional().meta({ description: `Items per page, 1 to ${maxPageSize} (default ${defaultPageSize})` }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(maxPageSize)
+      .optional()
+      .meta({ description: `Items per page, 1 to ${maxPageSize} (default ${defaultPageSize})` }),
     cursor: z.string().max(maxCursorLength).optional().meta({ description: 'The previous page’s nextCursor' }),
   })
   .strict();
@@ -36,6 +42,8 @@ function idPageOf(query: PageQueryInput): { afterId?: string; limit: number } {
 }
 
 /** A searchable list's `?q=` and `?role=` with its page, as the domain's search functions take them. */
-export function textSearchOf<Role extends string>(query: PageQueryInput & { q?: string | undefined; role?: Role | undefined }): { text?: string; role?: Role; afterId?: string; limit: number } {
+export function textSearchOf<Role extends string>(
+  query: PageQueryInput & { q?: string | undefined; role?: Role | undefined },
+): { text?: string; role?: Role; afterId?: string; limit: number } {
   return { ...(query.q ? { text: query.q } : {}), ...(query.role ? { role: query.role } : {}), ...idPageOf(query) };
 }

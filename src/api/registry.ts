@@ -1,6 +1,13 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { openApiDocument, sessionCredentials, type Credential, type ErrorStatus, type OperationDescription, type ResponseDescription } from '../http/openapi.js';
+import {
+  openApiDocument,
+  sessionCredentials,
+  type Credential,
+  type ErrorStatus,
+  type OperationDescription,
+  type ResponseDescription,
+} from '../http/openapi.js';
 import { checkInput, invalidInput } from '../http/validate.js';
 import type { OrganizationRole } from '../org/organizations/types.js';
 import { apiCallerOf, requireRole, type ApiCaller } from './access.js';
@@ -88,7 +95,11 @@ export const apiBasePath = '/api/v1';
 /** The OpenAPI description of a declared route: its schemas, roles, credentials and failures. */
 function describeApiRoute(route: ApiRoute): OperationDescription {
   const { status, schema, alternatives = [], contentType } = route.response;
-  const success: ResponseDescription = schema ? { description: 'Success', json: schema } : contentType ? { description: 'Success', text: contentType } : { description: 'Success, no body' };
+  const success: ResponseDescription = schema
+    ? { description: 'Success', json: schema }
+    : contentType
+      ? { description: 'Success', text: contentType }
+      : { description: 'Success, no body' };
   const credentials: Credential[] = [...sessionCredentials, ...(route.acceptsApiKey ? (['apiKey'] as const) : [])];
   return {
     method: route.method,

@@ -37,7 +37,13 @@ export interface ApiDependencies {
 }
 
 /** Every route of the admin API, declared once (see registry.ts). */
-export function apiRoutes({ db, publicUrl, lookupTxt, saml, invitationRateLimit }: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt' | 'saml' | 'invitationRateLimit'>): ApiRoute[] {
+export function apiRoutes({
+  db,
+  publicUrl,
+  lookupTxt,
+  saml,
+  invitationRateLimit,
+}: Pick<ApiDependencies, 'db' | 'publicUrl' | 'lookupTxt' | 'saml' | 'invitationRateLimit'>): ApiRoute[] {
   return [
     ...domainRoutes(db, lookupTxt),
     ...ssoRoutes(db, publicUrl, saml),

@@ -49,17 +49,33 @@ const tag = 'SCIM tokens';
 export function scimTokenRoutes(db: Knex, publicUrl: string): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/scim', operationId: 'getScimInfo', summary: 'What to give the IdP besides a token: the SCIM base URL, and how many tokens may be active', tag, roles: admin,
+      method: 'get',
+      path: '/scim',
+      operationId: 'getScimInfo',
+      summary: 'What to give the IdP besides a token: the SCIM base URL, and how many tokens may be active',
+      tag,
+      roles: admin,
       response: { status: 200, schema: scimInfoSchema },
       handle: async () => ({ baseUrl: `${publicUrl}/scim/v2`, maxActiveTokens: maxActiveScimTokens }),
     }),
     defineRoute({
-      method: 'get', path: '/scim-tokens', operationId: 'listScimTokens', summary: 'List the SCIM tokens, revoked ones included, with when each was last used', tag, roles: admin,
+      method: 'get',
+      path: '/scim-tokens',
+      operationId: 'listScimTokens',
+      summary: 'List the SCIM tokens, revoked ones included, with when each was last used',
+      tag,
+      roles: admin,
       response: { status: 200, schema: z.object({ scimTokens: z.array(scimTokenSchema) }) },
       handle: async ({ caller }) => ({ scimTokens: (await inTransaction(db, (tx) => listScimTokens(tx, caller.organizationId))).map(presentScimToken) }),
     }),
     defineRoute({
-      method: 'post', path: '/scim-tokens', operationId: 'createScimToken', summary: `Create a SCIM token; the answer holds the token, shown this once (at most ${maxActiveScimTokens} active, for rotation)`, tag, roles: admin, body: newToken,
+      method: 'post',
+      path: '/scim-tokens',
+      operationId: 'createScimToken',
+      summary: `Create a SCIM token; the answer holds the token, shown this once (at most ${maxActiveScimTokens} active, for rotation)`,
+      tag,
+      roles: admin,
+      body: newToken,
       response: { status: 201, schema: newScimTokenSchema },
       handle: async ({ caller, body }) => {
         const { token, scimToken } = await inTransaction(db, (tx) => createScimToken(tx, caller.actor, caller.organizationId, body.name));
@@ -67,7 +83,12 @@ export function scimTokenRoutes(db: Knex, publicUrl: string): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'delete', path: '/scim-tokens/{id}', operationId: 'revokeScimToken', summary: 'Revoke a SCIM token; the IdP’s next request with it is refused', tag, roles: admin,
+      method: 'delete',
+      path: '/scim-tokens/{id}',
+      operationId: 'revokeScimToken',
+      summary: 'Revoke a SCIM token; the IdP’s next request with it is refused',
+      tag,
+      roles: admin,
       response: { status: 204, schema: null },
       handle: async ({ caller, params }) => {
         await inTransaction(db, (tx) => revokeScimToken(tx, caller.actor, caller.organizationId, params.id!));

@@ -26,12 +26,23 @@ const tag = 'Seats';
 export function seatRoutes(db: Knex): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/seats', operationId: 'listSeatPools', summary: 'List the seat pools: limit, assigned and available seats per product', tag, roles: seatKeepers,
+      method: 'get',
+      path: '/seats',
+      operationId: 'listSeatPools',
+      summary: 'List the seat pools: limit, assigned and available seats per product',
+      tag,
+      roles: seatKeepers,
       response: { status: 200, schema: z.object({ pools: z.array(seatPoolSchema) }) },
       handle: async ({ caller }) => ({ pools: (await inTransaction(db, (tx) => listSeatPools(tx, caller.organizationId))).map(presentSeatPool) }),
     }),
     defineRoute({
-      method: 'put', path: '/seats/{product}', operationId: 'setSeatLimit', summary: 'Set a product’s seat limit (creates the pool); never below the seats assigned', tag, roles: seatKeepers, body: limitBody,
+      method: 'put',
+      path: '/seats/{product}',
+      operationId: 'setSeatLimit',
+      summary: 'Set a product’s seat limit (creates the pool); never below the seats assigned',
+      tag,
+      roles: seatKeepers,
+      body: limitBody,
       response: { status: 200, schema: seatPoolSchema },
       handle: async ({ caller, params, body }) =>
         presentSeatPool(await inTransaction(db, (tx) => setSeatLimit(tx, caller.actor, caller.organizationId, params.product!, body.limit))),

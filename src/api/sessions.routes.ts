@@ -21,7 +21,12 @@ const tag = 'Sessions';
 export function sessionRoutes(db: Knex): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/sessions', operationId: 'listOwnSessions', summary: 'Your live sessions, in every Organization, newest first', tag, roles: allRoles,
+      method: 'get',
+      path: '/sessions',
+      operationId: 'listOwnSessions',
+      summary: 'Your live sessions, in every Organization, newest first',
+      tag,
+      roles: allRoles,
       response: { status: 200, schema: z.object({ sessions: z.array(sessionSchema) }) },
       handle: async ({ caller }) => ({
         sessions: (await inTransaction(db, (tx) => listOwnSessions(tx, caller.accountId))).map((session) => ({
@@ -35,7 +40,12 @@ export function sessionRoutes(db: Knex): ApiRoute[] {
       }),
     }),
     defineRoute({
-      method: 'delete', path: '/sessions/{id}', operationId: 'endOwnSession', summary: 'End one of your sessions (it stops working on its next request)', tag, roles: allRoles,
+      method: 'delete',
+      path: '/sessions/{id}',
+      operationId: 'endOwnSession',
+      summary: 'End one of your sessions (it stops working on its next request)',
+      tag,
+      roles: allRoles,
       response: { status: 204, schema: null },
       handle: ({ caller, params }) => inTransaction(db, (tx) => endOwnSession(tx, caller.accountId, params.id!)),
     }),

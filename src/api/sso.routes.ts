@@ -94,7 +94,12 @@ const ssoSchema = z
   })
   .meta({ id: 'SsoConnection' });
 
-function presentConnection(saml: SamlSettingsSupport, connection: SsoConnection | undefined, publicUrl: string, organizationId: string): z.infer<typeof ssoSchema> {
+function presentConnection(
+  saml: SamlSettingsSupport,
+  connection: SsoConnection | undefined,
+  publicUrl: string,
+  organizationId: string,
+): z.infer<typeof ssoSchema> {
   const sp = saml.serviceProviderOf(publicUrl, organizationId, connection);
   return {
     serviceProvider: { entityId: sp.entityId, acsUrl: sp.acsUrl, loginUrl: sp.loginUrl, metadataUrl: sp.metadataUrl, nameIdFormat: sp.nameIdFormat },
@@ -136,20 +141,42 @@ const tag = 'SSO';
 export function ssoRoutes(db: Knex, publicUrl: string, saml: SamlSettingsSupport): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/sso', operationId: 'getSsoConnection', summary: 'The SP values to paste into the IdP, the connection and its last sign-in outcomes', tag, roles: admin,
+      method: 'get',
+      path: '/sso',
+      operationId: 'getSsoConnection',
+      summary: 'The SP values to paste into the IdP, the connection and its last sign-in outcomes',
+      tag,
+      roles: admin,
       response: { status: 200, schema: ssoSchema },
-      handle: async ({ caller }) => presentConnection(saml, await inTransaction(db, (tx) => findSsoConnection(tx, caller.organizationId)), publicUrl, caller.organizationId),
+      handle: async ({ caller }) =>
+        presentConnection(saml, await inTransaction(db, (tx) => findSsoConnection(tx, caller.organizationId)), publicUrl, caller.organizationId),
     }),
     defineRoute({
-      method: 'put', path: '/sso', operationId: 'configureSsoConnection', summary: 'Create or replace the IdP side, from its metadata XML, its metadata URL or its fields (switches are kept; a new connection starts off unless `enabled` is given)', tag, roles: admin, body: connectionBody,
+      method: 'put',
+      path: '/sso',
+      operationId: 'configureSsoConnection',
+      summary:
+        'Create or replace the IdP side, from its metadata XML, its metadata URL or its fields (switches are kept; a new connection starts off unless `enabled` is given)',
+      tag,
+      roles: admin,
+      body: connectionBody,
       response: { status: 200, schema: ssoSchema, alternatives: [201] },
       handle: async ({ caller, body, res }) => {
         // A URL is fetched before the transaction: no connection is held while the IdP's server answers.
         const idp =
           'idpEntityId' in body
-            ? { idpEntityId: body.idpEntityId, ssoUrl: body.ssoUrl, certificates: body.certificates.map((certificate) => saml.normaliseCertificate(certificate)), nameIdFormat: body.nameIdFormat ?? null }
+            ? {
+                idpEntityId: body.idpEntityId,
+                ssoUrl: body.ssoUrl,
+                certificates: body.certificates.map((certificate) => saml.normaliseCertificate(certificate)),
+                nameIdFormat: body.nameIdFormat ?? null,
+              }
             : idpFromMetadata(saml, 'metadataUrl' in body ? await saml.fetchMetadata(body.metadataUrl) : body.metadataXml);
-        const input = { ...idp, ...(body.attributeMapping ? { attributeMapping: body.attributeMapping } : {}), ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) };
+        const input = {
+          ...idp,
+          ...(body.attributeMapping ? { attributeMapping: body.attributeMapping } : {}),
+          ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+        };
         const saved = await inTransaction(db, (tx) => saveSsoConnection(tx, caller.actor, caller.organizationId, input));
         // 201 the first time: the connection was created.
         if (saved.version === 1) res.locals.status = 201;
@@ -157,12 +184,29 @@ export function ssoRoutes(db: Knex, publicUrl: string, saml: SamlSettingsSupport
       },
     }),
     defineRoute({
-      method: 'patch', path: '/sso/settings', operationId: 'updateSsoSettings', summary: 'Switch SSO itself, JIT, IdP-initiated sign-in, enforcement and automatic seats', tag, roles: admin, body: settings,
+      method: 'patch',
+      path: '/sso/settings',
+      operationId: 'updateSsoSettings',
+      summary: 'Switch SSO itself, JIT, IdP-initiated sign-in, enforcement and automatic seats',
+      tag,
+      roles: admin,
+      body: settings,
       response: { status: 200, schema: ssoSchema },
-      handle: async ({ caller, body }) => presentConnection(saml, await inTransaction(db, (tx) => updateSsoSettings(tx, caller.actor, caller.organizationId, body)), publicUrl, caller.organizationId),
+      handle: async ({ caller, body }) =>
+        presentConnection(
+          saml,
+          await inTransaction(db, (tx) => updateSsoSettings(tx, caller.actor, caller.organizationId, body)),
+          publicUrl,
+          caller.organizationId,
+        ),
     }),
     defineRoute({
-      method: 'delete', path: '/sso', operationId: 'deleteSsoConnection', summary: 'Disconnect the IdP', tag, roles: admin,
+      method: 'delete',
+      path: '/sso',
+      operationId: 'deleteSsoConnection',
+      summary: 'Disconnect the IdP',
+      tag,
+      roles: admin,
       response: { status: 204, schema: null },
       handle: ({ caller }) => inTransaction(db, (tx) => deleteSsoConnection(tx, caller.actor, caller.organizationId)),
     }),

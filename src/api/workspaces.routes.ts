@@ -69,9 +69,7 @@ function presentWorkspaceGrant(entry: WorkspaceGrantEntry): z.infer<typeof works
   return { groupId: entry.groupId, displayName: entry.displayName, managedBy: entry.managedBy, role: entry.role };
 }
 
-const workspaceMembershipSchema = z
-  .object({ workspaceId: z.string(), memberId: z.string(), role: workspaceRole })
-  .meta({ id: 'WorkspaceMembership' });
+const workspaceMembershipSchema = z.object({ workspaceId: z.string(), memberId: z.string(), role: workspaceRole }).meta({ id: 'WorkspaceMembership' });
 
 function presentMembership(membership: WorkspaceMembership): z.infer<typeof workspaceMembershipSchema> {
   return { workspaceId: membership.workspaceId, memberId: membership.memberId, role: membership.role };
@@ -90,7 +88,12 @@ const tag = 'Workspaces';
 export function workspaceRoutes(db: Knex): ApiRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/workspaces', operationId: 'listWorkspaces', summary: 'List Workspaces: all of them for an Admin, the caller’s own for anyone else', tag, roles: allRoles,
+      method: 'get',
+      path: '/workspaces',
+      operationId: 'listWorkspaces',
+      summary: 'List Workspaces: all of them for an Admin, the caller’s own for anyone else',
+      tag,
+      roles: allRoles,
       response: { status: 200, schema: z.object({ workspaces: z.array(workspaceSchema) }) },
       handle: async ({ caller }) => {
         const workspaces = await inTransaction(db, (tx) =>
@@ -100,23 +103,47 @@ export function workspaceRoutes(db: Knex): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'post', path: '/workspaces', operationId: 'createWorkspace', summary: 'Create a Workspace; the Admin who creates it becomes its admin', tag, roles: admin, body: named,
+      method: 'post',
+      path: '/workspaces',
+      operationId: 'createWorkspace',
+      summary: 'Create a Workspace; the Admin who creates it becomes its admin',
+      tag,
+      roles: admin,
+      body: named,
       response: { status: 201, schema: workspaceSchema },
-      handle: async ({ caller, body }) => presentWorkspace(await inTransaction(db, (tx) => createWorkspace(tx, caller.actor, caller.organizationId, body.name))),
+      handle: async ({ caller, body }) =>
+        presentWorkspace(await inTransaction(db, (tx) => createWorkspace(tx, caller.actor, caller.organizationId, body.name))),
     }),
     defineRoute({
-      method: 'patch', path: '/workspaces/{id}', operationId: 'renameWorkspace', summary: 'Rename a Workspace', tag, roles: admin, body: named,
+      method: 'patch',
+      path: '/workspaces/{id}',
+      operationId: 'renameWorkspace',
+      summary: 'Rename a Workspace',
+      tag,
+      roles: admin,
+      body: named,
       response: { status: 200, schema: workspaceSchema },
       handle: async ({ caller, params, body }) =>
         presentWorkspace(await inTransaction(db, (tx) => renameWorkspace(tx, caller.actor, caller.organizationId, params.id!, body.name))),
     }),
     defineRoute({
-      method: 'delete', path: '/workspaces/{id}', operationId: 'deleteWorkspace', summary: 'Delete a Workspace with its memberships, grants and API keys (never the default one)', tag, roles: admin,
+      method: 'delete',
+      path: '/workspaces/{id}',
+      operationId: 'deleteWorkspace',
+      summary: 'Delete a Workspace with its memberships, grants and API keys (never the default one)',
+      tag,
+      roles: admin,
       response: { status: 204, schema: null },
       handle: ({ caller, params }) => inTransaction(db, (tx) => deleteWorkspace(tx, caller.actor, caller.organizationId, params.id!)),
     }),
     defineRoute({
-      method: 'get', path: '/workspaces/{id}/members', operationId: 'listWorkspaceMembers', summary: 'List the Workspace’s direct members and their workspace roles, by userName', tag, roles: admin, query: pageQuery,
+      method: 'get',
+      path: '/workspaces/{id}/members',
+      operationId: 'listWorkspaceMembers',
+      summary: 'List the Workspace’s direct members and their workspace roles, by userName',
+      tag,
+      roles: admin,
+      query: pageQuery,
       response: { status: 200, schema: z.object({ members: z.array(workspaceMemberSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, params, query }) => {
         const page = await inTransaction(db, (tx) => pageWorkspaceMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
@@ -124,7 +151,13 @@ export function workspaceRoutes(db: Knex): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'get', path: '/workspaces/{id}/grants', operationId: 'listWorkspaceGrants', summary: 'List the groups that grant their members a role in the Workspace, by displayName', tag, roles: admin, query: pageQuery,
+      method: 'get',
+      path: '/workspaces/{id}/grants',
+      operationId: 'listWorkspaceGrants',
+      summary: 'List the groups that grant their members a role in the Workspace, by displayName',
+      tag,
+      roles: admin,
+      query: pageQuery,
       response: { status: 200, schema: z.object({ grants: z.array(workspaceGrantSchema), nextCursor: z.string().nullable() }) },
       handle: async ({ caller, params, query }) => {
         const page = await inTransaction(db, (tx) => pageWorkspaceGrants(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
@@ -132,13 +165,26 @@ export function workspaceRoutes(db: Knex): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: 'put', path: '/workspaces/{id}/members/{memberId}', operationId: 'setWorkspaceMember', summary: 'Add a member to the Workspace with a role, or change their role', tag, roles: admin, body: roleBody,
+      method: 'put',
+      path: '/workspaces/{id}/members/{memberId}',
+      operationId: 'setWorkspaceMember',
+      summary: 'Add a member to the Workspace with a role, or change their role',
+      tag,
+      roles: admin,
+      body: roleBody,
       response: { status: 200, schema: workspaceMembershipSchema },
       handle: async ({ caller, params, body }) =>
-        presentMembership(await inTransaction(db, (tx) => addWorkspaceMember(tx, caller.actor, caller.organizationId, params.id!, params.memberId!, body.role))),
+        presentMembership(
+          await inTransaction(db, (tx) => addWorkspaceMember(tx, caller.actor, caller.organizationId, params.id!, params.memberId!, body.role)),
+        ),
     }),
     defineRoute({
-      method: 'delete', path: '/workspaces/{id}/members/{memberId}', operationId: 'removeWorkspaceMember', summary: 'Remove a member from the Workspace (never from the default one)', tag, roles: admin,
+      method: 'delete',
+      path: '/workspaces/{id}/members/{memberId}',
+      operationId: 'removeWorkspaceMember',
+      summary: 'Remove a member from the Workspace (never from the default one)',
+      tag,
+      roles: admin,
       response: { status: 204, schema: null },
       handle: ({ caller, params }) => inTransaction(db, (tx) => removeWorkspaceMember(tx, caller.actor, caller.organizationId, params.id!, params.memberId!)),
     }),

@@ -15,7 +15,26 @@ interface PgError {
  * (Node's socket errors), the server going away (57P0x, 08xxx), too many connections (53300),
  * and a session PostgreSQL ended for Roster's `idle_in_transaction_session_timeout` (25P03).
  */
-const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03', '57P05', '25P03', '53300', '08000', '08003', '08006', '08001', '08004']);
+const connectionCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57P05',
+  '25P03',
+  '53300',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
 
 /**
  * What pg and knex say, without a code, when a connection is lost or one of Roster's client-side

@@ -34,24 +34,26 @@ export function trackConnections(server: Server): ConnectionTracker {
     if (closing && inFlight.get(socket) === 0 && !socket.writableEnded) socket.end();
   };
 
-  const listener = (app: RequestListener): RequestListener => (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket;
-    if (socket.writableEnded) {
-      // Arrived after we closed our side: it cannot be answered, so it must not run.
-      socket.destroy();
-      return;
-    }
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    // RFC 9112 §9.6: a server that is about to close says so in the response.
-    if (closing) res.setHeader('Connection', 'close');
-    unanswered.add(res);
-    res.once('close', () => {
-      unanswered.delete(res);
-      if (inFlight.has(socket)) inFlight.set(socket, Math.max(0, (inFlight.get(socket) ?? 1) - 1));
-      endIfIdle(socket);
-    });
-    app(req, res);
-  };
+  const listener =
+    (app: RequestListener): RequestListener =>
+    (req: IncomingMessage, res: ServerResponse) => {
+      const socket = req.socket;
+      if (socket.writableEnded) {
+        // Arrived after we closed our side: it cannot be answered, so it must not run.
+        socket.destroy();
+        return;
+      }
+      inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+      // RFC 9112 §9.6: a server that is about to close says so in the response.
+      if (closing) res.setHeader('Connection', 'close');
+      unanswered.add(res);
+      res.once('close', () => {
+        unanswered.delete(res);
+        if (inFlight.has(socket)) inFlight.set(socket, Math.max(0, (inFlight.get(socket) ?? 1) - 1));
+        endIfIdle(socket);
+      });
+      app(req, res);
+    };
 
   const close = (graceMs: number, timeoutMs: number) =>
     new Promise<'drained' | 'timeout'>((resolve) => {

@@ -93,7 +93,11 @@ class SchemaComponents {
 
   /** The JSON Schema of `type` for the document. Bodies are described as clients send them (`input`), answers as sent (`output`). */
   of(type: z.ZodType, io: 'input' | 'output'): JsonSchema {
-    const { $schema: _dialect, $defs, ...root } = z.toJSONSchema(type, { target: 'draft-2020-12', unrepresentable: 'any', io }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    const {
+      $schema: _dialect,
+      $defs,
+      ...root
+    } = z.toJSONSchema(type, { target: 'draft-2020-12', unrepresentable: 'any', io }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
     for (const [name, schema] of Object.entries($defs ?? {})) {
       // zod names unnamed recursive schemas `__schema0`…: not stable across changes, so not a name clients may rely on.
       if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error(`OpenAPI: schema "${name}" needs a stable PascalCase id (.meta({ id }))`);
@@ -111,7 +115,10 @@ function relink(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(relink);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, key === '$ref' && typeof inner === 'string' ? inner.replace(/^#\/\$defs\//, '#/components/schemas/') : relink(inner)]),
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === '$ref' && typeof inner === 'string' ? inner.replace(/^#\/\$defs\//, '#/components/schemas/') : relink(inner),
+    ]),
   );
 }
 
@@ -151,7 +158,14 @@ function operationOf(operation: OperationDescription, components: SchemaComponen
     tags: [operation.tag],
     security: operation.credentials.map((credential) => ({ [credential]: [] })),
     ...(parameters.length ? { parameters } : {}),
-    ...(body ? { requestBody: { required: true, content: Object.fromEntries((operation.bodyMediaTypes ?? ['application/json']).map((type) => [type, { schema: body }])) } } : {}),
+    ...(body
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries((operation.bodyMediaTypes ?? ['application/json']).map((type) => [type, { schema: body }])),
+          },
+        }
+      : {}),
     responses: {
       ...Object.fromEntries(Object.entries(operation.responses).map(([status, response]) => [status, responseOf(response, components)])),
       ...Object.fromEntries(operation.errors.map((status) => [status, { $ref: `#/components/responses/${errorResponses[status].name}` }])),
@@ -189,7 +203,10 @@ export function openApiDocument({ title, serverUrl, errorSchema, operations }: D
       schemas: components.schemas,
       responses: {
         ...Object.fromEntries(
-          Object.entries(errorResponses).map(([status, { name, description }]) => [name, { description, ...(status === '429' ? { headers: retryAfter } : {}), content: error }]),
+          Object.entries(errorResponses).map(([status, { name, description }]) => [
+            name,
+            { description, ...(status === '429' ? { headers: retryAfter } : {}), content: error },
+          ]),
         ),
         Error: { description: 'Any other failure: 500, or 503 (with `Retry-After`) while the database is unreachable', content: error },
       },

@@ -15,5 +15,5 @@ export async function countRequest(db: Knex, key: string, windowSeconds: number)
 
 /** Windows that ended are of no use: dropped now and then. */
 export async function deleteEndedRateWindows(db: Knex, olderThanSeconds: number): Promise<void> {
-  await db.raw("DELETE FROM request_rate_limits WHERE window_start < now() - make_interval(secs => ?)", [olderThanSeconds]);
+  await db.raw('DELETE FROM request_rate_limits WHERE window_start < now() - make_interval(secs => ?)', [olderThanSeconds]);
 }

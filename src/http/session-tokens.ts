@@ -146,7 +146,9 @@ export class SessionTokens {
         const graceSeconds = Math.ceil((this.tokenTtlMs + clockMarginMs) / 1000);
         let stored = await inTransaction(this.db, (tx) => selectUsableSigningKeys(tx, graceSeconds));
         if (createIfNone && !stored.some((key) => key.retiredAt === null)) {
-          await inTransaction(this.db, async (tx) => insertSigningKey(tx, { kid: randomUUID(), algorithm, activatesAt: new Date(readAt), ...(await newKeyPair()) }));
+          await inTransaction(this.db, async (tx) =>
+            insertSigningKey(tx, { kid: randomUUID(), algorithm, activatesAt: new Date(readAt), ...(await newKeyPair()) }),
+          );
           stored = await inTransaction(this.db, (tx) => selectUsableSigningKeys(tx, graceSeconds));
         }
         this.keys = await Promise.all(stored.map(load));

@@ -63,7 +63,9 @@ function findUnstorable(value: unknown, part: InputProblem['in']): UnstorableInp
     }
     if (typeof item.value !== 'object' || item.value === null) continue;
     if (item.depth >= maxDepth) return { in: part, path: pointer(item.path), message: `is nested more than ${maxDepth} levels deep`, reason: 'depth' };
-    const entries: Array<[string | number, unknown]> = Array.isArray(item.value) ? item.value.map((inner, index) => [index, inner]) : Object.entries(item.value);
+    const entries: Array<[string | number, unknown]> = Array.isArray(item.value)
+      ? item.value.map((inner, index) => [index, inner])
+      : Object.entries(item.value);
     for (let index = entries.length - 1; index >= 0; index--) {
       const [key, inner] = entries[index]!;
       if (typeof key === 'string') {

@@ -28,7 +28,8 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], part: Part, base: reado
     // No alternative fits: the one that came closest (fewest problems) says what is wrong.
     // (Unknown fields count first: the alternative whose fields the body uses is the one meant.)
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const unknownFields = (issues: readonly z.core.$ZodIssue[]) => issues.reduce((sum, inner) => sum + (inner.code === 'unrecognized_keys' ? inner.keys.length : 0), 0);
+      const unknownFields = (issues: readonly z.core.$ZodIssue[]) =>
+        issues.reduce((sum, inner) => sum + (inner.code === 'unrecognized_keys' ? inner.keys.length : 0), 0);
       const closest = [...issue.errors].sort((a, b) => unknownFields(a) - unknownFields(b) || a.length - b.length)[0]!;
       if (closest.length > 0) return problemsOf(closest, part, path);
     }

@@ -4,7 +4,11 @@ import type { OutgoingMail } from './outbox.repo.js';
 
 const roleNames = { admin: 'an Admin', billing: 'a Billing admin', member: 'a Member' } as const;
 
-export function invitationMail(invitation: { email: string; role: keyof typeof roleNames; expiresAt: Date }, organizationName: string, joinUrl: string): OutgoingMail {
+export function invitationMail(
+  invitation: { email: string; role: keyof typeof roleNames; expiresAt: Date },
+  organizationName: string,
+  joinUrl: string,
+): OutgoingMail {
   return {
     to: invitation.email,
     subject: `You are invited to join ${organizationName} on Roster`,

@@ -63,7 +63,13 @@ export interface StoredMail extends OutgoingMail {
 
 /** The newest messages first, optionally only those to one address (compared case-insensitively). */
 export async function selectLatestMail(tx: Tx, filter: { to?: string | undefined; limit: number }): Promise<StoredMail[]> {
-  const query = tx('mail_outbox').select('id', 'to_address', 'subject', 'text_body', 'created_at').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filter.limit);
+  const query = tx('mail_outbox')
+    .select('id', 'to_address', 'subject', 'text_body', 'created_at')
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(filter.limit);
   if (filter.to !== undefined) query.whereRaw('lower(to_address) = lower(?)', [filter.to]);
   const rows = (await query) as Array<Omit<OutboxRow, 'attempts'> & { created_at: Date | string }>;
   return rows.map((row) => ({ id: row.id, to: row.to_address, subject: row.subject, text: row.text_body, createdAt: new Date(row.created_at) }));
@@ -71,5 +77,7 @@ export async function selectLatestMail(tx: Tx, filter: { to?: string | undefined
 
 /** Deletes messages written more than `days` days ago, sent or not; answers how many. */
 export async function deleteMailOlderThan(tx: Tx, days: number): Promise<number> {
-  return tx('mail_outbox').where('created_at', '<', tx.raw('now() - make_interval(days => ?)', [days])).delete();
+  return tx('mail_outbox')
+    .where('created_at', '<', tx.raw('now() - make_interval(days => ?)', [days]))
+    .delete();
 }

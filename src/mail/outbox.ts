@@ -61,7 +61,11 @@ export function localOutboxTransport(logger: Logger): MailTransport {
  * SMTP when configured, else the local outbox. On PostgreSQL (a deployment,
  * not a trial) a missing SMTP_URL is worth a warning: nobody gets Roster's mail.
  */
-export function mailTransportFor(config: { smtpUrl: string | undefined; mailFrom: string }, databaseKind: 'postgres' | 'embedded', logger: Logger): MailTransport {
+export function mailTransportFor(
+  config: { smtpUrl: string | undefined; mailFrom: string },
+  databaseKind: 'postgres' | 'embedded',
+  logger: Logger,
+): MailTransport {
   if (config.smtpUrl) return smtpTransport(config.smtpUrl, config.mailFrom);
   if (databaseKind === 'postgres') logger.warn('SMTP_URL is not set: mail is not sent, only kept in the local outbox (`roster outbox`)');
   return localOutboxTransport(logger);

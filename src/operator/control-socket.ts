@@ -100,7 +100,10 @@ async function reply(line: string, context: CommandContext, logger: Logger): Pro
   } catch (error) {
     if (error instanceof UsageError) return { ok: false, error: { type: 'usage', message: error.message } };
     if (error instanceof DomainError) {
-      return { ok: false, error: { type: 'domain', message: error.message, kind: error.kind, code: error.code, ...(error.details ? { details: error.details } : {}) } };
+      return {
+        ok: false,
+        error: { type: 'domain', message: error.message, kind: error.kind, code: error.code, ...(error.details ? { details: error.details } : {}) },
+      };
     }
     return { ok: false, error: { type: 'other', message: error instanceof Error ? error.message : String(error) } };
   }

@@ -36,7 +36,8 @@ function parseOperations(body: unknown): { operations: BulkOperation[]; failOnEr
   const operations = raw.map((item, index): BulkOperation => {
     if (typeof item !== 'object' || item === null) throw badRequest('invalidSyntax', `Operation ${index + 1} is not an object`);
     const method = String(field(item as Json, 'method') ?? '').toUpperCase();
-    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) throw badRequest('invalidSyntax', `Operation ${index + 1}: method must be POST, PUT, PATCH or DELETE`);
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method))
+      throw badRequest('invalidSyntax', `Operation ${index + 1}: method must be POST, PUT, PATCH or DELETE`);
     const path = field(item as Json, 'path');
     if (typeof path !== 'string' || !path.startsWith('/')) throw badRequest('invalidSyntax', `Operation ${index + 1}: path must be like /Users or /Users/{id}`);
     const bulkId = field(item as Json, 'bulkId');

@@ -28,7 +28,13 @@ export function discoveryRoutes(baseUrl: string): Router {
     (described ??= (async () => {
       const config = plain(await new SCIMMY.Resources.ServiceProviderConfig().read());
       // RFC 9865 §5: how lists may be paged, and the page sizes Roster enforces.
-      const pagination = { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: limits.defaultPageSize, maxPageSize: limits.maxPageSize };
+      const pagination = {
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: 'index',
+        defaultPageSize: limits.defaultPageSize,
+        maxPageSize: limits.maxPageSize,
+      };
       const types = plain<{ Resources: Json[] }>(await new SCIMMY.Resources.ResourceType().read()).Resources;
       const schemas = plain<{ Resources: Json[] }>(await new SCIMMY.Resources.Schema().read()).Resources;
       return {
@@ -37,7 +43,13 @@ export function discoveryRoutes(baseUrl: string): Router {
         schemas: schemas.map((schema) => located(schema, `/Schemas/${String(schema.id)}`)),
       };
     })());
-  const list = (resources: Json[]) => ({ schemas: [listResponseSchema], totalResults: resources.length, itemsPerPage: resources.length, startIndex: 1, Resources: resources });
+  const list = (resources: Json[]) => ({
+    schemas: [listResponseSchema],
+    totalResults: resources.length,
+    itemsPerPage: resources.length,
+    startIndex: 1,
+    Resources: resources,
+  });
   const one = (resources: Json[], id: string, kind: string) => {
     const found = resources.find((resource) => resource.id === id);
     if (!found) throw new ScimError(404, undefined, `No ${kind} "${id}"`);

@@ -91,7 +91,10 @@ export function scimErrorBody(error: ScimError): Record<string, unknown> {
 export function sendScimError(res: Response, raw: unknown): void {
   const error = toScimError(raw);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.status(error.status).type('application/scim+json').send(JSON.stringify(scimErrorBody(error)));
+  res
+    .status(error.status)
+    .type('application/scim+json')
+    .send(JSON.stringify(scimErrorBody(error)));
 }
 
 /** The SCIM router's last handler: every failure leaves in the SCIM error schema, never as HTML. */

@@ -36,10 +36,7 @@ const maxDepth = 50;
 const compareOperators = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const attrName = /^[A-Za-z][\w$-]*$/;
 
-type Token =
-  | { type: '(' | ')' | '[' | ']'; at: number }
-  | { type: 'string'; value: string; at: number }
-  | { type: 'word'; value: string; at: number };
+type Token = { type: '(' | ')' | '[' | ']'; at: number } | { type: 'string'; value: string; at: number } | { type: 'word'; value: string; at: number };
 
 /** Splits filter text into tokens; `offset` is added to positions when the text is a slice of a longer path. */
 function tokenize(text: string, offset = 0): Token[] {
@@ -84,12 +81,12 @@ function splitPath(text: string, knownSchemas: readonly string[], at: number): A
   let schema: string | undefined;
   let rest = text;
   if (text.toLowerCase().startsWith('urn:')) {
-    const match = [...knownSchemas]
-      .sort((a, b) => b.length - a.length)
-      .find((candidate) => text.toLowerCase().startsWith(`${candidate.toLowerCase()}:`));
+    const match = [...knownSchemas].sort((a, b) => b.length - a.length).find((candidate) => text.toLowerCase().startsWith(`${candidate.toLowerCase()}:`));
     if (!match) {
       const bare = knownSchemas.some((candidate) => candidate.toLowerCase() === text.toLowerCase());
-      throw new FilterSyntaxError(bare ? `"${text}" at position ${at + 1} names a schema but no attribute` : `Unknown schema in "${text}" at position ${at + 1}`);
+      throw new FilterSyntaxError(
+        bare ? `"${text}" at position ${at + 1} names a schema but no attribute` : `Unknown schema in "${text}" at position ${at + 1}`,
+      );
     }
     schema = match;
     rest = text.slice(match.length + 1);
@@ -226,7 +223,9 @@ class Parser {
     const name = operator.type === 'word' ? operator.value.toLowerCase() : '';
     if (name === 'pr') return { kind: 'present', path };
     if (!compareOperators.has(name)) {
-      throw new FilterSyntaxError(`Expected a comparison operator after "${this.describe(token)}" at position ${operator.at + 1}, found "${this.describe(operator)}"`);
+      throw new FilterSyntaxError(
+        `Expected a comparison operator after "${this.describe(token)}" at position ${operator.at + 1}, found "${this.describe(operator)}"`,
+      );
     }
     const value = this.next(`a value after "${name}"`);
     if (value.type !== 'string' && value.type !== 'word') throw new FilterSyntaxError(`Expected a value at position ${value.at + 1}`);

@@ -85,7 +85,8 @@ export function groupSteps(operations: PatchOperation[], groupId: string): Group
   for (const operation of operations) {
     if (!operation.path) {
       const value = operation.value;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('invalidValue', `${operation.op} without a path needs an object value`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw badRequest('invalidValue', `${operation.op} without a path needs an object value`);
       for (const [key, inner] of Object.entries(value as Json)) {
         const attribute = key.toLowerCase().replace(`${groupSchema.toLowerCase()}:`, '');
         if (attribute === 'id') {

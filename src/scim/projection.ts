@@ -70,7 +70,10 @@ function listOf(parameter: string, value: unknown): AttrPath[] {
   if (value === undefined || value === null || value === '') return [];
   const items = Array.isArray(value) ? value.map(String) : String(value).split(',');
   try {
-    return items.map((item) => item.trim()).filter(Boolean).map((item) => pathOrSchema(item));
+    return items
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .map((item) => pathOrSchema(item));
   } catch (error) {
     if (error instanceof FilterSyntaxError) throw badRequest('invalidValue', `${parameter}: ${error.message}`);
     throw error;

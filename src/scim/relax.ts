@@ -21,9 +21,7 @@ export function relaxInput(body: Json, definition: Definition): Json {
   const result: Json = {};
   for (const [key, value] of Object.entries(body)) {
     if (value === null || value === undefined) continue;
-    const extension = membersOf(definition).find(
-      (member): member is Definition => isExtension(member) && member.id.toLowerCase() === key.toLowerCase(),
-    );
+    const extension = membersOf(definition).find((member): member is Definition => isExtension(member) && member.id.toLowerCase() === key.toLowerCase());
     if (extension) {
       if (typeof value === 'object' && !Array.isArray(value)) result[key] = relaxInput(value as Json, extension);
       continue;

@@ -45,6 +45,7 @@ const refuseUnstorableText: RequestHandler = (req, _res, next) => {
   const problem = unstorableInRequest(req);
   if (!problem) return next();
   const scimType = problem.path === '/filter' ? 'invalidFilter' : problem.reason === 'depth' ? 'invalidSyntax' : 'invalidValue';
-  const where = problem.in === 'path' ? '' : `${problem.in === 'query' ? 'Query parameter' : 'Body attribute'} "${problem.path.slice(1).replaceAll('/', '.')}" `;
+  const where =
+    problem.in === 'path' ? '' : `${problem.in === 'query' ? 'Query parameter' : 'Body attribute'} "${problem.path.slice(1).replaceAll('/', '.')}" `;
   next(badRequest(scimType, `${where}${problem.message}`));
 };

@@ -18,7 +18,6 @@ export const rosterSchema = 'urn:ietf:params:scim:schemas:extension:roster:2.0:U
 export const listResponseSchema = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const bulkResponseSchema = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
 
-
 /** Limits Roster enforces and advertises in ServiceProviderConfig. */
 export const limits = {
   defaultPageSize: 100,
@@ -37,7 +36,7 @@ const rosterExtension = new SCIMMY.Types.SchemaDefinition('RosterUser', rosterSc
   new SCIMMY.Types.Attribute('string', 'seats', {
     multiValued: true,
     caseExact: true,
-    description: 'Products whose seat the member holds, e.g. chat, code, api. Limited by the Organization\'s seat pools.',
+    description: "Products whose seat the member holds, e.g. chat, code, api. Limited by the Organization's seat pools.",
   }),
 ]);
 

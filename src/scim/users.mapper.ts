@@ -34,7 +34,11 @@ export function toScimUser(entry: MemberEntry, baseUrl: string): Json {
     division: entry.enterprise.division,
     department: entry.enterprise.department,
     manager: entry.enterprise.manager
-      ? defined({ value: entry.enterprise.manager.id, displayName: entry.enterprise.manager.displayName, $ref: `${baseUrl}/Users/${entry.enterprise.manager.id}` })
+      ? defined({
+          value: entry.enterprise.manager.id,
+          displayName: entry.enterprise.manager.displayName,
+          $ref: `${baseUrl}/Users/${entry.enterprise.manager.id}`,
+        })
       : undefined,
   });
   const hasEnterprise = Object.keys(enterprise).length > 0;
@@ -167,6 +171,7 @@ export function fromScimUser(body: unknown): MemberChanges & { profile: ProfileC
  */
 export function fromPatchedScimUser(document: Json): ReturnType<typeof fromScimUser> {
   const changes = fromScimUser(document);
-  if (changes.active === undefined) throw badRequest('mutability', 'active cannot be removed or set to null: a member is always either active (true) or suspended (false)');
+  if (changes.active === undefined)
+    throw badRequest('mutability', 'active cannot be removed or set to null: a member is always either active (true) or suspended (false)');
   return { ...changes, role: changes.role ?? 'member', seats: changes.seats ?? [] };
 }

@@ -28,8 +28,21 @@ export const userWrites: ResourceWrites = {
     // Without seats to take, the member is created in one statement (see addMember).
     const oneStatement = isOneStatementCreate({ seats: input.seats, active: input.active });
     const entry = await (oneStatement ? inOneStatement : inTransaction)(db, async (tx) => {
-      const joining = await decideAdmission(tx, { kind: 'scim', organizationId: caller.organizationId, userName: input.profile.userName, role: input.role, seats: input.seats });
-      const newMember: NewMember = { profile: input.profile, role: joining.role, source: joining.source, managedBy: joining.managedBy, seats: joining.seats, active: input.active };
+      const joining = await decideAdmission(tx, {
+        kind: 'scim',
+        organizationId: caller.organizationId,
+        userName: input.profile.userName,
+        role: input.role,
+        seats: input.seats,
+      });
+      const newMember: NewMember = {
+        profile: input.profile,
+        role: joining.role,
+        source: joining.source,
+        managedBy: joining.managedBy,
+        seats: joining.seats,
+        active: input.active,
+      };
       const member = await addMember(tx, caller.actor, joining.organizationId, newMember);
       // A new member is in no group yet; seats are read back only when some were taken.
       const seats = oneStatement ? [] : await seatsOf(tx, caller.organizationId, member.id);
@@ -50,7 +63,8 @@ export const userWrites: ResourceWrites = {
 
   async patch({ db, baseUrl, caller }, id, body, ifVersion) {
     const operations = parsePatchRequest(body);
-    const patch = (current: MemberEntry) => fromPatchedScimUser(new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations));
+    const patch = (current: MemberEntry) =>
+      fromPatchedScimUser(new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations));
     // IdPs often PATCH what is already stored (Okta re-sends active=true, say). Such a
     // PATCH changes nothing, so it is answered from a plain read: no lock, no transaction.
     const seen = await getMemberEntry(db, caller.organizationId, id, everything);

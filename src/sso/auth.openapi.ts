@@ -41,9 +41,7 @@ export const invitationPreviewSchema = z
   })
   .meta({ id: 'InvitationPreview' });
 
-export const signInRequestedSchema = z
-  .object({ status: z.literal('sent'), expiresInSeconds: z.number().int() })
-  .meta({ id: 'SignInRequested' });
+export const signInRequestedSchema = z.object({ status: z.literal('sent'), expiresInSeconds: z.number().int() }).meta({ id: 'SignInRequested' });
 
 /** What a completed sign-in answers an API client (`Accept: application/json`); see `answerSignIn`. */
 const signInSchema = z
@@ -80,21 +78,33 @@ export const invitationAcceptedSchema = z
 
 const tag = 'Sign-in';
 const sessionCookieSet = { 'Set-Cookie': 'The `roster_session` cookie (for a cookie session)' };
-const browserSignIn = { description: 'Browsers: the session cookie, and a redirect to Roster’s start page', headers: { Location: 'Where to go next', 'Set-Cookie': 'The `roster_session` cookie' } };
+const browserSignIn = {
+  description: 'Browsers: the session cookie, and a redirect to Roster’s start page',
+  headers: { Location: 'Where to go next', 'Set-Cookie': 'The `roster_session` cookie' },
+};
 const signedIn = { description: 'API clients (`Accept: application/json`): the session token', json: signInSchema };
 const formOrJson = ['application/json', 'application/x-www-form-urlencoded'] as const;
 
 export const authOperations: readonly OperationDescription[] = [
   {
-    method: 'post', path: '/auth/email', operationId: 'requestEmailSignIn', tag, credentials: [],
+    method: 'post',
+    path: '/auth/email',
+    operationId: 'requestEmailSignIn',
+    tag,
+    credentials: [],
     summary: 'Mail a one-time sign-in link (valid 15 minutes) to an address',
     description: 'Answers 202 whoever asks, so it tells nobody who has an Account. With `organizationId` the session will be for that Organization.',
-    body: emailSignInRequest, bodyMediaTypes: formOrJson,
+    body: emailSignInRequest,
+    bodyMediaTypes: formOrJson,
     responses: { 202: { description: 'The link is on its way, if the address may sign in', json: signInRequestedSchema } },
     errors: [400, 403, 413, 429],
   },
   {
-    method: 'post', path: '/auth/sso/discover', operationId: 'discoverSso', tag, credentials: [],
+    method: 'post',
+    path: '/auth/sso/discover',
+    operationId: 'discoverSso',
+    tag,
+    credentials: [],
     summary: 'Whether an address signs in through its Organization’s SAML IdP, and where (home realm discovery)',
     description: 'The same shape for every address: it tells whether the domain has SSO, never whether the person is known. Limited per client like sign-in.',
     body: ssoDiscoveryRequest,
@@ -102,41 +112,68 @@ export const authOperations: readonly OperationDescription[] = [
     errors: [400, 413, 429],
   },
   {
-    method: 'get', path: '/auth/email/verify', operationId: 'followSignInLink', tag, credentials: [],
+    method: 'get',
+    path: '/auth/email/verify',
+    operationId: 'followSignInLink',
+    tag,
+    credentials: [],
     summary: 'Follow a sign-in link: API clients are signed in; browsers get a page whose button POSTs the link',
-    description: 'A GET never uses a browser’s link up, so mail scanners that fetch links cannot spend them. A browser following a used, expired or unknown link is sent to `/sign-in?error=link_used|link_expired|link_invalid`.',
+    description:
+      'A GET never uses a browser’s link up, so mail scanners that fetch links cannot spend them. A browser following a used, expired or unknown link is sent to `/sign-in?error=link_used|link_expired|link_invalid`.',
     query: signInLinkToken,
     responses: { 200: { ...signedIn, description: `${signedIn.description}; browsers: the confirmation page`, text: 'text/html' } },
     errors: [400, 401, 403, 429],
   },
   {
-    method: 'post', path: '/auth/email/verify', operationId: 'completeEmailSignIn', tag, credentials: [],
+    method: 'post',
+    path: '/auth/email/verify',
+    operationId: 'completeEmailSignIn',
+    tag,
+    credentials: [],
     summary: 'Use a sign-in link up and start a session',
-    body: signInLinkToken, bodyMediaTypes: formOrJson,
-    description: 'A browser is redirected to `next` once signed in; when the sign-in fails it goes to `/sign-in?error=<code>` instead of getting the JSON error.',
+    body: signInLinkToken,
+    bodyMediaTypes: formOrJson,
+    description:
+      'A browser is redirected to `next` once signed in; when the sign-in fails it goes to `/sign-in?error=<code>` instead of getting the JSON error.',
     responses: { 200: signedIn, 303: browserSignIn },
     errors: [400, 401, 403, 413, 429],
   },
   {
-    method: 'get', path: '/auth/session', operationId: 'getCurrentSession', tag, credentials: sessionCredentials,
+    method: 'get',
+    path: '/auth/session',
+    operationId: 'getCurrentSession',
+    tag,
+    credentials: sessionCredentials,
     summary: 'Who is signed in: the Account, and the Organization and membership of this session (if any)',
     responses: { 200: { description: 'The session', json: currentSessionSchema } },
     errors: [401],
   },
   {
-    method: 'post', path: '/auth/refresh', operationId: 'refreshSessionToken', tag, credentials: sessionCredentials,
+    method: 'post',
+    path: '/auth/refresh',
+    operationId: 'refreshSessionToken',
+    tag,
+    credentials: sessionCredentials,
     summary: 'A new token for this session (and, for a cookie session, a new cookie)',
     responses: { 200: { description: 'The new token', json: refreshedTokenSchema, headers: sessionCookieSet } },
     errors: [401, 403],
   },
   {
-    method: 'post', path: '/auth/logout', operationId: 'signOut', tag, credentials: sessionCredentials,
+    method: 'post',
+    path: '/auth/logout',
+    operationId: 'signOut',
+    tag,
+    credentials: sessionCredentials,
     summary: 'End this session and clear its cookie',
     responses: { 204: { description: 'Signed out', headers: { 'Set-Cookie': 'Clears the `roster_session` cookie' } } },
     errors: [401, 403],
   },
   {
-    method: 'post', path: '/auth/invitations/preview', operationId: 'previewInvitation', tag: 'Invitations', credentials: [],
+    method: 'post',
+    path: '/auth/invitations/preview',
+    operationId: 'previewInvitation',
+    tag: 'Invitations',
+    credentials: [],
     summary: 'What a join link offers (the Organization, the role, the seats, the address invited) and whether it can still be accepted',
     description: 'The token is the credential, as for accepting; an unknown or replaced one is 404 `invitation_not_found`. Limited per client like sign-in.',
     body: invitationPreviewRequest,
@@ -144,7 +181,11 @@ export const authOperations: readonly OperationDescription[] = [
     errors: [400, 404, 413, 429],
   },
   {
-    method: 'post', path: '/auth/invitations/accept', operationId: 'acceptInvitation', tag: 'Invitations', credentials: sessionCredentials,
+    method: 'post',
+    path: '/auth/invitations/accept',
+    operationId: 'acceptInvitation',
+    tag: 'Invitations',
+    credentials: sessionCredentials,
     summary: 'Accept an invitation (the token of its join link) with any session, and get a session in the Organization joined',
     body: invitationAcceptRequest,
     responses: { 200: { description: 'Joined', json: invitationAcceptedSchema, headers: sessionCookieSet } },

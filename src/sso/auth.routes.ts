@@ -8,7 +8,15 @@ import { clientAddress, rateLimited, type RateLimit } from '../http/rate-limit.j
 import { refuseUnstorableText } from '../http/unstorable-text.js';
 import { parseInput } from '../http/validate.js';
 import { clearSessionCookie, crossSite, requireSession, sessionCallerOf, setSessionCookie, type CookieSettings } from '../http/session-auth.js';
-import { currentSessionSchema, emailSignInRequest, refreshedTokenSchema, signInLinkToken, signInRequestedSchema, ssoDiscoveryRequest, type ssoDiscoverySchema } from './auth.openapi.js';
+import {
+  currentSessionSchema,
+  emailSignInRequest,
+  refreshedTokenSchema,
+  signInLinkToken,
+  signInRequestedSchema,
+  ssoDiscoveryRequest,
+  type ssoDiscoverySchema,
+} from './auth.openapi.js';
 import type { SessionTokens } from '../http/session-tokens.js';
 import { safeRelayState } from './relay-state.js';
 import { endSession } from '../org/credentials/sessions.service.js';
@@ -32,7 +40,8 @@ function wantsJson(req: Request): boolean {
 
 /** A `next` the caller gave must be one of Roster's own paths: refused otherwise, never silently changed. */
 function ownPath(next: string | undefined): string | undefined {
-  if (next !== undefined && safeRelayState(next) !== next) throw new InvalidInputError('invalid_next', 'next must be one of Roster’s own paths, such as /join/…', { field: 'next' });
+  if (next !== undefined && safeRelayState(next) !== next)
+    throw new InvalidInputError('invalid_next', 'next must be one of Roster’s own paths, such as /join/…', { field: 'next' });
   return next;
 }
 
@@ -57,8 +66,6 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
     limit: signInRateLimit,
     windowSeconds: 600,
   };
-
-
 
   router.post('/email', rateLimited(db, perClient, perEmail), async (req, res) => {
     const body = parseInput(emailSignInRequest, req.body);
@@ -134,7 +141,12 @@ export function authRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs, si
 
   router.post('/refresh', session, async (_req, res) => {
     const caller = sessionCallerOf(res.locals);
-    const { token, expiresAt } = await tokens.issue({ id: caller.sessionId, accountId: caller.accountId, organizationId: caller.organizationId, expiresAt: caller.sessionExpiresAt });
+    const { token, expiresAt } = await tokens.issue({
+      id: caller.sessionId,
+      accountId: caller.accountId,
+      organizationId: caller.organizationId,
+      expiresAt: caller.sessionExpiresAt,
+    });
     if (caller.viaCookie) setSessionCookie(res, token, expiresAt, cookies);
     res.json({ token, expiresAt: expiresAt.toISOString() } satisfies z.infer<typeof refreshedTokenSchema>);
   });

@@ -33,34 +33,43 @@ export interface InvitationAcceptOptions {
 export function invitationAcceptRoutes({ db, tokens, cookies, sessionMaxAgeMs, signInRateLimit, publicUrl }: InvitationAcceptOptions): Router {
   const router = Router();
   router.use(express.json({ limit: '16kb' }), refuseUnstorableText());
-  router.post('/preview', rateLimited(db, { name: 'invitations:preview', keyOf: clientAddress, limit: signInRateLimit, windowSeconds: 60 }), async (req, res) => {
-    const { token } = parseInput(invitationPreviewRequest, req.body);
-    const preview = await inTransaction(db, (tx) => previewInvitation(tx, token));
-    res.json({
-      organization: { id: preview.organizationId, name: preview.organizationName },
-      email: preview.email,
-      role: preview.role,
-      seats: preview.seats,
-      status: preview.status,
-      expiresAt: preview.expiresAt.toISOString(),
-      ssoRequired: preview.ssoRequired && { domain: preview.ssoRequired.domain, loginUrl: `${publicUrl}/sso/${preview.ssoRequired.organizationId}/login` },
-    } satisfies z.infer<typeof invitationPreviewSchema>);
-  });
-  router.post('/accept', rateLimited(db, { name: 'invitations:accept', keyOf: clientAddress, limit: signInRateLimit, windowSeconds: 60 }), requireSession(db, tokens, cookies), async (req, res) => {
-    const caller = sessionCallerOf(res.locals);
-    const { token } = parseInput(invitationAcceptRequest, req.body);
-    const joined = await inTransaction(db, (tx) => joinByInvitation(tx, token, caller.accountId, sessionMaxAgeMs));
-    const issued = await tokens.issue(joined.session);
-    if (caller.viaCookie) setSessionCookie(res, issued.token, issued.expiresAt, cookies);
-    res.status(200).json({
-      token: issued.token,
-      expiresAt: issued.expiresAt.toISOString(),
-      organizationId: joined.member.organizationId,
-      memberId: joined.member.id,
-      role: joined.member.role,
-      seats: joined.invitation.seats.filter((product) => !joined.seatsUnavailable.includes(product)),
-      seatsUnavailable: joined.seatsUnavailable,
-    } satisfies z.infer<typeof invitationAcceptedSchema>);
-  });
+  router.post(
+    '/preview',
+    rateLimited(db, { name: 'invitations:preview', keyOf: clientAddress, limit: signInRateLimit, windowSeconds: 60 }),
+    async (req, res) => {
+      const { token } = parseInput(invitationPreviewRequest, req.body);
+      const preview = await inTransaction(db, (tx) => previewInvitation(tx, token));
+      res.json({
+        organization: { id: preview.organizationId, name: preview.organizationName },
+        email: preview.email,
+        role: preview.role,
+        seats: preview.seats,
+        status: preview.status,
+        expiresAt: preview.expiresAt.toISOString(),
+        ssoRequired: preview.ssoRequired && { domain: preview.ssoRequired.domain, loginUrl: `${publicUrl}/sso/${preview.ssoRequired.organizationId}/login` },
+      } satisfies z.infer<typeof invitationPreviewSchema>);
+    },
+  );
+  router.post(
+    '/accept',
+    rateLimited(db, { name: 'invitations:accept', keyOf: clientAddress, limit: signInRateLimit, windowSeconds: 60 }),
+    requireSession(db, tokens, cookies),
+    async (req, res) => {
+      const caller = sessionCallerOf(res.locals);
+      const { token } = parseInput(invitationAcceptRequest, req.body);
+      const joined = await inTransaction(db, (tx) => joinByInvitation(tx, token, caller.accountId, sessionMaxAgeMs));
+      const issued = await tokens.issue(joined.session);
+      if (caller.viaCookie) setSessionCookie(res, issued.token, issued.expiresAt, cookies);
+      res.status(200).json({
+        token: issued.token,
+        expiresAt: issued.expiresAt.toISOString(),
+        organizationId: joined.member.organizationId,
+        memberId: joined.member.id,
+        role: joined.member.role,
+        seats: joined.invitation.seats.filter((product) => !joined.seatsUnavailable.includes(product)),
+        seatsUnavailable: joined.seatsUnavailable,
+      } satisfies z.infer<typeof invitationAcceptedSchema>);
+    },
+  );
   return router;
 }

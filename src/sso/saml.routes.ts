@@ -66,14 +66,16 @@ export function samlRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
    * Finds the Organization's connection: for signing in (login, ACS) the one the domain lets people
    * sign in through (none while switched off); for the SP metadata, whatever is saved.
    */
-  const loader = (use: 'metadata' | 'sign-in') => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const organizationId = String(req.params.organizationId);
-    const find = use === 'sign-in' ? findSsoConnectionForSignIn : findSsoConnection;
-    const connection = isId(organizationId) ? await inTransaction(db, (tx) => find(tx, organizationId)) : undefined;
-    if (!connection) throw new NotFoundError('sso_connection', organizationId);
-    (req as Request & { sso?: SsoContext }).sso = { connection, sp: serviceProviderOf(publicUrl, organizationId, connection) };
-    next();
-  };
+  const loader =
+    (use: 'metadata' | 'sign-in') =>
+    async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+      const organizationId = String(req.params.organizationId);
+      const find = use === 'sign-in' ? findSsoConnectionForSignIn : findSsoConnection;
+      const connection = isId(organizationId) ? await inTransaction(db, (tx) => find(tx, organizationId)) : undefined;
+      if (!connection) throw new NotFoundError('sso_connection', organizationId);
+      (req as Request & { sso?: SsoContext }).sso = { connection, sp: serviceProviderOf(publicUrl, organizationId, connection) };
+      next();
+    };
   const load = loader('sign-in');
 
   router.get('/:organizationId/metadata', loader('metadata'), (req, res) => {
@@ -100,7 +102,12 @@ export function samlRoutes({ db, tokens, cookies, publicUrl, sessionMaxAgeMs }: 
         throw new UnauthenticatedError('idp_initiated_disabled', 'This Organization does not accept sign-ins started at the identity provider');
       }
       const profile = await validated(passport, req, res);
-      const claims = profileFromClaims(profile.nameID, profile.nameIDFormat, (profile.attributes ?? {}) as Record<string, unknown>, connection.attributeMapping);
+      const claims = profileFromClaims(
+        profile.nameID,
+        profile.nameIDFormat,
+        (profile.attributes ?? {}) as Record<string, unknown>,
+        connection.attributeMapping,
+      );
       const signed = await inTransaction(db, async (tx) => {
         if (inspected.inResponseTo && !(await consumeSamlRequest(tx, organizationId, inspected.inResponseTo))) {
           throw new UnauthenticatedError('saml_request_unknown', 'This response answers no sign-in Roster is waiting for (unknown, expired or already used)');

@@ -31,12 +31,22 @@ function newLinkToken(): string {
  * the same whether or not the address has an Account, so it tells nobody who
  * uses Roster.
  */
-export async function requestEmailSignIn(tx: Tx, input: { email: unknown; organizationId?: string | undefined; publicUrl: string; next?: string | undefined }): Promise<void> {
+export async function requestEmailSignIn(
+  tx: Tx,
+  input: { email: unknown; organizationId?: string | undefined; publicUrl: string; next?: string | undefined },
+): Promise<void> {
   const email = requireEmail('email', input.email);
   if (input.organizationId !== undefined) await getOrganization(tx, input.organizationId);
   await assertSsoNotRequired(tx, email, input.publicUrl);
   const token = newLinkToken();
-  await insertSignInLink(tx, { id: newId(), tokenHash: hashSecret(token), email, organizationId: input.organizationId ?? null, memberId: null, validSeconds: signInLinkValidSeconds });
+  await insertSignInLink(tx, {
+    id: newId(),
+    tokenHash: hashSecret(token),
+    email,
+    organizationId: input.organizationId ?? null,
+    memberId: null,
+    validSeconds: signInLinkValidSeconds,
+  });
   await queueMail(tx, signInLinkMail(email, emailSignInUrl(input.publicUrl, token, input.next)));
 }
 
@@ -44,13 +54,23 @@ export async function requestEmailSignIn(tx: Tx, input: { email: unknown; organi
  * An operator's link for an existing member (how the first Admin gets in):
  * the member is named by the email they were created with.
  */
-export async function createOperatorSignInLink(tx: Tx, input: { organizationId: string; email: string; publicUrl: string }): Promise<{ url: string; expiresAt: Date; memberId: string }> {
+export async function createOperatorSignInLink(
+  tx: Tx,
+  input: { organizationId: string; email: string; publicUrl: string },
+): Promise<{ url: string; expiresAt: Date; memberId: string }> {
   const email = requireEmail('email', input.email);
   await getOrganization(tx, input.organizationId);
   const member = await findMemberByUserName(tx, input.organizationId, email);
   if (!member) throw new NotFoundError('member', email);
   const token = newLinkToken();
-  const link = await insertSignInLink(tx, { id: newId(), tokenHash: hashSecret(token), email, organizationId: input.organizationId, memberId: member.id, validSeconds: signInLinkValidSeconds });
+  const link = await insertSignInLink(tx, {
+    id: newId(),
+    tokenHash: hashSecret(token),
+    email,
+    organizationId: input.organizationId,
+    memberId: member.id,
+    validSeconds: signInLinkValidSeconds,
+  });
   return { url: emailSignInUrl(input.publicUrl, token), expiresAt: link.expiresAt, memberId: member.id };
 }
 
@@ -99,7 +119,13 @@ export async function signInLinkState(tx: Tx, token: string): Promise<'usable' |
  */
 export async function joinByInvitation(tx: Tx, token: string, accountId: string, sessionMaxAgeMs: number): Promise<AcceptedInvitation & { session: Session }> {
   const accepted = await acceptInvitation(tx, token, accountId);
-  const session = await insertSession(tx, { id: newId(), accountId, organizationId: accepted.member.organizationId, memberId: accepted.member.id, maxAgeMs: sessionMaxAgeMs });
+  const session = await insertSession(tx, {
+    id: newId(),
+    accountId,
+    organizationId: accepted.member.organizationId,
+    memberId: accepted.member.id,
+    maxAgeMs: sessionMaxAgeMs,
+  });
   return { ...accepted, session };
 }
 
@@ -113,7 +139,8 @@ async function membershipFor(tx: Tx, link: SignInLink, account: Account): Promis
     // An operator named this member; the person proved its email, so the member becomes theirs.
     return linkMemberToAccount(tx, signInActor, link.organizationId, link.memberId, account.id);
   }
-  if (link.organizationId) return admit(tx, admitted(await decideAdmission(tx, { kind: 'verified_email', organizationId: link.organizationId, account })), account);
+  if (link.organizationId)
+    return admit(tx, admitted(await decideAdmission(tx, { kind: 'verified_email', organizationId: link.organizationId, account })), account);
   // No Organization named: auto-join the one that verified this email's domain, if it lets people
   // in that way; then the session is for the Account's one active membership, else the Account alone.
   const domain = await findVerifiedDomain(tx, account.email);
@@ -135,7 +162,11 @@ async function admit(tx: Tx, decision: Stays | Joins, account: Account): Promise
     return decision.linkAccount ? linkMemberToAccount(tx, signInActor, decision.member.organizationId, decision.member.id, account.id) : decision.member;
   }
   return addMember(tx, { type: 'system', id: 'auto-join' }, decision.organizationId, {
-    profile: { userName: decision.userName, emails: [{ value: decision.userName, type: 'work', primary: true }], name: { givenName: account.givenName, familyName: account.familyName } },
+    profile: {
+      userName: decision.userName,
+      emails: [{ value: decision.userName, type: 'work', primary: true }],
+      name: { givenName: account.givenName, familyName: account.familyName },
+    },
     role: decision.role,
     source: decision.source,
     accountId: account.id,

@@ -90,6 +90,10 @@ async function assignAutomaticSeats(tx: Tx, organizationId: string, member: Memb
   const taken = await takeSeats(tx, organizationId, member.id, free);
   await recordEvents(tx, organizationId, ssoActor, [
     ...taken.map((product): AuditEntry => ({ action: 'seat.assigned', target: { type: 'member', id: member.id }, data: { product, automatic: true } })),
-    ...unavailable.map((product): AuditEntry => ({ action: 'seat.unavailable', target: { type: 'member', id: member.id }, data: { product, reason: 'no_free_seat' } })),
+    ...unavailable.map((product): AuditEntry => ({
+      action: 'seat.unavailable',
+      target: { type: 'member', id: member.id },
+      data: { product, reason: 'no_free_seat' },
+    })),
   ]);
 }

@@ -96,16 +96,33 @@ describe('/api/v1/audit-events', () => {
     const [created] = all.body.events;
     assert.deepEqual(
       { actor: created.actor, target: created.target, data: created.data },
-      { actor: { type: 'member', id: org.admin.id }, target: { type: 'api_key', id: key.id }, data: { memberId: org.admin.id, workspaceId: org.defaultWorkspace.id, name: 'ci' } },
+      {
+        actor: { type: 'member', id: org.admin.id },
+        target: { type: 'api_key', id: key.id },
+        data: { memberId: org.admin.id, workspaceId: org.defaultWorkspace.id, name: 'ci' },
+      },
     );
     assert.equal(typeof created.requestId, 'string');
     assert.ok(!Number.isNaN(Date.parse(created.createdAt)));
 
     const renamed = await admin.get('/audit-events?action=organization.renamed').expect(200);
-    assert.deepEqual(renamed.body.events.map((event: { data: unknown }) => event.data), [{ from: 'Acme', to: 'Acme Corp' }]);
-    assert.deepEqual(actions(await admin.get(`/audit-events?actorType=member&actorId=${org.admin.id}`).expect(200)), ['api_key.created', 'organization.renamed']);
-    assert.deepEqual(actions(await admin.get('/audit-events?actorType=system').expect(200)).sort(), ['member.created', 'organization.created', 'workspace.created']);
-    assert.deepEqual(actions(await admin.get(`/audit-events?targetType=organization&targetId=${org.id}`).expect(200)), ['organization.renamed', 'organization.created']);
+    assert.deepEqual(
+      renamed.body.events.map((event: { data: unknown }) => event.data),
+      [{ from: 'Acme', to: 'Acme Corp' }],
+    );
+    assert.deepEqual(actions(await admin.get(`/audit-events?actorType=member&actorId=${org.admin.id}`).expect(200)), [
+      'api_key.created',
+      'organization.renamed',
+    ]);
+    assert.deepEqual(actions(await admin.get('/audit-events?actorType=system').expect(200)).sort(), [
+      'member.created',
+      'organization.created',
+      'workspace.created',
+    ]);
+    assert.deepEqual(actions(await admin.get(`/audit-events?targetType=organization&targetId=${org.id}`).expect(200)), [
+      'organization.renamed',
+      'organization.created',
+    ]);
     assert.deepEqual(actions(await admin.get(`/audit-events?targetId=${key.id}`).expect(200)), ['api_key.created']);
     assert.deepEqual((await admin.get('/audit-events?action=nothing.happened').expect(200)).body, { events: [], nextCursor: null });
   });
@@ -113,7 +130,14 @@ describe('/api/v1/audit-events', () => {
   it('filters by time range: from is inclusive, to exclusive, in any ISO 8601 offset', async () => {
     const org = await makeOrganization();
     const admin = as(await sessionFor(app, org.id, org.admin.userName));
-    await storeEvents(org.id, ['2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z'].map((at, i) => ({ action: 'test.ranged', target_id: `day${i + 1}`, created_at: at })));
+    await storeEvents(
+      org.id,
+      ['2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z'].map((at, i) => ({
+        action: 'test.ranged',
+        target_id: `day${i + 1}`,
+        created_at: at,
+      })),
+    );
     const targets = async (query: string) =>
       (await admin.get(`/audit-events?action=test.ranged&${query}`).expect(200)).body.events.map((event: { target: { id: string } }) => event.target.id);
 
@@ -127,8 +151,19 @@ describe('/api/v1/audit-events', () => {
     const org = await makeOrganization();
     const admin = as(await sessionFor(app, org.id, org.admin.userName));
     // Seven events, two of them in the same millisecond and two at the very same instant.
-    const times = ['2024-03-01T00:00:01Z', '2024-03-01T00:00:02.000001Z', '2024-03-01T00:00:02.000002Z', '2024-03-01T00:00:03Z', '2024-03-01T00:00:03Z', '2024-03-01T00:00:04Z', '2024-03-01T00:00:05Z'];
-    const ids = await storeEvents(org.id, times.map((at, i) => ({ action: 'test.paged', target_id: `e${i}`, created_at: at })));
+    const times = [
+      '2024-03-01T00:00:01Z',
+      '2024-03-01T00:00:02.000001Z',
+      '2024-03-01T00:00:02.000002Z',
+      '2024-03-01T00:00:03Z',
+      '2024-03-01T00:00:03Z',
+      '2024-03-01T00:00:04Z',
+      '2024-03-01T00:00:05Z',
+    ];
+    const ids = await storeEvents(
+      org.id,
+      times.map((at, i) => ({ action: 'test.paged', target_id: `e${i}`, created_at: at })),
+    );
     // Newest first; at the same instant, the larger id first. (The times above sort as strings.)
     const expected = times
       .map((at, i) => ({ at: at.includes('.') ? at : at.replace('Z', '.000000Z'), id: ids[i]!, target: `e${i}` }))
@@ -153,7 +188,10 @@ describe('/api/v1/audit-events', () => {
     assert.deepEqual(seen.slice(4), ['e2', 'e1', 'e0']);
 
     // 50 a page unless asked.
-    await storeEvents(org.id, Array.from({ length: 53 }, (_, i) => ({ action: 'test.many', created_at: `2024-04-01T00:00:${String(i).padStart(2, '0')}Z` })));
+    await storeEvents(
+      org.id,
+      Array.from({ length: 53 }, (_, i) => ({ action: 'test.many', created_at: `2024-04-01T00:00:${String(i).padStart(2, '0')}Z` })),
+    );
     const first = await admin.get('/audit-events?action=test.many').expect(200);
     assert.equal(first.body.events.length, 50);
     const rest = await admin.get(`/audit-events?action=test.many&cursor=${first.body.nextCursor}`).expect(200);
@@ -195,7 +233,11 @@ describe('/api/v1/audit-events', () => {
     assert.deepEqual((await otherAdmin.get(`/audit-events?targetId=${org.id}`).expect(200)).body.events, []);
     const theirs = await otherAdmin.get('/audit-events').expect(200);
     assert.ok(theirs.body.events.length > 0);
-    assert.ok(theirs.body.events.every((event: { target: { id: string }; actor: { id: string | null } }) => event.target.id !== org.id && event.actor.id !== org.admin.id));
+    assert.ok(
+      theirs.body.events.every(
+        (event: { target: { id: string }; actor: { id: string | null } }) => event.target.id !== org.id && event.actor.id !== org.admin.id,
+      ),
+    );
     const csv = await otherAdmin.get('/audit-events.csv').expect(200);
     assert.ok(!csv.text.includes(org.id) && !csv.text.includes(org.admin.id));
   });
@@ -223,7 +265,17 @@ describe('/api/v1/audit-events', () => {
     const records = parseCsv(response.text);
     assert.deepEqual(records, [
       header,
-      [id!, '2024-06-01T12:00:00.000Z', 'member', "'+1 555", `'=HYPERLINK("http://evil.test","click")`, "'@SUM(A1)", "'-2,3\nsecond line", '{"note":"say \\"hi\\", then go"}', "'\tcmd"],
+      [
+        id!,
+        '2024-06-01T12:00:00.000Z',
+        'member',
+        "'+1 555",
+        `'=HYPERLINK("http://evil.test","click")`,
+        "'@SUM(A1)",
+        "'-2,3\nsecond line",
+        '{"note":"say \\"hi\\", then go"}',
+        "'\tcmd",
+      ],
       [records[2]![0]!, '2024-06-01T11:00:00.000Z', 'system', '', 'test.plain', 'thing', "'\rx", '{}', ''],
     ]);
     assert.ok(response.text.startsWith(`${header.join(',')}\r\n`));
@@ -231,7 +283,10 @@ describe('/api/v1/audit-events', () => {
     assert.ok(response.text.includes(`,"'\rx",`), 'a cell holding CR is quoted');
 
     const filtered = parseCsv((await admin.get('/audit-events.csv?action=test.plain').expect(200)).text);
-    assert.deepEqual(filtered.map((record) => record[4]), ['action', 'test.plain']);
+    assert.deepEqual(
+      filtered.map((record) => record[4]),
+      ['action', 'test.plain'],
+    );
     assert.deepEqual(parseCsv((await admin.get('/audit-events.csv?action=nothing').expect(200)).text), [header]);
   });
 
@@ -240,7 +295,10 @@ describe('/api/v1/audit-events', () => {
     const admin = as(await sessionFor(app, org.id, org.admin.userName));
     const start = Date.parse('2024-07-01T00:00:00Z');
     // 1,234 events, several SQL pages, with runs of events at the same instant across page boundaries.
-    const ids = await storeEvents(org.id, Array.from({ length: 1234 }, (_, i) => ({ action: 'test.export', created_at: new Date(start + Math.floor(i / 7) * 1000).toISOString() })));
+    const ids = await storeEvents(
+      org.id,
+      Array.from({ length: 1234 }, (_, i) => ({ action: 'test.export', created_at: new Date(start + Math.floor(i / 7) * 1000).toISOString() })),
+    );
 
     const records = parseCsv((await admin.get('/audit-events.csv?action=test.export').expect(200)).text);
     assert.deepEqual(records[0], header);
@@ -249,6 +307,9 @@ describe('/api/v1/audit-events', () => {
     assert.equal(new Set(exported).size, 1234);
     assert.deepEqual([...exported].sort(), [...ids].sort());
     const times = records.slice(1).map((record) => Date.parse(record[1]!));
-    assert.ok(times.every((time, i) => i === 0 || time <= times[i - 1]!), 'newest first');
+    assert.ok(
+      times.every((time, i) => i === 0 || time <= times[i - 1]!),
+      'newest first',
+    );
   });
 });

@@ -33,7 +33,10 @@ describe('/api/v1/domains', () => {
     const verified = await admin.post(`/domains/${claimed.body.id}/verify`).expect(200);
     assert.equal(verified.body.status, 'verified');
     assert.equal((await admin.patch(`/domains/${claimed.body.id}`, { autoJoin: true }).expect(200)).body.autoJoin, true);
-    assert.deepEqual((await admin.get('/domains').expect(200)).body.domains.map((domain: { domain: string }) => domain.domain), [name]);
+    assert.deepEqual(
+      (await admin.get('/domains').expect(200)).body.domains.map((domain: { domain: string }) => domain.domain),
+      [name],
+    );
     await admin.delete(`/domains/${claimed.body.id}`).expect(204);
     await admin.get(`/domains/${claimed.body.id}`).expect(404);
   });
@@ -44,7 +47,14 @@ describe('/api/v1/domains', () => {
     const admin = as(await sessionFor(app, org.id, org.admin.userName));
     const claimed = await admin.post('/domains', { domain: `${unique('corp')}.test` }).expect(201);
 
-    assert.equal((await as(await sessionFor(app, org.id, member.userName)).get('/domains').expect(403)).body.error.code, 'forbidden_role');
+    assert.equal(
+      (
+        await as(await sessionFor(app, org.id, member.userName))
+          .get('/domains')
+          .expect(403)
+      ).body.error.code,
+      'forbidden_role',
+    );
     assert.equal((await request(app).get('/api/v1/domains').expect(401)).body.error.code, 'not_signed_in');
     const loner = `${unique('loner')}@example.test`;
     await request(app).post('/auth/email').send({ email: loner }).expect(202);

@@ -34,7 +34,10 @@ describe('/api/v1/groups', () => {
     assert.equal((await admin.patch(`/groups/${id}`, { displayName: 'Platform' }).expect(200)).body.displayName, 'Platform');
     const read = (await admin.get(`/groups/${id}`).expect(200)).body;
     assert.deepEqual([read.id, read.displayName, read.managedBy, read.createdAt], [id, 'Platform', 'none', created.body.createdAt]);
-    assert.deepEqual((await admin.post(`/groups/${id}/members`, { memberIds: [ann.id, bob.id, ann.id] }).expect(200)).body.added.sort(), [ann.id, bob.id].sort());
+    assert.deepEqual(
+      (await admin.post(`/groups/${id}/members`, { memberIds: [ann.id, bob.id, ann.id] }).expect(200)).body.added.sort(),
+      [ann.id, bob.id].sort(),
+    );
     assert.deepEqual((await admin.post(`/groups/${id}/members`, { memberIds: [ann.id] }).expect(200)).body, { added: [] });
     const members = (await admin.get(`/groups/${id}/members`).expect(200)).body;
     assert.deepEqual(members.members.map((entry: { memberId: string }) => entry.memberId).sort(), [ann.id, bob.id].sort());
@@ -83,7 +86,9 @@ describe('/api/v1/groups', () => {
     for (const member of members.slice(0, 2)) assert.equal(await roleIn(org.id, member.id, workspace.id), 'admin');
     await admin.post(`/groups/${group.id}/members`, { memberIds: [members[2]!.id] }).expect(200);
     assert.equal(await roleIn(org.id, members[2]!.id, workspace.id), 'admin', 'a member who joins the group holds its grants');
-    assert.deepEqual((await admin.get(`/groups/${group.id}/grants`).expect(200)).body, { grants: [{ groupId: group.id, workspaceId: workspace.id, role: 'admin' }] });
+    assert.deepEqual((await admin.get(`/groups/${group.id}/grants`).expect(200)).body, {
+      grants: [{ groupId: group.id, workspaceId: workspace.id, role: 'admin' }],
+    });
 
     await admin.delete(`/groups/${group.id}/grants/${workspace.id}`).expect(204);
     for (const member of members) assert.equal(await roleIn(org.id, member.id, workspace.id), undefined);
@@ -100,7 +105,10 @@ describe('/api/v1/groups', () => {
     const before = await eventsOf(org.id);
 
     const listed = (await admin.get('/groups').expect(200)).body.groups;
-    assert.deepEqual(listed.map((group: { id: string; managedBy: string; externalId: string }) => [group.id, group.managedBy, group.externalId]), [[pushed.id, 'scim', 'okta-1']]);
+    assert.deepEqual(
+      listed.map((group: { id: string; managedBy: string; externalId: string }) => [group.id, group.managedBy, group.externalId]),
+      [[pushed.id, 'scim', 'okta-1']],
+    );
     for (const attempt of [
       admin.patch(`/groups/${pushed.id}`, { displayName: 'Renamed' }),
       admin.delete(`/groups/${pushed.id}`),
@@ -238,7 +246,10 @@ describe('/api/v1/groups', () => {
     }
     // Ids in a body are input, not the resource addressed: an unknown one is a 400 that names it.
     assert.equal((await admin.post(`/groups/${myGroup.id}/members`, { memberIds: [stranger.id] }).expect(400)).body.error.code, 'unknown_members');
-    assert.deepEqual((await admin.get('/groups').expect(200)).body.groups.map((group: { id: string }) => group.id), [myGroup.id]);
+    assert.deepEqual(
+      (await admin.get('/groups').expect(200)).body.groups.map((group: { id: string }) => group.id),
+      [myGroup.id],
+    );
     assert.equal(await countRows('group_members', { group_id: theirGroup.id }), 1);
     assert.equal(await countRows('group_workspace_grants', { group_id: theirGroup.id }), 1);
     assert.equal(await countRows('group_workspace_grants', { workspace_id: theirs.defaultWorkspace.id, group_id: myGroup.id }), 0);

@@ -22,7 +22,11 @@ describe('POST /api/v1/invitations/batch: inviting address by address', () => {
   const address = () => `${unique('invitee')}@example.test`;
   const as = (token: string, on = app) => ({
     get: (path: string) => request(on).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body?: object) => request(on).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
+    post: (path: string, body?: object) =>
+      request(on)
+        .post(`/api/v1${path}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send(body ?? {}),
   });
   async function adminOf(on = app) {
     const org = await makeOrganization();
@@ -39,7 +43,11 @@ describe('POST /api/v1/invitations/batch: inviting address by address', () => {
     const sso = enforcing.email();
 
     const answer = await asAdmin
-      .post('/invitations/batch', { emails: [ada, ` ${bob} `, org.admin.userName, pending.toUpperCase(), sso, 'not-an-address', '', ada.toUpperCase()], role: 'billing', seats: ['chat'] })
+      .post('/invitations/batch', {
+        emails: [ada, ` ${bob} `, org.admin.userName, pending.toUpperCase(), sso, 'not-an-address', '', ada.toUpperCase()],
+        role: 'billing',
+        seats: ['chat'],
+      })
       .expect(200);
 
     const results = answer.body.results as Outcome[];
@@ -73,7 +81,9 @@ describe('POST /api/v1/invitations/batch: inviting address by address', () => {
 
   it('answers 200 with every address refused, inviting nobody', async () => {
     const { org, asAdmin } = await adminOf();
-    const answer = await asAdmin.post('/invitations/batch', { emails: [org.admin.userName, 'nobody', 'x'.repeat(400) + '@example.test'], role: 'member' }).expect(200);
+    const answer = await asAdmin
+      .post('/invitations/batch', { emails: [org.admin.userName, 'nobody', 'x'.repeat(400) + '@example.test'], role: 'member' })
+      .expect(200);
     assert.deepEqual(
       (answer.body.results as Outcome[]).map((outcome) => outcome.result),
       ['already_member', 'invalid_email', 'invalid_email'],
@@ -90,7 +100,8 @@ describe('POST /api/v1/invitations/batch: inviting address by address', () => {
       [{ emails: [address()], role: 'member', surprise: true }, 'invalid_request'],
       [{ emails: [address()], role: 'member', seats: ['nope'] }, 'unknown_product'],
     ];
-    for (const [body, code] of cases) assert.equal((await asAdmin.post('/invitations/batch', body).expect(400)).body.error.code, code, JSON.stringify(body).slice(0, 60));
+    for (const [body, code] of cases)
+      assert.equal((await asAdmin.post('/invitations/batch', body).expect(400)).body.error.code, code, JSON.stringify(body).slice(0, 60));
     assert.equal(await countRows('invitations', { organization_id: org.id }), 0);
   });
 
@@ -100,7 +111,10 @@ describe('POST /api/v1/invitations/batch: inviting address by address', () => {
 
     const answers = await Promise.all([0, 1].map(() => asAdmin.post('/invitations/batch', { emails: [email], role: 'member' })));
 
-    assert.deepEqual(answers.map((answer) => answer.status), [200, 200]);
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [200, 200],
+    );
     assert.deepEqual(answers.map((answer) => (answer.body.results as Outcome[])[0]!.result).sort(), ['already_invited', 'invited']);
     assert.equal(await countRows('invitations', { organization_id: org.id }), 1);
     assert.equal(await mailsTo(email), 1);

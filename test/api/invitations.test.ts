@@ -15,7 +15,11 @@ describe('/api/v1/invitations and /auth/invitations/accept', () => {
 
   const as = (token: string) => ({
     get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body?: object) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
+    post: (path: string, body?: object) =>
+      request(app)
+        .post(`/api/v1${path}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send(body ?? {}),
     delete: (path: string) => request(app).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
   });
   const address = () => `${unique('invitee')}@example.test`;
@@ -43,7 +47,10 @@ describe('/api/v1/invitations and /auth/invitations/accept', () => {
     const [ada, bob] = [address(), address()];
 
     const invited = await asAdmin.post('/invitations', { emails: [ada, bob], role: 'billing', seats: ['chat', 'code'] }).expect(201);
-    assert.deepEqual(invited.body.invitations.map((entry: { email: string }) => entry.email), [ada, bob]);
+    assert.deepEqual(
+      invited.body.invitations.map((entry: { email: string }) => entry.email),
+      [ada, bob],
+    );
     assert.equal(invited.body.invitations[0].status, 'pending');
     assert.ok(!JSON.stringify(invited.body).includes('roster_invite_'), 'the link is mailed, never answered');
     const listed = await asAdmin.get('/invitations').expect(200);
@@ -65,7 +72,10 @@ describe('/api/v1/invitations and /auth/invitations/accept', () => {
     assert.equal(me.body.role, 'billing');
     assert.deepEqual(me.body.seats, ['chat']);
     await asAda.get('/members').expect(200);
-    assert.deepEqual((await asAdmin.get('/invitations').expect(200)).body.invitations.map((entry: { email: string }) => entry.email), [bob]);
+    assert.deepEqual(
+      (await asAdmin.get('/invitations').expect(200)).body.invitations.map((entry: { email: string }) => entry.email),
+      [bob],
+    );
     assert.equal((await accept(session, mail.token).expect(409)).body.error.code, 'invitation_used');
   });
 
@@ -96,7 +106,10 @@ describe('/api/v1/invitations and /auth/invitations/accept', () => {
     assert.equal((await accept(await sessionFor(app, org.id, org.admin.userName), token).expect(403)).body.error.code, 'invitation_email_mismatch');
     const own = await accountSession(email);
     for (const body of [{}, { token: '' }, { token, extra: 1 }]) {
-      assert.equal((await request(app).post('/auth/invitations/accept').set('Authorization', `Bearer ${own}`).send(body).expect(400)).body.error.code, 'invalid_request');
+      assert.equal(
+        (await request(app).post('/auth/invitations/accept').set('Authorization', `Bearer ${own}`).send(body).expect(400)).body.error.code,
+        'invalid_request',
+      );
     }
     assert.equal((await accept(own, 'roster_invite_unknown').expect(404)).body.error.code, 'invitation_not_found');
     assert.equal(await countRows('members', { organization_id: org.id }), 1);
@@ -162,7 +175,8 @@ describe('/api/v1/invitations and /auth/invitations/accept', () => {
       [{ emails: ['not-an-address'], role: 'member' }, 'invalid_email'],
       [{ emails: [address()], role: 'member', seats: ['nope'] }, 'unknown_product'],
     ];
-    for (const [body, code] of cases) assert.equal((await asAdmin.post('/invitations', body).expect(400)).body.error.code, code, JSON.stringify(body).slice(0, 60));
+    for (const [body, code] of cases)
+      assert.equal((await asAdmin.post('/invitations', body).expect(400)).body.error.code, code, JSON.stringify(body).slice(0, 60));
     assert.equal((await asAdmin.get('/invitations?cursor=zzz').expect(400)).body.error.code, 'invalid_cursor');
     assert.equal(await countRows('invitations', { organization_id: org.id }), 0);
   });
@@ -208,7 +222,13 @@ describe('/api/v1/invitations and /auth/invitations/accept', () => {
     assert.equal(me.body.role, 'member');
     assert.deepEqual(me.body.seats, ['code']);
     assert.deepEqual(me.body.groups, []);
-    assert.deepEqual((await tx((t) => listSeatPools(t, org.id))).map((pool) => [pool.product, pool.assigned]), [['chat', 0], ['code', 1]]);
+    assert.deepEqual(
+      (await tx((t) => listSeatPools(t, org.id))).map((pool) => [pool.product, pool.assigned]),
+      [
+        ['chat', 0],
+        ['code', 1],
+      ],
+    );
   });
 
   it('makes one member when one invitation is accepted twice at the same time', async () => {

@@ -30,7 +30,10 @@ describe('/api/v1/api-keys and /api/v1/whoami', () => {
     assert.equal(created.body.revokedAt, null);
 
     const listed = await session.get('/api-keys').expect(200);
-    assert.deepEqual(listed.body.apiKeys.map((k: { id: string }) => k.id), [created.body.id]);
+    assert.deepEqual(
+      listed.body.apiKeys.map((k: { id: string }) => k.id),
+      [created.body.id],
+    );
     assert.ok(!JSON.stringify(listed.body).includes(key), 'the key is never shown again');
     assert.equal(listed.body.apiKeys[0].key, undefined);
 
@@ -54,7 +57,11 @@ describe('/api/v1/api-keys and /api/v1/whoami', () => {
   it('stops a key on the next request once its member is suspended or removed', async () => {
     const org = await makeOrganization();
     const keyOf = async (userName: string) =>
-      (await as(await sessionFor(app, org.id, userName)).post('/api-keys', { workspaceId: org.defaultWorkspace.id, name: 'ci' }).expect(201)).body.key as string;
+      (
+        await as(await sessionFor(app, org.id, userName))
+          .post('/api-keys', { workspaceId: org.defaultWorkspace.id, name: 'ci' })
+          .expect(201)
+      ).body.key as string;
     const suspended = await makeMember(org.id);
     const removed = await makeMember(org.id);
     const [suspendedKey, removedKey] = [await keyOf(suspended.userName), await keyOf(removed.userName)];

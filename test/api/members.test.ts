@@ -16,7 +16,11 @@ describe('/api/v1/members', () => {
 
   const as = (token: string) => ({
     get: (path: string) => request(app).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
-    post: (path: string, body?: object) => request(app).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
+    post: (path: string, body?: object) =>
+      request(app)
+        .post(`/api/v1${path}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send(body ?? {}),
     put: (path: string) => request(app).put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send({}),
     patch: (path: string, body: object) => request(app).patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
     delete: (path: string) => request(app).delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
@@ -55,7 +59,10 @@ describe('/api/v1/members', () => {
       assert.equal(listed.externallyManaged, false);
       assert.equal(found.body.nextCursor, null);
       const billingOnly = await asAdmin.get(`/members?q=${tag}&role=billing`).expect(200);
-      assert.deepEqual(billingOnly.body.members.map((entry: { id: string }) => entry.id), [byEmail.id]);
+      assert.deepEqual(
+        billingOnly.body.members.map((entry: { id: string }) => entry.id),
+        [byEmail.id],
+      );
       assert.deepEqual((await asAdmin.get('/members?q=%25').expect(200)).body.members, [], 'a LIKE wildcard is matched as itself');
 
       // 6 members in all: pages of 4 and 2, no one twice, no one left out.
@@ -141,7 +148,10 @@ describe('/api/v1/members', () => {
         { id: group.id, displayName: group.displayName, managedBy: 'none' },
         { id: pushed.id, displayName: pushed.displayName, managedBy: 'scim' },
       ]);
-      assert.deepEqual(read.body.apiKeys.map((entry: { id: string; prefix: string }) => [entry.id, entry.prefix]), [[apiKey.id, apiKey.prefix]]);
+      assert.deepEqual(
+        read.body.apiKeys.map((entry: { id: string; prefix: string }) => [entry.id, entry.prefix]),
+        [[apiKey.id, apiKey.prefix]],
+      );
       assert.ok(!JSON.stringify(read.body).includes(key), 'the key itself is never shown again');
       assert.ok(!JSON.stringify(read.body).includes('hash'));
     });
@@ -194,7 +204,10 @@ describe('/api/v1/members', () => {
 
       assert.deepEqual((await asAdmin.delete(`/members/${member.id}/seats/code`).expect(200)).body.seats, []);
       assert.deepEqual((await asAdmin.put(`/members/${billing.id}/seats/code`).expect(200)).body.seats, ['code']);
-      assert.deepEqual((await tx((t) => listSeatPools(t, org.id))).map((pool) => [pool.product, pool.assigned]), [['code', 1]]);
+      assert.deepEqual(
+        (await tx((t) => listSeatPools(t, org.id))).map((pool) => [pool.product, pool.assigned]),
+        [['code', 1]],
+      );
     });
 
     it('refuses unknown and malformed products, suspended members and non-Admins', async () => {

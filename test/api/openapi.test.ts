@@ -26,7 +26,20 @@ import { publicUrl } from '../support/scim.js';
 type Document = {
   openapi: string;
   servers: { url: string }[];
-  paths: Record<string, Record<string, { operationId?: string; summary?: string; tags?: string[]; security?: Record<string, unknown>[]; responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId?: string;
+        summary?: string;
+        tags?: string[];
+        security?: Record<string, unknown>[];
+        responses: Record<string, unknown>;
+        requestBody?: { content: Record<string, { schema: unknown }> };
+      }
+    >
+  >;
   components: { securitySchemes: Record<string, unknown> };
 };
 
@@ -53,7 +66,11 @@ function resolve(document: unknown, ref: string): unknown {
 
 /** The routes an Express router serves: `post /email`. */
 function servedBy(router: Router, prefix: string): string[] {
-  return router.stack.flatMap((layer) => (layer.route ? Object.keys((layer.route as unknown as { methods: Record<string, boolean> }).methods).map((method) => `${method} ${prefix}${layer.route!.path}`) : []));
+  return router.stack.flatMap((layer) =>
+    layer.route
+      ? Object.keys((layer.route as unknown as { methods: Record<string, boolean> }).methods).map((method) => `${method} ${prefix}${layer.route!.path}`)
+      : [],
+  );
 }
 
 /** Fails unless `response` is one of the answers the operation describes, body and all. */
@@ -92,7 +109,9 @@ describe('/api/v1/openapi.json', () => {
     assert.equal(document.openapi, '3.1.0');
     assert.equal(document.servers[0]!.url, publicUrl);
     const routes = apiRoutes({ db: db(), publicUrl, lookupTxt: createTxtLookup(), saml: samlSettingsSupport(), invitationRateLimit: 0 });
-    const described = operationsOf(document).filter(({ path }) => path.startsWith(`${apiBasePath}/`)).map(({ method, path }) => `${method} ${path}`);
+    const described = operationsOf(document)
+      .filter(({ path }) => path.startsWith(`${apiBasePath}/`))
+      .map(({ method, path }) => `${method} ${path}`);
     assert.deepEqual(described.sort(), routes.map((route) => `${route.method} ${apiBasePath}${route.path}`).sort());
     for (const route of routes) {
       const operation = document.paths[`${apiBasePath}${route.path}`]![route.method]!;
@@ -119,7 +138,8 @@ describe('/api/v1/openapi.json', () => {
       assert.ok(operation.summary?.trim(), `${where} summary`);
       assert.equal(operation.tags?.length, 1, `${where} tag`);
       assert.ok(Array.isArray(operation.security), `${where} security`);
-      for (const requirement of operation.security!) for (const scheme of Object.keys(requirement)) assert.ok(document.components.securitySchemes[scheme], `${where}: ${scheme}`);
+      for (const requirement of operation.security!)
+        for (const scheme of Object.keys(requirement)) assert.ok(document.components.securitySchemes[scheme], `${where}: ${scheme}`);
     }
     assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
   });
@@ -144,9 +164,18 @@ describe('/api/v1/openapi.json', () => {
   });
 
   it('describes exactly the /auth routes the sign-in and invitation routers serve', () => {
-    const options = { db: db(), tokens: new SessionTokens(db(), publicUrl, 60_000), cookies: cookieSettingsFor(publicUrl, 60_000), publicUrl, sessionMaxAgeMs: 60_000, signInRateLimit: 0 };
+    const options = {
+      db: db(),
+      tokens: new SessionTokens(db(), publicUrl, 60_000),
+      cookies: cookieSettingsFor(publicUrl, 60_000),
+      publicUrl,
+      sessionMaxAgeMs: 60_000,
+      signInRateLimit: 0,
+    };
     const served = [...servedBy(authRoutes(options), '/auth'), ...servedBy(invitationAcceptRoutes(options), '/auth/invitations')];
-    const described = operationsOf(document).filter(({ path }) => path.startsWith('/auth/')).map(({ method, path }) => `${method} ${path}`);
+    const described = operationsOf(document)
+      .filter(({ path }) => path.startsWith('/auth/'))
+      .map(({ method, path }) => `${method} ${path}`);
     assert.deepEqual(described.sort(), served.sort());
     assert.deepEqual(authOperations.map(({ method, path }) => `${method} ${path}`).sort(), served.sort());
   });
@@ -157,7 +186,13 @@ describe('/api/v1/openapi.json', () => {
     assertDescribed('requestEmailSignIn', await request(app).post('/auth/email').send({ email, organizationId: org.id }).expect(202));
     assertDescribed('requestEmailSignIn', await request(app).post('/auth/email').send({ email, extra: true }).expect(400));
     const { token: firstLink } = await linkMailedTo(email);
-    assertDescribed('followSignInLink', await request(app).get(`/auth/email/verify?token=${encodeURIComponent(firstLink)}`).set('Accept', 'text/html').expect(200));
+    assertDescribed(
+      'followSignInLink',
+      await request(app)
+        .get(`/auth/email/verify?token=${encodeURIComponent(firstLink)}`)
+        .set('Accept', 'text/html')
+        .expect(200),
+    );
     const signedIn = await followLink(app, firstLink).expect(200);
     assertDescribed('followSignInLink', signedIn);
     assertDescribed('followSignInLink', await followLink(app, firstLink).expect(401));
@@ -174,12 +209,24 @@ describe('/api/v1/openapi.json', () => {
     assertDescribed('refreshSessionToken', await request(app).post('/auth/refresh').set('Authorization', bearer).expect(200));
 
     const invitee = `${unique('invitee')}@example.test`;
-    await apiClient(app, signedIn.body.token).post('/invitations', { emails: [invitee], role: 'billing', seats: [] }).expect(201);
+    await apiClient(app, signedIn.body.token)
+      .post('/invitations', { emails: [invitee], role: 'billing', seats: [] })
+      .expect(201);
     const { token: invitation } = await invitationMailedTo(invitee);
     await request(app).post('/auth/email').send({ email: invitee }).expect(202);
     const invitedSession = (await followLink(app, (await linkMailedTo(invitee)).token).expect(200)).body.token as string;
-    assertDescribed('acceptInvitation', await request(app).post('/auth/invitations/accept').set('Authorization', `Bearer ${invitedSession}`).send({ token: invitation }).expect(200));
-    assertDescribed('acceptInvitation', await request(app).post('/auth/invitations/accept').set('Authorization', `Bearer ${invitedSession}`).send({ token: invitation }).expect((response) => assert.ok(response.status >= 400)));
+    assertDescribed(
+      'acceptInvitation',
+      await request(app).post('/auth/invitations/accept').set('Authorization', `Bearer ${invitedSession}`).send({ token: invitation }).expect(200),
+    );
+    assertDescribed(
+      'acceptInvitation',
+      await request(app)
+        .post('/auth/invitations/accept')
+        .set('Authorization', `Bearer ${invitedSession}`)
+        .send({ token: invitation })
+        .expect((response) => assert.ok(response.status >= 400)),
+    );
 
     assertDescribed('signOut', await request(app).post('/auth/logout').set('Authorization', bearer).expect(204));
   });
@@ -187,12 +234,32 @@ describe('/api/v1/openapi.json', () => {
   it('fails loudly when a route answers outside its declared schema (every API test checks its answers this way)', async () => {
     const router = express.Router();
     router.use((_req, res, next) => {
-      res.locals.session = { sessionId: 's', accountId: 'a', email: 'a@x.test', organizationId: 'o', memberId: 'm', role: 'admin', sessionExpiresAt: new Date(), viaCookie: false };
+      res.locals.session = {
+        sessionId: 's',
+        accountId: 'a',
+        email: 'a@x.test',
+        organizationId: 'o',
+        memberId: 'm',
+        role: 'admin',
+        sessionExpiresAt: new Date(),
+        viaCookie: false,
+      };
       next();
     });
     mountRoutes(
       router,
-      [defineRoute({ method: 'get', path: '/drift', operationId: 'drift', summary: 'drifts', tag: 'Test', roles: ['admin'], response: { status: 200, schema: z.object({ id: z.string() }) }, handle: async () => ({ id: 42 }) })],
+      [
+        defineRoute({
+          method: 'get',
+          path: '/drift',
+          operationId: 'drift',
+          summary: 'drifts',
+          tag: 'Test',
+          roles: ['admin'],
+          response: { status: 200, schema: z.object({ id: z.string() }) },
+          handle: async () => ({ id: 42 }),
+        }),
+      ],
       { checkResponses: true },
     );
     const test = express().use(router).use(renderError);

@@ -24,7 +24,14 @@ describe('/api/v1/organization', () => {
       assert.deepEqual({ id: read.body.id, name: read.body.name }, { id: org.id, name: 'Acme' });
       assert.equal(read.body.createdAt, org.organization.createdAt.toISOString());
     }
-    assert.equal((await as(await sessionFor(app, other.id, other.admin.userName)).get('/organization').expect(200)).body.name, 'Globex');
+    assert.equal(
+      (
+        await as(await sessionFor(app, other.id, other.admin.userName))
+          .get('/organization')
+          .expect(200)
+      ).body.name,
+      'Globex',
+    );
 
     for (const caller of [billing, member]) {
       assert.equal((await caller.patch('/organization', { name: 'Mine now' }).expect(403)).body.error.code, 'forbidden_role');
@@ -34,7 +41,14 @@ describe('/api/v1/organization', () => {
     assert.equal(renamed.body.name, 'Acme Corp');
     assert.equal((await member.get('/organization').expect(200)).body.name, 'Acme Corp');
     assert.equal(await countRows('audit_events', { organization_id: org.id, action: 'organization.renamed', actor_id: org.admin.id }), 1);
-    assert.equal((await as(await sessionFor(app, other.id, other.admin.userName)).get('/organization').expect(200)).body.name, 'Globex');
+    assert.equal(
+      (
+        await as(await sessionFor(app, other.id, other.admin.userName))
+          .get('/organization')
+          .expect(200)
+      ).body.name,
+      'Globex',
+    );
   });
 
   it('refuses bad names and changes nothing', async () => {

@@ -19,7 +19,14 @@ describe('/api/v1/scim-tokens', () => {
     const admin = as(await sessionFor(app, org.id, org.admin.userName));
     assert.deepEqual((await admin.get('/scim').expect(200)).body, { baseUrl: `${publicUrl}/scim/v2`, maxActiveTokens: 2 });
     const member = await makeMember(org.id);
-    assert.equal((await as(await sessionFor(app, org.id, member.userName)).get('/scim').expect(403)).body.error.code, 'forbidden_role');
+    assert.equal(
+      (
+        await as(await sessionFor(app, org.id, member.userName))
+          .get('/scim')
+          .expect(403)
+      ).body.error.code,
+      'forbidden_role',
+    );
   });
 
   it('lets an Admin create a token shown once, see when the IdP last used it, and revoke it so the next SCIM request is refused', async () => {
@@ -65,7 +72,10 @@ describe('/api/v1/scim-tokens', () => {
     await scimUsers(first.token).expect(401);
     await scimUsers(second.token).expect(200);
     await admin.post('/scim-tokens', { name: 'third' }).expect(201);
-    assert.deepEqual((await admin.get('/scim-tokens').expect(200)).body.scimTokens.map((t: { name: string }) => t.name), ['old', 'new', 'third']);
+    assert.deepEqual(
+      (await admin.get('/scim-tokens').expect(200)).body.scimTokens.map((t: { name: string }) => t.name),
+      ['old', 'new', 'third'],
+    );
   });
 
   it('is for Admins only', async () => {

@@ -102,7 +102,13 @@ describe('/api/v1/seats', () => {
     assert.deepEqual((await admin.get('/seats').expect(200)).body.pools, []);
     await admin.put('/seats/chat', { limit: 1 }).expect(200);
 
-    assert.deepEqual((await tx((t) => listSeatPools(t, theirs.id))).map((pool) => pool.limit), [7]);
-    assert.deepEqual((await tx((t) => listSeatPools(t, mine.id))).map((pool) => pool.limit), [1]);
+    assert.deepEqual(
+      (await tx((t) => listSeatPools(t, theirs.id))).map((pool) => pool.limit),
+      [7],
+    );
+    assert.deepEqual(
+      (await tx((t) => listSeatPools(t, mine.id))).map((pool) => pool.limit),
+      [1],
+    );
   });
 });

@@ -43,7 +43,12 @@ describe('/api/v1 with the session cookie', () => {
     const token = await sessionFor(app, org.id, org.admin.userName);
     const cookie = `roster_session=${token}`;
     await request(app).get('/api/v1/organization').set('Cookie', cookie).expect(200);
-    const forged = await request(app).patch('/api/v1/organization').set('Cookie', cookie).set('Origin', 'https://evil.example').send({ name: 'Pwned' }).expect(403);
+    const forged = await request(app)
+      .patch('/api/v1/organization')
+      .set('Cookie', cookie)
+      .set('Origin', 'https://evil.example')
+      .send({ name: 'Pwned' })
+      .expect(403);
     assert.equal(forged.body.error.code, 'cross_site_request');
     await request(app).patch('/api/v1/organization').set('Cookie', cookie).send({ name: 'Pwned' }).expect(403);
     assert.notEqual((await request(app).get('/api/v1/organization').set('Cookie', cookie).expect(200)).body.name, 'Pwned');

@@ -19,9 +19,13 @@ describe('/api/v1/sso: the SSO enabled switch', () => {
   });
 
   const adminOf = async (org: { id: string; admin: { userName: string } }) => apiClient(app, await sessionFor(app, org.id, org.admin.userName));
-  const storedEnabled = async (organizationId: string) => ((await db()('sso_connections').where({ organization_id: organizationId }).first('enabled')) as { enabled: boolean }).enabled;
+  const storedEnabled = async (organizationId: string) =>
+    ((await db()('sso_connections').where({ organization_id: organizationId }).first('enabled')) as { enabled: boolean }).enabled;
   const eventsOf = async (admin: ReturnType<typeof apiClient>, action: string) =>
-    (await admin.get(`/audit-events?action=${action}`).expect(200)).body.events as Array<{ data: Record<string, unknown>; target: { type: string; id: string } }>;
+    (await admin.get(`/audit-events?action=${action}`).expect(200)).body.events as Array<{
+      data: Record<string, unknown>;
+      target: { type: string; id: string };
+    }>;
   const discover = async (email: string) => (await request(app).post('/auth/sso/discover').send({ email }).expect(200)).body;
 
   /** Switches through the Admin API, as the console does. */
@@ -111,7 +115,10 @@ describe('/api/v1/sso: the SSO enabled switch', () => {
     const { requestId } = await startLogin(app, org);
     await switchSso(org, false);
     const email = org.email();
-    assert.equal((await postToAcs(app, org.id, org.response({ inResponseTo: requestId, nameId: email })).expect(404)).body.error.code, 'sso_connection_not_found');
+    assert.equal(
+      (await postToAcs(app, org.id, org.response({ inResponseTo: requestId, nameId: email })).expect(404)).body.error.code,
+      'sso_connection_not_found',
+    );
     assert.equal(await countRows('members', { organization_id: org.id, user_name: email }), 0);
   });
 

@@ -132,7 +132,8 @@ describe('PUT /api/v1/sso with a metadata URL', () => {
   });
 
   it('refuses a host name any of whose addresses is private, even beside a public one', async () => {
-    const resolvingTo = (...addresses: string[]) => createMetadataFetcher({ ...productionFetchPolicy, lookup: async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })) });
+    const resolvingTo = (...addresses: string[]) =>
+      createMetadataFetcher({ ...productionFetchPolicy, lookup: async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })) });
     for (const addresses of [['10.0.0.5'], ['93.184.216.34', '10.0.0.5'], ['2606:2800:220:1::1', '::1'], ['192.168.0.10']]) {
       await assert.rejects(resolvingTo(...addresses)('https://idp.example.com/metadata'), { code: 'metadata_url_not_public' }, addresses.join(', '));
     }
@@ -152,7 +153,11 @@ describe('PUT /api/v1/sso with a metadata URL', () => {
     const untrusted = createMetadataFetcher(localPolicy(server, { ca: undefined }));
     await assert.rejects(untrusted(`${server.origin}/metadata`), { code: 'metadata_fetch_failed' }, 'a self-signed certificate nobody trusts');
     const wrongName = createMetadataFetcher(localPolicy(server));
-    await assert.rejects(wrongName(server.origin.replace(idpHost, `other.${idpHost}`) + '/metadata'), { code: 'metadata_fetch_failed' }, "a certificate for another host's name");
+    await assert.rejects(
+      wrongName(server.origin.replace(idpHost, `other.${idpHost}`) + '/metadata'),
+      { code: 'metadata_fetch_failed' },
+      "a certificate for another host's name",
+    );
   });
 });
 
@@ -162,9 +167,31 @@ describe('isPublicAddress', () => {
       assert.equal(isPublicAddress(address), true, address);
     }
     for (const address of [
-      '0.0.0.0', '10.0.0.1', '100.64.0.1', '127.0.0.1', '169.254.169.254', '172.31.255.255', '192.0.2.1', '192.168.0.1', '198.18.0.1',
-      '224.0.0.251', '239.255.255.250', '255.255.255.255', '::', '::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::127.0.0.1', '64:ff9b::a00:1',
-      'fc00::1', 'fd12:3456::1', 'fe80::1%eth0', 'ff02::1', '2001:db8::1', '2002:7f00:1::', 'not an address',
+      '0.0.0.0',
+      '10.0.0.1',
+      '100.64.0.1',
+      '127.0.0.1',
+      '169.254.169.254',
+      '172.31.255.255',
+      '192.0.2.1',
+      '192.168.0.1',
+      '198.18.0.1',
+      '224.0.0.251',
+      '239.255.255.250',
+      '255.255.255.255',
+      '::',
+      '::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      '::127.0.0.1',
+      '64:ff9b::a00:1',
+      'fc00::1',
+      'fd12:3456::1',
+      'fe80::1%eth0',
+      'ff02::1',
+      '2001:db8::1',
+      '2002:7f00:1::',
+      'not an address',
     ]) {
       assert.equal(isPublicAddress(address), false, address);
     }

@@ -33,12 +33,16 @@ describe('/api/v1/sso and SSO enforcement', () => {
     assert.equal(created.body.connection.certificates, 1);
     assert.equal(created.body.connection.jitEnabled, false);
 
-    const switched = await api('patch', '/settings').send({ jitEnabled: true, enforced: true, autoAssignSeats: true, autoSeatProducts: ['chat'] }).expect(200);
+    const switched = await api('patch', '/settings')
+      .send({ jitEnabled: true, enforced: true, autoAssignSeats: true, autoSeatProducts: ['chat'] })
+      .expect(200);
     assert.equal(switched.body.connection.enforced, true);
     assert.deepEqual(switched.body.connection.autoSeatProducts, ['chat']);
 
     const rotated = await createTestIdp({ entityId: idp.entityId });
-    const replaced = await api('put').send({ idpEntityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: [idp.cert, certBody(rotated.cert)] }).expect(200);
+    const replaced = await api('put')
+      .send({ idpEntityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: [idp.cert, certBody(rotated.cert)] })
+      .expect(200);
     assert.equal(replaced.body.connection.certificates, 2);
     assert.equal(replaced.body.connection.enforced, true, 'replacing the IdP keeps the switches');
 
@@ -85,6 +89,9 @@ describe('/api/v1/sso and SSO enforcement', () => {
     assert.equal(refused.body.error.code, 'sso_required');
     assert.equal(refused.body.error.details.loginUrl, `${publicUrl}/sso/${org.id}/login`);
     assert.equal((await followLink(app, earlier.token).expect(403)).body.error.code, 'sso_required', 'a link sent before enforcement is refused too');
-    await request(app).post('/auth/email').send({ email: `${unique('other')}@elsewhere.test` }).expect(202);
+    await request(app)
+      .post('/auth/email')
+      .send({ email: `${unique('other')}@elsewhere.test` })
+      .expect(202);
   });
 });

@@ -30,7 +30,13 @@ describe('/api/v1/workspaces', () => {
     assert.equal(await eventsOf(org.id), before + 1);
 
     const listed = (await admin.get('/workspaces').expect(200)).body.workspaces as Array<{ id: string; isDefault: boolean }>;
-    assert.deepEqual(listed.map((workspace) => [workspace.id, workspace.isDefault]), [[org.defaultWorkspace.id, true], [created.body.id, false]]);
+    assert.deepEqual(
+      listed.map((workspace) => [workspace.id, workspace.isDefault]),
+      [
+        [org.defaultWorkspace.id, true],
+        [created.body.id, false],
+      ],
+    );
 
     assert.equal((await admin.patch(`/workspaces/${created.body.id}`, { name: 'Product design' }).expect(200)).body.name, 'Product design');
     await admin.patch(`/workspaces/${created.body.id}`, { name: 'Product design' }).expect(200);
@@ -64,7 +70,10 @@ describe('/api/v1/workspaces', () => {
     assert.equal(members.nextCursor, null);
     assert.deepEqual(
       members.members.map((entry: { memberId: string; role: string }) => [entry.memberId, entry.role]).sort(),
-      [[org.admin.id, 'admin'], [member.id, 'admin']].sort(),
+      [
+        [org.admin.id, 'admin'],
+        [member.id, 'admin'],
+      ].sort(),
     );
     assert.deepEqual(Object.keys(members.members[0]).sort(), ['displayName', 'memberId', 'role', 'status', 'userName']);
 
@@ -117,7 +126,10 @@ describe('/api/v1/workspaces', () => {
 
     assert.equal(pages, 3);
     assert.equal(seen.length, 6);
-    assert.deepEqual(seen.filter((name) => name.includes(tag)).map((name) => name.split('.')[0]), ['Anna', 'Bert', 'carl', 'dora', 'eli']);
+    assert.deepEqual(
+      seen.filter((name) => name.includes(tag)).map((name) => name.split('.')[0]),
+      ['Anna', 'Bert', 'carl', 'dora', 'eli'],
+    );
     assert.equal(new Set(seen).size, 6);
   });
 
@@ -128,18 +140,28 @@ describe('/api/v1/workspaces', () => {
     const tag = unique('g');
     const groups: Array<Awaited<ReturnType<typeof createGroup>>> = [];
     for (const name of ['delta', 'Bravo', 'charlie', 'Alpha']) groups.push(await tx((t) => createGroup(t, system, org.id, { displayName: `${name} ${tag}` })));
-    for (const [index, group] of groups.entries()) await tx((t) => grantGroupRole(t, system, org.id, group.id, workspace.id, index === 1 ? 'admin' : 'contributor'));
+    for (const [index, group] of groups.entries())
+      await tx((t) => grantGroupRole(t, system, org.id, group.id, workspace.id, index === 1 ? 'admin' : 'contributor'));
     await tx((t) => grantGroupRole(t, system, org.id, groups[0]!.id, org.defaultWorkspace.id, 'admin'));
     await tx((t) => createGroup(t, system, org.id, { displayName: `Aardvark ${tag}` }));
 
     const first = (await admin.get(`/workspaces/${workspace.id}/grants?limit=3`).expect(200)).body;
-    assert.deepEqual(first.grants.map((grant: { displayName: string }) => grant.displayName.split(' ')[0]), ['Alpha', 'Bravo', 'charlie']);
+    assert.deepEqual(
+      first.grants.map((grant: { displayName: string }) => grant.displayName.split(' ')[0]),
+      ['Alpha', 'Bravo', 'charlie'],
+    );
     assert.deepEqual(first.grants[1], { groupId: groups[1]!.id, displayName: `Bravo ${tag}`, managedBy: 'none', role: 'admin' });
     const second = (await admin.get(`/workspaces/${workspace.id}/grants?limit=3&cursor=${encodeURIComponent(first.nextCursor)}`).expect(200)).body;
-    assert.deepEqual(second.grants.map((grant: { groupId: string }) => grant.groupId), [groups[0]!.id]);
+    assert.deepEqual(
+      second.grants.map((grant: { groupId: string }) => grant.groupId),
+      [groups[0]!.id],
+    );
     assert.equal(second.nextCursor, null);
     const other = (await admin.get(`/workspaces/${org.defaultWorkspace.id}/grants`).expect(200)).body;
-    assert.deepEqual(other.grants.map((grant: { groupId: string; role: string }) => [grant.groupId, grant.role]), [[groups[0]!.id, 'admin']]);
+    assert.deepEqual(
+      other.grants.map((grant: { groupId: string; role: string }) => [grant.groupId, grant.role]),
+      [[groups[0]!.id, 'admin']],
+    );
   });
 
   it('lets Billing and Members list only the Workspaces they reach, and nothing else', async () => {
@@ -159,7 +181,10 @@ describe('/api/v1/workspaces', () => {
       [billing, [org.defaultWorkspace.id]],
     ] as const) {
       const api = as(await sessionFor(app, org.id, who.userName));
-      assert.deepEqual((await api.get('/workspaces').expect(200)).body.workspaces.map((workspace: { id: string }) => workspace.id), expected);
+      assert.deepEqual(
+        (await api.get('/workspaces').expect(200)).body.workspaces.map((workspace: { id: string }) => workspace.id),
+        expected,
+      );
       const before = await eventsOf(org.id);
       for (const attempt of [
         api.post('/workspaces', { name: unique('Mine') }),

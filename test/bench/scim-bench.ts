@@ -122,7 +122,13 @@ async function main(): Promise<void> {
   const databaseUrl = new URL(serverUrl);
   databaseUrl.pathname = `/${name}`;
   const port = await freePort();
-  const env = { ...process.env, DATABASE_URL: databaseUrl.toString(), PORT: String(port), SCIM_RATE_LIMIT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl.toString(),
+    PORT: String(port),
+    SCIM_RATE_LIMIT: '0',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  };
   let server: ChildProcess | undefined;
   let client: Client | undefined;
   try {
@@ -130,7 +136,11 @@ async function main(): Promise<void> {
     const org = roster(env, 'org', 'create', '--name', 'Bench Org', '--admin-email', 'admin@bench.test');
     const organizationId = String(org.organizationId);
     const { token } = roster(env, 'scim-token', 'create', '--org', organizationId);
-    server = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : []), cli, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    server = spawn(
+      process.execPath,
+      [...(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : []), cli, 'serve'],
+      { env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     const rss = watchRss(server);
     await waitUntilReady(port);
     client = new Client(port, String(token), concurrency);
@@ -147,77 +157,144 @@ async function main(): Promise<void> {
     const ids: string[] = new Array(users);
     const userName = (index: number) => `user${index}@bench.test`;
     report(
-      await runPhase('create users', users, concurrency, async (index) => {
-        const response = await scim.send('POST', '/Users', {
-          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-          userName: userName(index),
-          externalId: `ext-${index}`,
-          name: { givenName: 'Bench', familyName: `User ${index}` },
-          emails: [{ value: userName(index), type: 'work', primary: true }],
-          active: true,
-        });
-        if (response.status === 201) ids[index] = (JSON.parse(response.body) as { id: string }).id;
-        return response;
-      }, ok(201)),
+      await runPhase(
+        'create users',
+        users,
+        concurrency,
+        async (index) => {
+          const response = await scim.send('POST', '/Users', {
+            schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+            userName: userName(index),
+            externalId: `ext-${index}`,
+            name: { givenName: 'Bench', familyName: `User ${index}` },
+            emails: [{ value: userName(index), type: 'work', primary: true }],
+            active: true,
+          });
+          if (response.status === 201) ids[index] = (JSON.parse(response.body) as { id: string }).id;
+          return response;
+        },
+        ok(201),
+      ),
     );
     const random = () => Math.floor(Math.random() * users);
     const lookups = Math.min(20_000, users * 2);
-    report(await runPhase('userName lookup', lookups, concurrency, () => scim.send('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName(random())}"`)}`), (r) => r.status === 200 && r.body.includes('"totalResults":1')));
+    report(
+      await runPhase(
+        'userName lookup',
+        lookups,
+        concurrency,
+        () => scim.send('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName(random())}"`)}`),
+        (r) => r.status === 200 && r.body.includes('"totalResults":1'),
+      ),
+    );
     report(await runPhase('GET user by id', lookups, concurrency, () => scim.send('GET', `/Users/${ids[random()]}`), ok(200)));
 
     // Paging through everyone the way Okta imports: count=100, startIndex 1, 101, 201, …
     const pages = Math.ceil((users + 1) / 100);
     const pageTimes: number[] = [];
-    const paging = await runPhase('list all users, startIndex paging (count=100)', pages, 1, async (index) => {
-      const begin = Date.now();
-      const response = await scim.send('GET', `/Users?startIndex=${index * 100 + 1}&count=100`);
-      pageTimes.push(Date.now() - begin);
-      return response;
-    }, (r) => r.status === 200 && r.body.includes('"itemsPerPage":'));
+    const paging = await runPhase(
+      'list all users, startIndex paging (count=100)',
+      pages,
+      1,
+      async (index) => {
+        const begin = Date.now();
+        const response = await scim.send('GET', `/Users?startIndex=${index * 100 + 1}&count=100`);
+        pageTimes.push(Date.now() - begin);
+        return response;
+      },
+      (r) => r.status === 200 && r.body.includes('"itemsPerPage":'),
+    );
     report(paging);
-    print({ phase: 'startIndex paging: first vs last page (ms)', firstPage: pageTimes[0], lastPage: pageTimes.at(-1), firstTenAverage: average(pageTimes.slice(0, 10)), lastTenAverage: average(pageTimes.slice(-10)) });
+    print({
+      phase: 'startIndex paging: first vs last page (ms)',
+      firstPage: pageTimes[0],
+      lastPage: pageTimes.at(-1),
+      firstTenAverage: average(pageTimes.slice(0, 10)),
+      lastTenAverage: average(pageTimes.slice(-10)),
+    });
     let cursor = '';
     const cursorTimes: number[] = [];
     report(
-      await runPhase('list all users, cursor paging (count=100)', pages, 1, async () => {
-        const begin = Date.now();
-        const response = await scim.send('GET', `/Users?count=100&cursor=${encodeURIComponent(cursor)}`);
-        cursorTimes.push(Date.now() - begin);
-        cursor = (JSON.parse(response.body) as { nextCursor?: string }).nextCursor ?? '';
-        return response;
-      }, ok(200)),
+      await runPhase(
+        'list all users, cursor paging (count=100)',
+        pages,
+        1,
+        async () => {
+          const begin = Date.now();
+          const response = await scim.send('GET', `/Users?count=100&cursor=${encodeURIComponent(cursor)}`);
+          cursorTimes.push(Date.now() - begin);
+          cursor = (JSON.parse(response.body) as { nextCursor?: string }).nextCursor ?? '';
+          return response;
+        },
+        ok(200),
+      ),
     );
-    print({ phase: 'cursor paging: first vs last page (ms)', firstTenAverage: average(cursorTimes.slice(0, 10)), lastTenAverage: average(cursorTimes.slice(-10)) });
+    print({
+      phase: 'cursor paging: first vs last page (ms)',
+      firstTenAverage: average(cursorTimes.slice(0, 10)),
+      lastTenAverage: average(cursorTimes.slice(-10)),
+    });
 
     const patches = Math.min(10_000, users);
     report(
-      await runPhase('PATCH active', patches, concurrency, (index) =>
-        scim.send('PATCH', `/Users/${ids[index]}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: index % 2 === 0 ? false : true }] }),
-      ok(200)),
+      await runPhase(
+        'PATCH active',
+        patches,
+        concurrency,
+        (index) =>
+          scim.send('PATCH', `/Users/${ids[index]}`, {
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'replace', path: 'active', value: index % 2 === 0 ? false : true }],
+          }),
+        ok(200),
+      ),
     );
     report(
-      await runPhase('PUT user', Math.min(5_000, users), concurrency, (index) =>
-        scim.send('PUT', `/Users/${ids[index + 1]}`, {
-          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-          userName: userName(index + 1),
-          externalId: `ext-${index + 1}`,
-          name: { givenName: 'Bench', familyName: `Replaced ${index + 1}` },
-          emails: [{ value: userName(index + 1), type: 'work', primary: true }],
-          title: 'Engineer',
-          active: true,
-        }),
-      ok(200)),
+      await runPhase(
+        'PUT user',
+        Math.min(5_000, users),
+        concurrency,
+        (index) =>
+          scim.send('PUT', `/Users/${ids[index + 1]}`, {
+            schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+            userName: userName(index + 1),
+            externalId: `ext-${index + 1}`,
+            name: { givenName: 'Bench', familyName: `Replaced ${index + 1}` },
+            emails: [{ value: userName(index + 1), type: 'work', primary: true }],
+            title: 'Engineer',
+            active: true,
+          }),
+        ok(200),
+      ),
     );
 
     // One group grown to every user in 100-member PATCHes. Changes to one group apply one after
     // another (the group row is locked), so this runs as an IdP syncs one group: one request at a time.
-    const group = JSON.parse((await scim.send('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone', members: [] })).body) as { id: string };
+    const group = JSON.parse(
+      (await scim.send('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone', members: [] })).body,
+    ) as { id: string };
     const patch = (operations: unknown[]) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
     const singleMember = async (size: number) => {
       // Remove then re-add members already in the group: single-member changes at this size.
       const sample = Array.from({ length: 200 }, (_, index) => ids[Math.floor((index * size) / 200)]!);
-      report(await runPhase(`single-member remove at ${size} members`, sample.length, 1, (index) => scim.send('PATCH', `/Groups/${group.id}`, patch([{ op: 'remove', path: `members[value eq "${sample[index]}"]` }])), ok(204)));
-      report(await runPhase(`single-member add at ${size} members`, sample.length, 1, (index) => scim.send('PATCH', `/Groups/${group.id}`, patch([{ op: 'add', path: 'members', value: [{ value: sample[index] }] }])), ok(204)));
+      report(
+        await runPhase(
+          `single-member remove at ${size} members`,
+          sample.length,
+          1,
+          (index) => scim.send('PATCH', `/Groups/${group.id}`, patch([{ op: 'remove', path: `members[value eq "${sample[index]}"]` }])),
+          ok(204),
+        ),
+      );
+      report(
+        await runPhase(
+          `single-member add at ${size} members`,
+          sample.length,
+          1,
+          (index) => scim.send('PATCH', `/Groups/${group.id}`, patch([{ op: 'add', path: 'members', value: [{ value: sample[index] }] }])),
+          ok(204),
+        ),
+      );
     };
     const checkpoints = [1_000, 10_000, 100_000].filter((size) => size <= users);
     let grown = 0;
@@ -226,9 +303,18 @@ async function main(): Promise<void> {
       const batches = (checkpoint - grown) / 100;
       const start = grown;
       growth.push(
-        await runPhase(`100-member add PATCH (group ${start}→${checkpoint})`, batches, 1, (index) =>
-          scim.send('PATCH', `/Groups/${group.id}`, patch([{ op: 'add', path: 'members', value: ids.slice(start + index * 100, start + index * 100 + 100).map((value) => ({ value })) }])),
-        ok(204)),
+        await runPhase(
+          `100-member add PATCH (group ${start}→${checkpoint})`,
+          batches,
+          1,
+          (index) =>
+            scim.send(
+              'PATCH',
+              `/Groups/${group.id}`,
+              patch([{ op: 'add', path: 'members', value: ids.slice(start + index * 100, start + index * 100 + 100).map((value) => ({ value })) }]),
+            ),
+          ok(204),
+        ),
       );
       report(growth.at(-1)!);
       grown = checkpoint;
@@ -236,9 +322,21 @@ async function main(): Promise<void> {
     }
 
     for (let index = 0; index < 200; index++) {
-      await scim.send('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Team ${index}`, members: [{ value: ids[index] }] });
+      await scim.send('POST', '/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: `Team ${index}`,
+        members: [{ value: ids[index] }],
+      });
     }
-    report(await runPhase('group list, members excluded (count=100)', 2_000, concurrency, () => scim.send('GET', '/Groups?excludedAttributes=members&count=100'), ok(200)));
+    report(
+      await runPhase(
+        'group list, members excluded (count=100)',
+        2_000,
+        concurrency,
+        () => scim.send('GET', '/Groups?excludedAttributes=members&count=100'),
+        ok(200),
+      ),
+    );
     report(await runPhase('delete users', Math.min(10_000, users), concurrency, (index) => scim.send('DELETE', `/Users/${ids[users - 1 - index]}`), ok(204)));
 
     const peak = rss.stop();

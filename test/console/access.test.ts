@@ -50,11 +50,16 @@ describeInBrowser('the console’s Access pages: SAML SSO, domains and SCIM toke
 
   /** What the sign-in page's home realm discovery answers for `email`. */
   const discover = async (email: string) => {
-    const answer = await fetch(`${roster.url}/auth/sso/discover`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) });
+    const answer = await fetch(`${roster.url}/auth/sso/discover`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email }),
+    });
     assert.equal(answer.status, 200);
     return (await answer.json()) as { sso: boolean; loginUrl: string | null };
   };
-  const storedEnabled = async (organizationId: string) => ((await db()('sso_connections').where({ organization_id: organizationId }).first('enabled')) as { enabled: boolean }).enabled;
+  const storedEnabled = async (organizationId: string) =>
+    ((await db()('sso_connections').where({ organization_id: organizationId }).first('enabled')) as { enabled: boolean }).enabled;
 
   it('connects SAML SSO from an uploaded metadata file switched off, switches SSO, JIT and automatic seats on, and shows the last sign-ins through the IdP', async () => {
     const org = await makeOrganization();

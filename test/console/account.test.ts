@@ -33,7 +33,10 @@ describeInBrowser('My account in a browser', function () {
     const row = (await db()('members').where({ id: member.id }).first()) as { given_name: string; family_name: string; user_name: string };
     assert.deepEqual([row.given_name, row.family_name, row.user_name], ['Grace', 'Hopper', member.userName]);
     const emails = (await db()('member_emails').where({ member_id: member.id })) as Array<{ value: string }>;
-    assert.deepEqual(emails.map((found) => found.value), [email]);
+    assert.deepEqual(
+      emails.map((found) => found.value),
+      [email],
+    );
     await checkPage(visit, 'account');
 
     await page.reload();
@@ -42,7 +45,10 @@ describeInBrowser('My account in a browser', function () {
 
   it('shows a SCIM-managed profile read-only, saying why', async () => {
     const org = await makeOrganization();
-    const pushed = await makeMember(org.id, { source: 'scim', profile: { userName: `${unique('pushed')}@example.test`, name: { givenName: 'Pat', familyName: 'Okta' } } });
+    const pushed = await makeMember(org.id, {
+      source: 'scim',
+      profile: { userName: `${unique('pushed')}@example.test`, name: { givenName: 'Pat', familyName: 'Okta' } },
+    });
     const visit = await signedIn(org.id, pushed.userName);
     const profile = section(visit.page, 'Profile Managed by SCIM');
     await profile.waitFor();
@@ -71,7 +77,12 @@ describeInBrowser('My account in a browser', function () {
     await shown.getByRole('button', { name: 'Copy API key' }).click();
     await shown.getByRole('button', { name: 'Copy API key' }).filter({ hasText: 'Copied' }).waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
-    const stored = (await db()('api_keys').where({ member_id: member.id }).first()) as { id: string; prefix: string; workspace_id: string; revoked_at: Date | null };
+    const stored = (await db()('api_keys').where({ member_id: member.id }).first()) as {
+      id: string;
+      prefix: string;
+      workspace_id: string;
+      revoked_at: Date | null;
+    };
     assert.equal(stored.workspace_id, org.defaultWorkspace.id);
     assert.ok(secret.startsWith(stored.prefix));
     await checkPage(visit, 'account-api-key-created');

@@ -30,7 +30,10 @@ describeInBrowser('the Audit log page in a browser', function () {
   const stored = (organizationId: string, where: Partial<AuditRow> = {}): Promise<AuditRow[]> =>
     db()('audit_events')
       .where({ organization_id: organizationId, ...where })
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
 
   /** The rows of the list (not its header): what each shows, in order. */
   async function listed(page: Page): Promise<string[]> {
@@ -78,20 +81,35 @@ describeInBrowser('the Audit log page in a browser', function () {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
     // Names come from the members they are: wait until both are read.
-    await page.getByRole('cell', { name: `member ${kim.userName}` }).first().waitFor();
-    await page.getByRole('cell', { name: `Member ${org.admin.userName}` }).first().waitFor();
+    await page
+      .getByRole('cell', { name: `member ${kim.userName}` })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('cell', { name: `Member ${org.admin.userName}` })
+      .first()
+      .waitFor();
     await page.getByRole('cell', { name: `member ${pushed}` }).waitFor();
     await page.getByRole('cell', { name: 'SCIM token Okta' }).waitFor();
 
     const rows = await listed(page);
     const inDatabase = await stored(org.id);
-    assert.deepEqual(await actionsListed(page), inDatabase.map((event) => event.action));
-    assert.deepEqual(inDatabase.slice(0, 4).map((event) => event.action), ['member.created', 'scim_token.created', 'invitation.created', 'member.role_changed']);
+    assert.deepEqual(
+      await actionsListed(page),
+      inDatabase.map((event) => event.action),
+    );
+    assert.deepEqual(
+      inDatabase.slice(0, 4).map((event) => event.action),
+      ['member.created', 'scim_token.created', 'invitation.created', 'member.role_changed'],
+    );
     assert.match(rows[0]!, new RegExp(`SCIM token Okta\\s+member\\.created\\s+member ${pushed}`));
     assert.match(rows[1]!, new RegExp(`Member ${org.admin.userName}\\s+scim_token\\.created\\s+scim_token Okta`));
     assert.match(rows[2]!, new RegExp(`Member ${org.admin.userName}\\s+invitation\\.created\\s+invitation ${inDatabase[2]!.target_id}`));
     assert.match(rows[3]!, new RegExp(`Member ${org.admin.userName}\\s+member\\.role_changed\\s+member ${kim.userName}`));
-    assert.ok(rows.some((row) => /System test\s+organization\.created/.test(row)), 'the factory’s events show their system actor');
+    assert.ok(
+      rows.some((row) => /System test\s+organization\.created/.test(row)),
+      'the factory’s events show their system actor',
+    );
     await checkPage(visit, 'audit');
   });
 
@@ -133,15 +151,24 @@ describeInBrowser('the Audit log page in a browser', function () {
     await page.waitForURL(new RegExp(`actorId=${org.admin.id}$`));
     await page.getByRole('cell', { name: 'No event matches.' }).waitFor({ state: 'detached' });
     const byAdmin = await stored(org.id, { actor_type: 'member', actor_id: org.admin.id });
-    assert.deepEqual(await actionsListed(page), byAdmin.map((event) => event.action));
-    assert.deepEqual(byAdmin.map((event) => event.action), ['invitation.created', 'member.role_changed']);
+    assert.deepEqual(
+      await actionsListed(page),
+      byAdmin.map((event) => event.action),
+    );
+    assert.deepEqual(
+      byAdmin.map((event) => event.action),
+      ['invitation.created', 'member.role_changed'],
+    );
 
     // The target: Kim, by type and id.
     await page.getByRole('button', { name: 'Clear' }).click();
     await apply(visit, { 'Target type': 'member', 'Target ID': kim.id });
     await page.waitForURL(new RegExp(`targetType=member&targetId=${kim.id}$`));
     await page.getByRole('row').nth(3).waitFor({ state: 'detached' });
-    assert.deepEqual(await actionsListed(page), (await stored(org.id, { target_type: 'member', target_id: kim.id })).map((event) => event.action));
+    assert.deepEqual(
+      await actionsListed(page),
+      (await stored(org.id, { target_type: 'member', target_id: kim.id })).map((event) => event.action),
+    );
     assert.deepEqual(await actionsListed(page), ['member.role_changed', 'member.created']);
 
     // A time range long past: the browser's wall-clock time goes to Roster as UTC.
@@ -160,7 +187,10 @@ describeInBrowser('the Audit log page in a browser', function () {
   it('pages through more events than a page holds: Next page shows older ones, Previous page comes back', async () => {
     const org = await makeOrganization();
     // A made-up action, outside AuditEntry on purpose: only these events carry it.
-    const entries = Array.from({ length: 60 }, (_, n) => ({ action: 'test.paged', target: { type: 'thing', id: `n${String(n).padStart(2, '0')}` } }) as unknown as AuditEntry);
+    const entries = Array.from(
+      { length: 60 },
+      (_, n) => ({ action: 'test.paged', target: { type: 'thing', id: `n${String(n).padStart(2, '0')}` } }) as unknown as AuditEntry,
+    );
     for (const entry of entries) await tx((t) => recordEvents(t, org.id, system, [entry]));
     const inDatabase = (await stored(org.id, { action: 'test.paged' })).map((event) => `thing ${event.target_id}`);
     assert.equal(inDatabase[0], 'thing n59', 'the newest is the last written');

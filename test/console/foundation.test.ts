@@ -51,7 +51,10 @@ describeInBrowser('the console in a browser: frame, navigation, sign-out', funct
     const refused = visit.page.waitForEvent('console', (message) => /Content Security Policy/.test(message.text()));
     await visit.page.evaluate(() => document.head.append(Object.assign(document.createElement('style'), { textContent: 'body { color: red }' })));
     await refused;
-    assert.ok(visit.problems.some((problem) => /Content Security Policy/.test(problem)), visit.problems.join('\n'));
+    assert.ok(
+      visit.problems.some((problem) => /Content Security Policy/.test(problem)),
+      visit.problems.join('\n'),
+    );
   });
 
   it('shows an API error in plain words with its status, code and numbers', async () => {

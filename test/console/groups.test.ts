@@ -59,7 +59,10 @@ describeInBrowser('the Groups pages in a browser', function () {
     assert.equal(((await db()('groups').where({ id: created.id }).first()) as { display_name: string }).display_name, `${name} team`);
 
     await page.getByRole('button', { name: `Delete ${name} team` }).click();
-    await page.getByRole('alertdialog', { name: `Delete ${name} team?` }).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('alertdialog', { name: `Delete ${name} team?` })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await row(page, `${name} team`).waitFor({ state: 'detached' });
     assert.equal(await countRows('groups', { id: created.id }), 0);
 
@@ -88,7 +91,10 @@ describeInBrowser('the Groups pages in a browser', function () {
     await row(page, lee.userName).waitFor();
 
     await page.getByLabel('Find a member by last name or email').fill(kim.userName);
-    await page.getByRole('list', { name: 'Matching members' }).getByRole('button', { name: `Add ${kim.userName}` }).click();
+    await page
+      .getByRole('list', { name: 'Matching members' })
+      .getByRole('button', { name: `Add ${kim.userName}` })
+      .click();
     await row(page, kim.userName).waitFor();
     assert.equal(await countRows('group_members', { group_id: group.id, member_id: kim.id }), 1);
 

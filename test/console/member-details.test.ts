@@ -23,10 +23,12 @@ describeInBrowser('the User Details page in a browser', function () {
     await page.getByRole('heading', { name, level: 2 }).waitFor();
   };
   const memberRow = async (id: string) => (await db()('members').where({ id }).first()) as { given_name: string | null; family_name: string | null };
-  const seatsOf = async (id: string) => ((await db()('seat_assignments').where({ member_id: id }).select('product')) as Array<{ product: string }>).map((seat) => seat.product);
+  const seatsOf = async (id: string) =>
+    ((await db()('seat_assignments').where({ member_id: id }).select('product')) as Array<{ product: string }>).map((seat) => seat.product);
   const directRole = async (workspaceId: string, memberId: string) =>
     ((await db()('workspace_members').where({ workspace_id: workspaceId, member_id: memberId }).first()) as { role: string } | undefined)?.role;
-  const inGroup = async (groupId: string, memberId: string) => (await db()('group_members').where({ group_id: groupId, member_id: memberId }).first()) !== undefined;
+  const inGroup = async (groupId: string, memberId: string) =>
+    (await db()('group_members').where({ group_id: groupId, member_id: memberId }).first()) !== undefined;
 
   it('opens a member the IdP pushed over SCIM from the Members list, with their name and email read-only', async () => {
     const scim = await scimClient(authApp());
@@ -36,7 +38,9 @@ describeInBrowser('the User Details page in a browser', function () {
     const visit = await signedIn(scim.org.id, scim.org.admin.userName, '/members');
     const { page } = visit;
 
-    await row(page, userName).getByRole('link', { name: `Pat ${family}` }).click();
+    await row(page, userName)
+      .getByRole('link', { name: `Pat ${family}` })
+      .click();
 
     await page.getByRole('heading', { name: `Pat ${family}`, level: 1 }).waitFor();
     assert.equal(new URL(page.url()).pathname, `/members/${pushed.body.id as string}`);
@@ -135,7 +139,9 @@ describeInBrowser('the User Details page in a browser', function () {
     await direct.waitFor();
     assert.equal(await directRole(research.id, kim.id), 'contributor');
 
-    const changed = page.waitForResponse((response) => response.url().endsWith(`/workspaces/${research.id}/members/${kim.id}`) && response.request().method() === 'PUT');
+    const changed = page.waitForResponse(
+      (response) => response.url().endsWith(`/workspaces/${research.id}/members/${kim.id}`) && response.request().method() === 'PUT',
+    );
     await direct.selectOption({ label: 'Admin' });
     assert.equal((await changed).status(), 200);
     await row(page, research.name).getByRole('cell').first().filter({ hasText: 'Admin' }).waitFor();
@@ -143,7 +149,10 @@ describeInBrowser('the User Details page in a browser', function () {
     await checkPage(visit, 'member-details-workspaces');
 
     await page.getByRole('button', { name: `Remove from ${research.name}` }).click();
-    await page.getByRole('alertdialog', { name: new RegExp(`from ${research.name}\\?`) }).getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('alertdialog', { name: new RegExp(`from ${research.name}\\?`) })
+      .getByRole('button', { name: 'Remove' })
+      .click();
     await row(page, research.name).waitFor({ state: 'detached' });
     assert.equal(await directRole(research.id, kim.id), undefined);
     assert.equal(await directRole(org.defaultWorkspace.id, kim.id), 'contributor', 'still in the default Workspace');
@@ -167,7 +176,9 @@ describeInBrowser('the User Details page in a browser', function () {
 
     await picker.selectOption({ label: team.displayName });
     await page.getByRole('button', { name: 'Add to group' }).click();
-    await row(page, team.displayName).getByRole('button', { name: `Remove from ${team.displayName}` }).waitFor();
+    await row(page, team.displayName)
+      .getByRole('button', { name: `Remove from ${team.displayName}` })
+      .waitFor();
     assert.ok(await inGroup(team.id, kim.id));
     await checkPage(visit, 'member-details-groups');
 

@@ -50,7 +50,10 @@ describeInBrowser('the Members panel in a browser', function () {
     // The seat's checkbox sits inside its fieldset (no other page's .checkbox styles reach it).
     const seats = (await dialog.getByRole('group', { name: /Seats/ }).boundingBox())!;
     const box = (await dialog.getByRole('checkbox', { name: /chat/ }).boundingBox())!;
-    assert.ok(box.x >= seats.x && box.x + box.width <= seats.x + seats.width && box.y >= seats.y && box.y + box.height <= seats.y + seats.height, JSON.stringify({ seats, box }));
+    assert.ok(
+      box.x >= seats.x && box.x + box.width <= seats.x + seats.width && box.y >= seats.y && box.y + box.height <= seats.y + seats.height,
+      JSON.stringify({ seats, box }),
+    );
     await checkPage(visit, 'members-invite-dialog');
     await dialog.getByRole('button', { name: 'Send 4 invitations' }).click();
 
@@ -82,7 +85,10 @@ describeInBrowser('the Members panel in a browser', function () {
     await page.getByRole('tab', { name: 'Invited Users' }).click();
 
     await page.getByRole('button', { name: `Resend to ${ada}` }).click();
-    await page.getByRole('status').filter({ hasText: `A new link went to ${ada}` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `A new link went to ${ada}` })
+      .waitFor();
     const renewed = await invitationMailedTo(ada);
     assert.notEqual(renewed.token, old.token);
     const session = await accountSession(ada);
@@ -93,7 +99,10 @@ describeInBrowser('the Members panel in a browser', function () {
     const confirm = page.getByRole('alertdialog', { name: `Revoke the invitation of ${bob}?` });
     await checkPage(visit, 'members-revoke-confirm');
     await confirm.getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('status').filter({ hasText: `The invitation of ${bob} was revoked` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `The invitation of ${bob} was revoked` })
+      .waitFor();
     await page.getByRole('cell', { name: 'No pending invitation.' }).waitFor();
   });
 
@@ -210,12 +219,19 @@ describeInBrowser('the Members panel in a browser', function () {
     const dialog = page.getByRole('dialog', { name: 'Invite members' });
     await dialog.waitFor();
     // Focus moves into the dialog: the first field takes the addresses.
-    for (let presses = 0; presses < 5 && !(await dialog.getByLabel('Email addresses').evaluate((field) => field === document.activeElement)); presses++) await page.keyboard.press('Tab');
+    for (let presses = 0; presses < 5 && !(await dialog.getByLabel('Email addresses').evaluate((field) => field === document.activeElement)); presses++)
+      await page.keyboard.press('Tab');
     await page.keyboard.type(email);
-    for (let presses = 0; presses < 5 && !(await dialog.getByLabel('Role').evaluate((field) => field === document.activeElement)); presses++) await page.keyboard.press('Tab');
+    for (let presses = 0; presses < 5 && !(await dialog.getByLabel('Role').evaluate((field) => field === document.activeElement)); presses++)
+      await page.keyboard.press('Tab');
     await page.keyboard.press('ArrowDown');
     assert.equal(await dialog.getByLabel('Role').inputValue(), 'billing');
-    for (let presses = 0; presses < 5 && !(await dialog.getByRole('button', { name: 'Send invitation' }).evaluate((button) => button === document.activeElement)); presses++) await page.keyboard.press('Tab');
+    for (
+      let presses = 0;
+      presses < 5 && !(await dialog.getByRole('button', { name: 'Send invitation' }).evaluate((button) => button === document.activeElement));
+      presses++
+    )
+      await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await dialog.getByRole('list', { name: 'Invitation results' }).getByText(`${email}: Invited`).waitFor();
     await page.keyboard.press('Escape');

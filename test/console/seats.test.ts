@@ -45,7 +45,10 @@ describeInBrowser('the Seats page in a browser', function () {
     await page.getByRole('textbox', { name: 'Product' }).fill('video');
     await page.getByRole('spinbutton', { name: 'Seats', exact: true }).fill('10');
     await page.getByRole('button', { name: 'Add product' }).click();
-    await until(async () => (await row(page, 'video').count()) === 1 && /^video\s+0\s+10\s/.test(await row(page, 'video').innerText()), 'video: 0 assigned, 10 available');
+    await until(
+      async () => (await row(page, 'video').count()) === 1 && /^video\s+0\s+10\s/.test(await row(page, 'video').innerText()),
+      'video: 0 assigned, 10 available',
+    );
     assert.equal(await limitOf(org.id, 'video'), 10);
   });
 

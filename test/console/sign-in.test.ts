@@ -36,7 +36,10 @@ describeInBrowser('the sign-in page in a browser', function () {
     await again.page.getByRole('button', { name: 'Continue' }).click();
     await again.page.getByRole('heading', { name: 'Check your mail' }).waitFor();
     await checkPage(again, 'sign-in-check-your-mail');
-    await db()('sign_in_links').where({ email }).whereNull('used_at').update({ expires_at: db().raw("now() - interval '1 minute'") });
+    await db()('sign_in_links')
+      .where({ email })
+      .whereNull('used_at')
+      .update({ expires_at: db().raw("now() - interval '1 minute'") });
     await again.page.goto(await linkFromOutbox(email, '/auth/email/verify'));
     await again.page.getByText('This sign-in link has expired').waitFor();
     await checkPage(again, 'sign-in-link-expired');

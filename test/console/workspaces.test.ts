@@ -14,7 +14,9 @@ describeInBrowser('the Workspaces pages in a browser', function () {
   const signedIn = (organizationId: string, email: string, path = '/workspaces') => signedInWithCookie(roster, organizationId, email, path);
   const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
   const workspacesOf = async (organizationId: string) =>
-    ((await db()('workspaces').where({ organization_id: organizationId }).orderBy('name')) as Array<{ id: string; name: string; is_default: boolean }>).map((workspace) => workspace.name);
+    ((await db()('workspaces').where({ organization_id: organizationId }).orderBy('name')) as Array<{ id: string; name: string; is_default: boolean }>).map(
+      (workspace) => workspace.name,
+    );
   const membershipOf = async (workspaceId: string, memberId: string) =>
     ((await db()('workspace_members').where({ workspace_id: workspaceId, member_id: memberId }).first()) as { role: string } | undefined)?.role;
 
@@ -57,7 +59,10 @@ describeInBrowser('the Workspaces pages in a browser', function () {
 
     await page.getByRole('button', { name: `Delete ${renamed}` }).click();
     await checkPage(visit, 'workspaces-delete-confirm');
-    await page.getByRole('alertdialog', { name: `Delete ${renamed}?` }).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('alertdialog', { name: `Delete ${renamed}?` })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await row(page, renamed).waitFor({ state: 'detached' });
     assert.deepEqual(await workspacesOf(org.id), [org.defaultWorkspace.name]);
 
@@ -81,7 +86,10 @@ describeInBrowser('the Workspaces pages in a browser', function () {
     await page.getByRole('cell', { name: 'No direct member yet.' }).waitFor();
 
     await page.getByLabel('Find a member by last name or email').fill(kim.userName);
-    await page.getByRole('list', { name: 'Matching members' }).getByRole('button', { name: `Add ${kim.userName}` }).click();
+    await page
+      .getByRole('list', { name: 'Matching members' })
+      .getByRole('button', { name: `Add ${kim.userName}` })
+      .click();
     await row(page, kim.userName).waitFor();
     assert.equal(await page.getByLabel(`Role of ${kim.userName}`).inputValue(), 'contributor');
     assert.equal(await membershipOf(workspace.id, kim.id), 'contributor');

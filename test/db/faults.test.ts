@@ -150,11 +150,18 @@ describe('database faults: PostgreSQL behind a proxy that resets or black-holes 
 
   it('closes a connection whose statement never got an answer, so the pool recovers once the network heals', async () => {
     // One connection, so the next statement must get a new one, and short clocks, so the test is quick.
-    const single = openDatabase({ url: proxy.urlFor(testDatabase().url!), poolMax: 1, timeouts: { ...loadConfig({}).databaseTimeouts, queryMs: 300, connectMs: 300, acquireMs: 1_000 } });
+    const single = openDatabase({
+      url: proxy.urlFor(testDatabase().url!),
+      poolMax: 1,
+      timeouts: { ...loadConfig({}).databaseTimeouts, queryMs: 300, connectMs: 300, acquireMs: 1_000 },
+    });
     try {
       await single.knex.raw('select 1');
       proxy.setMode('blackhole');
-      await assert.rejects(inTransaction(single.knex, (t) => t.raw('select 1')), (error: unknown) => error instanceof UnavailableError);
+      await assert.rejects(
+        inTransaction(single.knex, (t) => t.raw('select 1')),
+        (error: unknown) => error instanceof UnavailableError,
+      );
       await assert.rejects(single.knex.raw('select 2'), (error: unknown) => translateDbError(error) instanceof UnavailableError);
       proxy.setMode('pass');
       assert.deepEqual((await single.knex.raw('select 3 as n')).rows, [{ n: 3 }]);
@@ -176,13 +183,40 @@ describe('database faults: PostgreSQL behind a proxy that resets or black-holes 
       const requestId = `fault-${unique()}-${worker}-${n}`;
       switch ((worker + n) % 4) {
         case 0:
-          return { kind: 'create', requestId, key: `${requestId}@example.test`, send: () => server.call('POST', '/scim/v2/Users', { requestId, token: scimToken, json: newUser(`${requestId}@example.test`), contentType: scimJson }) };
+          return {
+            kind: 'create',
+            requestId,
+            key: `${requestId}@example.test`,
+            send: () =>
+              server.call('POST', '/scim/v2/Users', { requestId, token: scimToken, json: newUser(`${requestId}@example.test`), contentType: scimJson }),
+          };
         case 1:
-          return { kind: 'patch', requestId, key: users[worker]!, send: () => server.call('PATCH', `/scim/v2/Users/${users[worker]}`, { requestId, token: scimToken, json: patchOp({ op: 'replace', path: 'displayName', value: requestId }), contentType: scimJson }) };
+          return {
+            kind: 'patch',
+            requestId,
+            key: users[worker]!,
+            send: () =>
+              server.call('PATCH', `/scim/v2/Users/${users[worker]}`, {
+                requestId,
+                token: scimToken,
+                json: patchOp({ op: 'replace', path: 'displayName', value: requestId }),
+                contentType: scimJson,
+              }),
+          };
         case 2:
-          return { kind: 'workspace', requestId, key: `ws ${requestId}`, send: () => server.call('POST', '/api/v1/workspaces', { requestId, token: adminToken, json: { name: `ws ${requestId}` } }) };
+          return {
+            kind: 'workspace',
+            requestId,
+            key: `ws ${requestId}`,
+            send: () => server.call('POST', '/api/v1/workspaces', { requestId, token: adminToken, json: { name: `ws ${requestId}` } }),
+          };
         default:
-          return { kind: 'signIn', requestId, key: `${requestId}@example.test`, send: () => server.call('POST', '/auth/email', { requestId, json: { email: `${requestId}@example.test` } }) };
+          return {
+            kind: 'signIn',
+            requestId,
+            key: `${requestId}@example.test`,
+            send: () => server.call('POST', '/auth/email', { requestId, json: { email: `${requestId}@example.test` } }),
+          };
       }
     };
     const probes: Answer[] = [];
@@ -199,7 +233,12 @@ describe('database faults: PostgreSQL behind a proxy that resets or black-holes 
     // Action: load throughout; a partition, healing, resets, healing.
     let stop = false;
     let mode: Recorded['mode'] = 'pass';
-    const load = loadUntil(workers, ops, () => stop, () => mode);
+    const load = loadUntil(
+      workers,
+      ops,
+      () => stop,
+      () => mode,
+    );
     await sleep(700);
     mode = 'blackhole';
     proxy.setMode('blackhole');
@@ -228,16 +267,30 @@ describe('database faults: PostgreSQL behind a proxy that resets or black-holes 
       if (answer.status >= 300) assertUnavailable(answer);
     }
     const failedBeforeFaults = answered.filter((r) => r.answeredIn === 'pass' && r.answer.status >= 300);
-    assert.deepEqual(failedBeforeFaults.map((r) => r.answer), [], 'before any fault, everything succeeds');
+    assert.deepEqual(
+      failedBeforeFaults.map((r) => r.answer),
+      [],
+      'before any fault, everything succeeds',
+    );
     for (const fault of ['blackhole', 'reset'] as const) {
-      assert.ok(answered.some((r) => r.mode === fault && r.answer.status === 503), `the ${fault} was felt`);
+      assert.ok(
+        answered.some((r) => r.mode === fault && r.answer.status === 503),
+        `the ${fault} was felt`,
+      );
     }
     assert.equal(readyInPartition.status, 503);
     assert.equal((readyInPartition.body as { reason: string }).reason, 'database unreachable');
     assert.ok(readyInPartition.ms < readinessBoundMs, `/readyz took ${Math.round(readyInPartition.ms)} ms in the partition`);
     assert.equal(healthInPartition.status, 200);
-    assert.ok(probes.every((probe) => probe.ms < readinessBoundMs), '/readyz answers within 2 s throughout');
-    assert.deepEqual(afterwards.map((r) => r.answer.status), [201, 200, 201, 202], 'after healing, requests succeed without a restart');
+    assert.ok(
+      probes.every((probe) => probe.ms < readinessBoundMs),
+      '/readyz answers within 2 s throughout',
+    );
+    assert.deepEqual(
+      afterwards.map((r) => r.answer.status),
+      [201, 200, 201, 202],
+      'after healing, requests succeed without a restart',
+    );
 
     // Checks on the database itself, not through the proxy: acknowledged writes are all there, none is half there.
     // A refused write may be all there: its COMMIT can reach PostgreSQL while the answer is lost.

@@ -37,9 +37,7 @@ describe('migrations', () => {
 
   it('make over-assigning a seat pool impossible even for SQL that skips the services', async () => {
     await migrateToLatest(database.knex);
-    const { organization, admin } = await inTransaction(database.knex, (tx) =>
-      createOrganization(tx, system, { name: 'Acme', adminEmail: 'ada@acme.test' }),
-    );
+    const { organization, admin } = await inTransaction(database.knex, (tx) => createOrganization(tx, system, { name: 'Acme', adminEmail: 'ada@acme.test' }));
     await database.knex('seat_pools').insert({ organization_id: organization.id, product: 'chat', seat_limit: 0 });
     await assert.rejects(
       database.knex('seat_assignments').insert({ organization_id: organization.id, product: 'chat', member_id: admin.id }),

@@ -56,7 +56,11 @@ describe('bad input', () => {
     it('answers a NUL in another query parameter or in the path with 400 invalidValue', async () => {
       assertScimError((await idp.get(`/Users?sortBy=${encodeURIComponent(`userName${nul}`)}`).expect(400)).body, 400, 'invalidValue');
       assertScimError((await idp.get('/Users/%00').expect(400)).body, 400, 'invalidValue');
-      assertScimError((await idp.patch(`/Users/${idp.org.admin.id}%00`, { Operations: [{ op: 'replace', path: 'active', value: true }] }).expect(400)).body, 400, 'invalidValue');
+      assertScimError(
+        (await idp.patch(`/Users/${idp.org.admin.id}%00`, { Operations: [{ op: 'replace', path: 'active', value: true }] }).expect(400)).body,
+        400,
+        'invalidValue',
+      );
       assertScimError((await idp.delete('/Groups/x%00').expect(400)).body, 400, 'invalidValue');
     });
 
@@ -70,7 +74,11 @@ describe('bad input', () => {
     });
 
     it('answers JSON nested 10,000 levels deep with 400 invalidSyntax, in a resource and in /Bulk', async () => {
-      const deep = await idp.post('/Users').set('Content-Type', scimJson).send(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"d@example.test","x":${deeplyNested(10_000)}}`).expect(400);
+      const deep = await idp
+        .post('/Users')
+        .set('Content-Type', scimJson)
+        .send(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"d@example.test","x":${deeplyNested(10_000)}}`)
+        .expect(400);
       assertScimError(deep.body, 400, 'invalidSyntax');
       const bulk = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"POST","path":"/Users","bulkId":"a","data":${deeplyNested(10_000)}}]}`;
       assertScimError((await idp.post('/Bulk').set('Content-Type', scimJson).send(bulk).expect(400)).body, 400, 'invalidSyntax');
@@ -78,7 +86,7 @@ describe('bad input', () => {
     });
 
     it('answers a value too large for its index (a 1 MB Group externalId) with 400 invalidValue, not 500', async () => {
-      const incompressible = Array.from({ length: 1024 * 1024 }, (_, index) => String.fromCharCode(97 + ((index * 7919) ^ (index >> 5)) % 26)).join('');
+      const incompressible = Array.from({ length: 1024 * 1024 }, (_, index) => String.fromCharCode(97 + (((index * 7919) ^ (index >> 5)) % 26))).join('');
       const response = await idp.post('/Groups', { displayName: 'Big', externalId: incompressible }).expect(400);
       assertScimError(response.body, 400, 'invalidValue');
       assert.equal(await countRows('groups', { organization_id: idp.org.id }), 0);
@@ -117,12 +125,20 @@ describe('bad input', () => {
       const key = await admin.post('/workspaces', { name: 'W', [`x${nul}`]: 1 }).expect(400);
       assert.equal(key.body.error.details.problems[0].path, `/x${nul}`);
       const query = await admin.get(`/members?q=${encodeURIComponent(`a${nul}`)}`).expect(400);
-      assert.deepEqual(query.body.error.details.problems.map((problem: { in: string; path: string }) => [problem.in, problem.path]), [['query', '/q']]);
+      assert.deepEqual(
+        query.body.error.details.problems.map((problem: { in: string; path: string }) => [problem.in, problem.path]),
+        [['query', '/q']],
+      );
       const path = await admin.get(`/members/${org.admin.id}%00`).expect(400);
       assert.equal(path.body.error.details.problems[0].in, 'path');
       const surrogate = await admin.patch('/organization', { name: `Acme ${loneSurrogate}` }).expect(400);
       assert.equal(surrogate.body.error.code, 'invalid_request');
-      const deep = await request(app).post('/api/v1/workspaces').set('Authorization', `Bearer ${session}`).set('Content-Type', 'application/json').send(deeplyNested(10_000)).expect(400);
+      const deep = await request(app)
+        .post('/api/v1/workspaces')
+        .set('Authorization', `Bearer ${session}`)
+        .set('Content-Type', 'application/json')
+        .send(deeplyNested(10_000))
+        .expect(400);
       assert.equal(deep.body.error.code, 'invalid_request');
 
       assert.equal(await countRows('workspaces', { organization_id: org.id }), 1, 'only the default Workspace');
@@ -142,8 +158,15 @@ describe('bad input', () => {
       const email = `a${nul}${marker}@example.test`;
       for (const send of [
         () => request(limited).post('/auth/email').send({ email }),
-        () => request(limited).post('/auth/email').type('form').send(`email=${encodeURIComponent(email)}`),
-        () => request(limited).post('/auth/email').send({ email: `${unique('ok')}@example.test`, organizationId: `x${nul}` }),
+        () =>
+          request(limited)
+            .post('/auth/email')
+            .type('form')
+            .send(`email=${encodeURIComponent(email)}`),
+        () =>
+          request(limited)
+            .post('/auth/email')
+            .send({ email: `${unique('ok')}@example.test`, organizationId: `x${nul}` }),
       ]) {
         const response = await send().expect(400);
         assert.equal(response.body.error.code, 'invalid_request');
@@ -151,7 +174,10 @@ describe('bad input', () => {
       // (The check itself cannot name the address: PostgreSQL refuses a NUL in a query too.)
       assert.equal(Number((await db()('request_rate_limits').where('key', 'like', `%${marker}%`).count({ n: '*' }))[0]!.n), 0, 'not counted');
       assert.equal(Number((await db()('mail_outbox').where('to_address', 'like', `%${marker}%`).count({ n: '*' }))[0]!.n), 0, 'not mailed');
-      assert.equal((await request(limited).get('/auth/email/verify?token=%00').set('Accept', 'application/json').expect(400)).body.error.details.problems[0].in, 'query');
+      assert.equal(
+        (await request(limited).get('/auth/email/verify?token=%00').set('Accept', 'application/json').expect(400)).body.error.details.problems[0].in,
+        'query',
+      );
     });
   });
 
@@ -168,7 +194,10 @@ describe('bad input', () => {
       assert.match(response.body.error.message, /emails\.0: .*; /);
 
       const query = await admin.get('/audit-events?limit=0&surprise=1').expect(400);
-      assert.deepEqual(query.body.error.details.problems.map((problem: { in: string; path: string }) => `${problem.in} ${problem.path}`).sort(), ['query /limit', 'query /surprise']);
+      assert.deepEqual(query.body.error.details.problems.map((problem: { in: string; path: string }) => `${problem.in} ${problem.path}`).sort(), [
+        'query /limit',
+        'query /surprise',
+      ]);
     });
 
     it('say which fields an SSO connection lacks instead of "Invalid input"', async () => {

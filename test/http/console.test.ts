@@ -70,7 +70,10 @@ describe('serving the console', () => {
     const bytes = first.reduce((sum, name) => sum + gzipSync(readFileSync(path.join(defaultConsoleDir, 'assets', name))).length, 0);
     assert.ok(bytes <= 200 * 1024, `${first.join(', ')}: ${Math.round(bytes / 1024)} KB gzipped`);
     const later = readdirSync(path.join(defaultConsoleDir, 'assets')).filter((name) => name.endsWith('.js') && !first.includes(name));
-    assert.ok(later.some((name) => name.startsWith('members-page-')), later.join(', '));
+    assert.ok(
+      later.some((name) => name.startsWith('members-page-')),
+      later.join(', '),
+    );
   });
 
   it('leaves the server’s own paths and non-browser clients to the API’s JSON answers', async () => {
@@ -95,7 +98,10 @@ describe('serving the console', () => {
     const email = `${unique('someone')}@example.test`;
     await request(app).post('/auth/email').send({ email }).expect(202);
     const link = new URL((await linkMailedTo(email)).url);
-    const response = await request(app).get(link.pathname + link.search).set('Accept', html).expect(200);
+    const response = await request(app)
+      .get(link.pathname + link.search)
+      .set('Accept', html)
+      .expect(200);
     assert.match(response.headers['content-security-policy']!, /form-action 'self'/);
     assert.match(response.headers['content-security-policy']!, /frame-ancestors 'none'/);
     // Under `no-referrer` a browser posts the form with `Origin: null`, and the cross-site check refuses it.

@@ -93,7 +93,8 @@ function samplesOf(schema: Json, ids: Record<string, string>): unknown[] {
 /** Each string in `value` (and, for objects, a key added beside the others) replaced by the placeholder, one at a time. */
 function variantsOf(value: unknown): unknown[] {
   if (typeof value === 'string') return [placeholder];
-  if (Array.isArray(value)) return value.flatMap((item, index) => variantsOf(item).map((variant) => value.map((other, at) => (at === index ? variant : other))));
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => variantsOf(item).map((variant) => value.map((other, at) => (at === index ? variant : other))));
   if (value && typeof value === 'object') {
     const object = value as Json;
     return [
@@ -123,10 +124,28 @@ interface Probe {
 
 /** An Organization's state: its rows, table by table. Volatile columns (last use) are counted, not compared. */
 async function snapshot(organizationId: string): Promise<Record<string, string>> {
-  const compared = ['members', 'member_emails', 'workspaces', 'workspace_members', 'groups', 'group_members', 'group_workspace_grants', 'seat_pools', 'seat_assignments', 'api_keys', 'audit_events', 'domains', 'sso_connections', 'invitations'];
+  const compared = [
+    'members',
+    'member_emails',
+    'workspaces',
+    'workspace_members',
+    'groups',
+    'group_members',
+    'group_workspace_grants',
+    'seat_pools',
+    'seat_assignments',
+    'api_keys',
+    'audit_events',
+    'domains',
+    'sso_connections',
+    'invitations',
+  ];
   const counted = ['scim_tokens', 'sessions', 'sign_in_links', 'sso_identities'];
   const parts = [
-    ...compared.map((table) => `(select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from ${table} t where organization_id = :id) as ${table}`),
+    ...compared.map(
+      (table) =>
+        `(select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from ${table} t where organization_id = :id) as ${table}`,
+    ),
     ...counted.map((table) => `(select count(*)::text from ${table} where organization_id = :id) as ${table}`),
     `(select name from organizations where id = :id) as organization`,
     `(select count(*)::text from accounts) as accounts`,
@@ -150,8 +169,16 @@ describe('fuzzing every route with bad input', function () {
     org = await makeOrganization();
     adminToken = await sessionFor(app, org.id, org.admin.userName);
     scimToken = (await tx((t) => createScimToken(t, system, org.id, 'IdP'))).token;
-    const api = (method: 'post' | 'put' | 'get', path: string, body?: unknown) => request(app)[method](`/api/v1${path}`).set('Authorization', `Bearer ${adminToken}`).send(body as object);
-    const scim = (path: string, body: unknown) => request(app).post(`/scim/v2${path}`).set('Authorization', `Bearer ${scimToken}`).send(body as object);
+    const api = (method: 'post' | 'put' | 'get', path: string, body?: unknown) =>
+      request(app)
+        [method](`/api/v1${path}`)
+        .set('Authorization', `Bearer ${adminToken}`)
+        .send(body as object);
+    const scim = (path: string, body: unknown) =>
+      request(app)
+        .post(`/scim/v2${path}`)
+        .set('Authorization', `Bearer ${scimToken}`)
+        .send(body as object);
     const member = await makeMember(org.id);
     await api('put', '/seats/chat', { limit: 5 }).expect(200);
     const workspace = (await api('post', '/workspaces', { name: 'Fuzz' }).expect(201)).body;
@@ -185,11 +212,27 @@ describe('fuzzing every route with bad input', function () {
       if (param === 'memberId') return ids.member!;
       if (param === 'workspaceId') return ids.workspace!;
       if (param === 'product') return 'chat';
-      return { domains: ids.domain, members: ids.member, workspaces: ids.workspace, groups: ids.group, invitations: ids.invitation, 'api-keys': ids.key, 'scim-tokens': ids.token, sessions: ids.session }[collection] ?? ids.member!;
+      return (
+        {
+          domains: ids.domain,
+          members: ids.member,
+          workspaces: ids.workspace,
+          groups: ids.group,
+          invitations: ids.invitation,
+          'api-keys': ids.key,
+          'scim-tokens': ids.token,
+          sessions: ids.session,
+        }[collection] ?? ids.member!
+      );
     };
     const params = [...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
     const fill = (bad?: [string, string]) => template.replace(/\{(\w+)\}/g, (_whole, param: string) => (bad && param === bad[0] ? bad[1] : idOf(param)));
-    return { good: fill(), bad: params.flatMap((param, index) => once(urlValues, bigUrl, index === 0).map(([label, value]): [string, string] => [`{${param}} ${label}`, fill([param, value])])) };
+    return {
+      good: fill(),
+      bad: params.flatMap((param, index) =>
+        once(urlValues, bigUrl, index === 0).map(([label, value]): [string, string] => [`{${param}} ${label}`, fill([param, value])]),
+      ),
+    };
   }
 
   function apiProbes(): Array<[string, Probe]> {
@@ -203,13 +246,15 @@ describe('fuzzing every route with bad input', function () {
       for (const [label, path] of bad) probes.push([`${name} ${label}`, { ...base, path: `/api/v1${path}` }]);
       if (route.query) {
         for (const [index, parameter] of Object.keys((toJson(route.query).properties ?? {}) as Json).entries()) {
-          for (const [label, value] of once(urlValues, bigUrl, index === 0)) probes.push([`${name} ?${parameter} ${label}`, { ...base, path: `/api/v1${good}`, query: `${parameter}=${value}` }]);
+          for (const [label, value] of once(urlValues, bigUrl, index === 0))
+            probes.push([`${name} ?${parameter} ${label}`, { ...base, path: `/api/v1${good}`, query: `${parameter}=${value}` }]);
         }
       }
       if (route.body) {
         for (const sample of samplesOf(toJson(route.body), ids)) {
           for (const [index, variant] of variantsOf(sample).entries()) {
-            for (const [label, value] of once(bodyValues, bigBody, index === 0)) probes.push([`${name} ${label} in ${JSON.stringify(variant).slice(0, 80)}`, { ...base, path: `/api/v1${good}`, body: withBad(variant, value) }]);
+            for (const [label, value] of once(bodyValues, bigBody, index === 0))
+              probes.push([`${name} ${label} in ${JSON.stringify(variant).slice(0, 80)}`, { ...base, path: `/api/v1${good}`, body: withBad(variant, value) }]);
           }
         }
       }
@@ -221,10 +266,28 @@ describe('fuzzing every route with bad input', function () {
   function listedProbes(): Array<[string, Probe]> {
     const patchOp = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] };
     const listQuery = ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes', 'cursor'];
-    const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "x"', sortBy: 'userName', sortOrder: 'ascending', attributes: ['userName'], excludedAttributes: ['emails'], cursor: '' };
-    const user = newUser('fuzz-user@fuzz.example.test', { displayName: 'x', externalId: 'x', 'urn:ietf:params:scim:schemas:extension:roster:2.0:User': { role: 'member', seats: ['chat'] } });
+    const search = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'userName eq "x"',
+      sortBy: 'userName',
+      sortOrder: 'ascending',
+      attributes: ['userName'],
+      excludedAttributes: ['emails'],
+      cursor: '',
+    };
+    const user = newUser('fuzz-user@fuzz.example.test', {
+      displayName: 'x',
+      externalId: 'x',
+      'urn:ietf:params:scim:schemas:extension:roster:2.0:User': { role: 'member', seats: ['chat'] },
+    });
     const group = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'x', externalId: 'x', members: [{ value: ids.scimUser }] };
-    const bulk = { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'POST', path: '/Users', bulkId: 'a', data: user }, { method: 'PATCH', path: `/Groups/${ids.scimGroup}`, data: patchOp }] };
+    const bulk = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'a', data: user },
+        { method: 'PATCH', path: `/Groups/${ids.scimGroup}`, data: patchOp },
+      ],
+    };
     const listed: Array<{ method: Probe['method']; path: string; auth: Probe['auth']; query?: string[]; body?: unknown; form?: boolean }> = [
       { method: 'get', path: '/scim/v2/Users', auth: 'scim', query: listQuery },
       { method: 'get', path: '/scim/v2/Groups', auth: 'scim', query: listQuery },
@@ -239,7 +302,12 @@ describe('fuzzing every route with bad input', function () {
       { method: 'patch', path: '/scim/v2/Groups/{scimGroup}', auth: 'scim', body: patchOp },
       { method: 'delete', path: '/scim/v2/Groups/{scimGroup}', auth: 'scim' },
       { method: 'post', path: '/scim/v2/Users/.search', auth: 'scim', body: search },
-      { method: 'post', path: '/scim/v2/Groups/.search', auth: 'scim', body: { ...search, filter: 'displayName eq "x"', sortBy: 'displayName', attributes: ['displayName'], excludedAttributes: ['members'] } },
+      {
+        method: 'post',
+        path: '/scim/v2/Groups/.search',
+        auth: 'scim',
+        body: { ...search, filter: 'displayName eq "x"', sortBy: 'displayName', attributes: ['displayName'], excludedAttributes: ['members'] },
+      },
       { method: 'post', path: '/scim/v2/.search', auth: 'scim', body: { ...search, sortBy: undefined } },
       { method: 'post', path: '/scim/v2/Bulk', auth: 'scim', body: bulk },
       { method: 'get', path: '/scim/v2/Schemas/{scimUser}', auth: 'scim' },
@@ -264,13 +332,16 @@ describe('fuzzing every route with bad input', function () {
       const base = { method: route.method, auth: route.auth };
       if (params.length > 0) for (const [label, value] of once(urlValues, bigUrl, true)) probes.push([`${name} path ${label}`, { ...base, path: fill(value) }]);
       for (const [index, parameter] of (route.query ?? []).entries()) {
-        for (const [label, value] of once(urlValues, bigUrl, index === 0)) probes.push([`${name} ?${parameter} ${label}`, { ...base, path: fill(), query: `${parameter}=${value}` }]);
+        for (const [label, value] of once(urlValues, bigUrl, index === 0))
+          probes.push([`${name} ?${parameter} ${label}`, { ...base, path: fill(), query: `${parameter}=${value}` }]);
       }
       if (route.body === undefined) continue;
       if (route.form) {
         for (const [index, field] of Object.keys(route.body as Json).entries()) {
           for (const [label, value] of once(urlValues, bigUrl, index === 0)) {
-            const form = Object.entries(route.body as Json).map(([key, inner]) => `${key}=${key === field ? value : encodeURIComponent(String(inner))}`).join('&');
+            const form = Object.entries(route.body as Json)
+              .map(([key, inner]) => `${key}=${key === field ? value : encodeURIComponent(String(inner))}`)
+              .join('&');
             probes.push([`${name} form ${field} ${label}`, { ...base, path: fill(), body: form, contentType: 'application/x-www-form-urlencoded' }]);
           }
         }
@@ -278,7 +349,11 @@ describe('fuzzing every route with bad input', function () {
       }
       const scimBody = route.path.startsWith('/scim/');
       for (const [index, variant] of variantsOf(route.body).entries()) {
-        for (const [label, value] of once(bodyValues, bigBody, scimBody || index === 0)) probes.push([`${name} ${label} in ${JSON.stringify(variant).slice(0, 80)}`, { ...base, path: fill(), body: withBad(variant, value), contentType: 'application/scim+json' }]);
+        for (const [label, value] of once(bodyValues, bigBody, scimBody || index === 0))
+          probes.push([
+            `${name} ${label} in ${JSON.stringify(variant).slice(0, 80)}`,
+            { ...base, path: fill(), body: withBad(variant, value), contentType: 'application/scim+json' },
+          ]);
       }
     }
     return probes;
@@ -288,7 +363,11 @@ describe('fuzzing every route with bad input', function () {
     let test = request(app)[probe.method](probe.query ? `${probe.path}?${probe.query}` : probe.path);
     if (probe.auth === 'admin') test = test.set('Authorization', `Bearer ${adminToken}`);
     if (probe.auth === 'scim') test = test.set('Authorization', `Bearer ${scimToken}`);
-    if (probe.body !== undefined) test = test.set('Content-Type', probe.contentType ?? 'application/json').set('Origin', new URL(publicUrl).origin).send(probe.body);
+    if (probe.body !== undefined)
+      test = test
+        .set('Content-Type', probe.contentType ?? 'application/json')
+        .set('Origin', new URL(publicUrl).origin)
+        .send(probe.body);
     return (await test).status;
   }
 

@@ -9,7 +9,10 @@ import { publicUrl } from '../support/scim.js';
 
 /** The claims a real token of this session carries, to forge variants from. */
 function decode(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+  const [header, payload] = token
+    .split('.')
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
   return { header, payload };
 }
 
@@ -103,7 +106,13 @@ describe('session tokens', () => {
     const rotated = await new SessionTokens(db(), publicUrl, 3_600_000, { now }).rotate();
     assert.equal(rotated.activatesAt.getTime(), clock + keyPublishAheadMs);
 
-    const moments = [clock + 1, clock + keyRefreshMs + 1, rotated.activatesAt.getTime() - 1, rotated.activatesAt.getTime(), rotated.activatesAt.getTime() + keyRefreshMs + 1];
+    const moments = [
+      clock + 1,
+      clock + keyRefreshMs + 1,
+      rotated.activatesAt.getTime() - 1,
+      rotated.activatesAt.getTime(),
+      rotated.activatesAt.getTime() + keyRefreshMs + 1,
+    ];
     const seen: string[] = [];
     for (const moment of moments) {
       clock = moment;
@@ -117,7 +126,10 @@ describe('session tokens', () => {
     }
     // (Before the activation, an earlier rotation's key may take over from the old one: rotations queue up.)
     assert.equal(seen[0], signedBefore[0]!.kid, 'the rotation changes nothing at once');
-    assert.ok(seen.slice(0, 3).every((kid) => kid !== rotated.kid), 'the new key signs nothing before its activation time');
+    assert.ok(
+      seen.slice(0, 3).every((kid) => kid !== rotated.kid),
+      'the new key signs nothing before its activation time',
+    );
     assert.deepEqual(seen.slice(3), [rotated.kid, rotated.kid], 'and everything from then on');
   });
 

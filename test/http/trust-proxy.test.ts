@@ -7,7 +7,10 @@ import { unique } from '../support/factories.js';
 
 /** POST /auth/email for a new address each time, so only the per-client limit can refuse it. */
 async function signInStatus(app: Express, forwardedFor: string): Promise<number> {
-  const response = await request(app).post('/auth/email').set('X-Forwarded-For', forwardedFor).send({ email: `${unique('proxied')}@example.test` });
+  const response = await request(app)
+    .post('/auth/email')
+    .set('X-Forwarded-For', forwardedFor)
+    .send({ email: `${unique('proxied')}@example.test` });
   return response.status;
 }
 

@@ -47,7 +47,9 @@ async function mailTo(to: string) {
 
 /** Makes the message due now, as if its retry time had come. */
 async function makeDue(to: string): Promise<void> {
-  await db()('mail_outbox').where({ to_address: to }).update({ next_attempt_at: db().raw("now() - interval '1 second'") });
+  await db()('mail_outbox')
+    .where({ to_address: to })
+    .update({ next_attempt_at: db().raw("now() - interval '1 second'") });
 }
 
 describe('mail outbox', () => {
@@ -124,14 +126,22 @@ describe('mail outbox', () => {
     const to = `${unique('newest')}@example.test`;
     for (const n of [1, 2, 3]) await tx((t) => queueMail(t, { to, subject: `Message ${n}`, text: `number ${n}` }));
     const latest = await tx((t) => latestMail(t, { to, limit: 2 }));
-    assert.deepEqual(latest.map((mail) => [mail.subject, mail.links]), [['Message 3', []], ['Message 2', []]]);
+    assert.deepEqual(
+      latest.map((mail) => [mail.subject, mail.links]),
+      [
+        ['Message 3', []],
+        ['Message 2', []],
+      ],
+    );
   });
 
   it('forgets messages older than the retention, sent or not, and keeps newer ones', async () => {
     const [old, recent] = [`${unique('old')}@example.test`, `${unique('recent')}@example.test`];
     await tx((t) => queueMail(t, { to: old, subject: 'Old', text: 'old' }));
     await tx((t) => queueMail(t, { to: recent, subject: 'Recent', text: 'recent' }));
-    await db()('mail_outbox').where({ to_address: old }).update({ created_at: db().raw(`now() - make_interval(days => ${mailRetentionDays}, secs => 1)`) });
+    await db()('mail_outbox')
+      .where({ to_address: old })
+      .update({ created_at: db().raw(`now() - make_interval(days => ${mailRetentionDays}, secs => 1)`) });
     await deleteOldMail(db());
     assert.equal(await mailTo(old), undefined);
     assert.ok(await mailTo(recent));

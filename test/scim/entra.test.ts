@@ -29,12 +29,16 @@ describe('SCIM with Microsoft Entra ID', () => {
     assert.equal(read.title, undefined);
   });
 
-  it('finds users by externalId, quoted or unquoted as in Microsoft\'s documentation', async () => {
+  it("finds users by externalId, quoted or unquoted as in Microsoft's documentation", async () => {
     const idp = await scimClient();
     const user = await entraCreatesUser(idp);
     for (const expression of ['externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"', 'externalId eq 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef']) {
       const found = await idp.get(`/Users?filter=${filter(expression)}`).expect(200);
-      assert.deepEqual(found.body.Resources.map((resource: { id: string }) => resource.id), [user.id], expression);
+      assert.deepEqual(
+        found.body.Resources.map((resource: { id: string }) => resource.id),
+        [user.id],
+        expression,
+      );
     }
   });
 
@@ -54,7 +58,10 @@ describe('SCIM with Microsoft Entra ID', () => {
     assert.equal(updated.displayName, 'Updated Name');
     assert.equal(updated.name.familyName, 'updatedFamilyName');
     assert.equal(updated[enterprise].manager.value, manager.id);
-    assert.deepEqual(updated.emails.map((email: { value: string }) => email.value), [newEmail]);
+    assert.deepEqual(
+      updated.emails.map((email: { value: string }) => email.value),
+      [newEmail],
+    );
     assert.deepEqual(updated.roles, [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'Reader' }]);
   });
 
@@ -95,7 +102,8 @@ describe('SCIM with Microsoft Entra ID', () => {
     const [a, b] = [await entraCreatesUser(idp), await entraCreatesUser(idp)];
     const group = (await idp.post('/Groups', fixture('entra/create-group', { displayName: 'Ops' })).expect(201)).body;
     await idp.patch(`/Groups/${group.id}`, patchOp({ op: 'Add', path: 'members', value: [{ value: a.id }] })).expect(204);
-    const check = (userId: string) => idp.get(`/Groups?filter=${filter(`id eq "${group.id}" and members[value eq "${userId}"]`)}&excludedAttributes=members`).expect(200);
+    const check = (userId: string) =>
+      idp.get(`/Groups?filter=${filter(`id eq "${group.id}" and members[value eq "${userId}"]`)}&excludedAttributes=members`).expect(200);
     assert.equal((await check(a.id)).body.totalResults, 1);
     assert.equal((await check(b.id)).body.totalResults, 0);
   });
@@ -122,7 +130,11 @@ describe('SCIM with Microsoft Entra ID', () => {
     await idp.patch(`/Users/${user.id}`, fixture('entra/disable-user')).expect(200);
     const inactive = (await idp.get(`/Users/${user.id}`).expect(200)).body;
     assert.equal(inactive.active, false);
-    assert.deepEqual(inactive.groups.map((g: { value: string }) => g.value), [group.id], 'suspension keeps group memberships, inert');
+    assert.deepEqual(
+      inactive.groups.map((g: { value: string }) => g.value),
+      [group.id],
+      'suspension keeps group memberships, inert',
+    );
     await idp.patch(`/Users/${user.id}`, fixture('entra/enable-user')).expect(200);
     await idp.delete(`/Users/${user.id}`).expect(204);
     assert.deepEqual(ids((await idp.get(`/Groups/${group.id}`).expect(200)).body), []);

@@ -164,15 +164,24 @@ describe('SCIM filter parser', () => {
     });
 
     it("reads Entra ID's group membership check", () => {
-      assert.deepEqual(parse('id eq "g1" and members[value eq "u1"]'), and(eq('id', 'g1'), { kind: 'valuePath', path: path('members'), filter: eq('value', 'u1') }));
+      assert.deepEqual(
+        parse('id eq "g1" and members[value eq "u1"]'),
+        and(eq('id', 'g1'), { kind: 'valuePath', path: path('members'), filter: eq('value', 'u1') }),
+      );
     });
 
     it('combines value paths with other expressions', () => {
-      assert.deepEqual(parse('userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")'), and(
-        eq('userType', 'Employee'),
-        or(eq('emails', 'example.com', 'co'), { kind: 'compare', path: path('emails', 'value'), op: 'co', value: 'example.org' }),
-      ));
-      assert.deepEqual(parse('not (emails[type eq "work"]) or x pr'), or(not({ kind: 'valuePath', path: path('emails'), filter: eq('type', 'work') }), present('x')));
+      assert.deepEqual(
+        parse('userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")'),
+        and(
+          eq('userType', 'Employee'),
+          or(eq('emails', 'example.com', 'co'), { kind: 'compare', path: path('emails', 'value'), op: 'co', value: 'example.org' }),
+        ),
+      );
+      assert.deepEqual(
+        parse('not (emails[type eq "work"]) or x pr'),
+        or(not({ kind: 'valuePath', path: path('emails'), filter: eq('type', 'work') }), present('x')),
+      );
     });
   });
 
@@ -324,8 +333,19 @@ describe('SCIM PATCH paths (RFC 7644 §3.5.2)', () => {
   });
 
   it('refuses malformed PATCH paths', () => {
-    for (const text of ['', 'members[', 'members[]', 'members]', 'members[value eq "x"', 'emails[type eq "work"]junk', 'emails[type eq "work"].a.b',
-      'emails[type eq "work"][value pr]', 'emails[x[y pr]]', 'name.givenName[value pr]', 'urn:example:nope:attr[value pr]']) {
+    for (const text of [
+      '',
+      'members[',
+      'members[]',
+      'members]',
+      'members[value eq "x"',
+      'emails[type eq "work"]junk',
+      'emails[type eq "work"].a.b',
+      'emails[type eq "work"][value pr]',
+      'emails[x[y pr]]',
+      'name.givenName[value pr]',
+      'urn:example:nope:attr[value pr]',
+    ]) {
       assert.throws(() => patch(text), FilterSyntaxError, JSON.stringify(text));
     }
   });

@@ -24,10 +24,13 @@ describe('SCIM /Groups', () => {
     const listed = (await idp.get('/Groups?excludedAttributes=members').expect(200)).body;
     assert.equal(listed.Resources[0].members, undefined);
     const userView = (await idp.get(`/Users/${user.id}`).expect(200)).body;
-    assert.deepEqual(userView.groups.map((group: { value: string; display: string }) => [group.value, group.display]), [[created.body.id, 'Readers']]);
+    assert.deepEqual(
+      userView.groups.map((group: { value: string; display: string }) => [group.value, group.display]),
+      [[created.body.id, 'Readers']],
+    );
   });
 
-  it('applies the group\'s Workspace grants the moment members are added, and withdraws them on removal', async () => {
+  it("applies the group's Workspace grants the moment members are added, and withdraws them on removal", async () => {
     const idp = await scimClient();
     const [member] = await users(idp, 1);
     const workspace = await tx((t) => createWorkspace(t, system, idp.org.id, unique('Design')));
@@ -77,12 +80,20 @@ describe('SCIM /Groups', () => {
   it('answers PATCH with the resource when attributes are asked for, and refuses bad paths', async () => {
     const idp = await scimClient();
     const group = (await idp.post('/Groups', { displayName: 'Ops' }).expect(201)).body;
-    const renamed = await idp.patch(`/Groups/${group.id}?excludedAttributes=members`, patchOp({ op: 'replace', path: 'displayName', value: 'SRE' })).expect(200);
+    const renamed = await idp
+      .patch(`/Groups/${group.id}?excludedAttributes=members`, patchOp({ op: 'replace', path: 'displayName', value: 'SRE' }))
+      .expect(200);
     assert.equal(renamed.body.displayName, 'SRE');
     assert.equal((await idp.patch(`/Groups/${group.id}`, patchOp({ op: 'remove', path: 'displayName' })).expect(400)).body.scimType, 'mutability');
     assert.equal((await idp.patch(`/Groups/${group.id}`, patchOp({ op: 'replace', path: 'owner', value: 'x' })).expect(400)).body.scimType, 'invalidPath');
-    assert.equal((await idp.patch(`/Groups/${group.id}`, patchOp({ op: 'remove', path: 'members[display eq "x"]' })).expect(400)).body.scimType, 'invalidFilter');
-    await idp.patch(`/Groups/${group.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Ops' })).set('If-Match', 'W/"1"').expect(412);
+    assert.equal(
+      (await idp.patch(`/Groups/${group.id}`, patchOp({ op: 'remove', path: 'members[display eq "x"]' })).expect(400)).body.scimType,
+      'invalidFilter',
+    );
+    await idp
+      .patch(`/Groups/${group.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Ops' }))
+      .set('If-Match', 'W/"1"')
+      .expect(412);
   });
 
   it('empties a group with a remove of members without a value', async () => {
@@ -93,7 +104,7 @@ describe('SCIM /Groups', () => {
     assert.deepEqual(await memberIds(idp, group.id), []);
   });
 
-  it('keeps a SCIM-pushed group\'s members for the IdP: an admin cannot change them', async () => {
+  it("keeps a SCIM-pushed group's members for the IdP: an admin cannot change them", async () => {
     const idp = await scimClient();
     const [member] = await users(idp, 1);
     const group = (await idp.post('/Groups', { displayName: 'Pushed' }).expect(201)).body;
@@ -106,7 +117,9 @@ describe('SCIM /Groups', () => {
     const ids = await users(idp, 30);
     const group = (await idp.post('/Groups', { displayName: 'Busy' }).expect(201)).body;
     const batches = Array.from({ length: 10 }, (_, index) => ids.slice(index * 2, index * 2 + 12));
-    const responses = await Promise.all(batches.map((batch) => idp.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: batch.map((value) => ({ value })) }))));
+    const responses = await Promise.all(
+      batches.map((batch) => idp.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: batch.map((value) => ({ value })) }))),
+    );
     assert.ok(responses.every((response) => response.status === 204));
     assert.deepEqual(await memberIds(idp, group.id), ids.slice(0, 30).sort());
     assert.equal(await countRows('group_members', { group_id: group.id }), 30);

@@ -8,7 +8,15 @@ const q = (expression: string) => `filter=${encodeURIComponent(expression)}`;
 async function directory(): Promise<{ idp: ScimClient; users: Array<Record<string, any>> }> {
   const idp = await scimClient();
   const specs = [
-    { name: 'alice', title: 'Engineer', externalId: 'ext-A', emails: [{ value: 'alice@corp.test', type: 'work', primary: true }, { value: 'alice@home.test', type: 'home' }] },
+    {
+      name: 'alice',
+      title: 'Engineer',
+      externalId: 'ext-A',
+      emails: [
+        { value: 'alice@corp.test', type: 'work', primary: true },
+        { value: 'alice@home.test', type: 'home' },
+      ],
+    },
     { name: 'bob', title: 'Engineer', externalId: 'ext-b', emails: [{ value: 'bob@corp.test', type: 'work' }] },
     { name: 'carol', title: 'Designer', externalId: 'ext-C', emails: [{ value: 'carol@partner.test', type: 'work' }] },
     { name: 'dave', externalId: 'ext-D', active: false, emails: [{ value: 'dave@corp.test', type: 'work' }] },
@@ -70,7 +78,15 @@ describe('SCIM lists', () => {
 
     it('answers invalidFilter for bad syntax, unknown attributes and meaningless comparisons', async () => {
       const { idp } = await directory();
-      for (const expression of ['userName eq', 'nosuch eq "x"', 'name.nosuch eq "x"', 'active gt true', 'emails[nosuch eq "x"]', 'userName[value eq "x"]', 'urn:x:y eq 1']) {
+      for (const expression of [
+        'userName eq',
+        'nosuch eq "x"',
+        'name.nosuch eq "x"',
+        'active gt true',
+        'emails[nosuch eq "x"]',
+        'userName[value eq "x"]',
+        'urn:x:y eq 1',
+      ]) {
         const response = await idp.get(`/Users?${q(expression)}`).expect(400);
         assert.equal(response.body.scimType, 'invalidFilter', expression);
       }
@@ -89,7 +105,10 @@ describe('SCIM lists', () => {
         assert.deepEqual([page.startIndex, page.itemsPerPage, page.totalResults], [start, 2, 6]);
         seen.push(...page.Resources.map((resource: { id: string }) => resource.id));
       }
-      assert.deepEqual(seen, all.Resources.map((resource: { id: string }) => resource.id));
+      assert.deepEqual(
+        seen,
+        all.Resources.map((resource: { id: string }) => resource.id),
+      );
       const past = (await idp.get('/Users?startIndex=50&count=10').expect(200)).body;
       assert.deepEqual([past.totalResults, past.itemsPerPage, past.Resources.length], [6, 0, 0]);
       const zero = (await idp.get('/Users?count=0').expect(200)).body;
@@ -162,7 +181,14 @@ describe('SCIM lists', () => {
     it('searches a resource type with the parameters in the body', async () => {
       const { idp } = await directory();
       const response = await idp
-        .post('/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'title eq "Engineer"', sortBy: 'displayName', startIndex: 1, count: 1, attributes: ['displayName'] })
+        .post('/Users/.search', {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+          filter: 'title eq "Engineer"',
+          sortBy: 'displayName',
+          startIndex: 1,
+          count: 1,
+          attributes: ['displayName'],
+        })
         .expect(200);
       assert.deepEqual([response.body.totalResults, names(response.body)], [2, ['alice']]);
       assert.deepEqual(Object.keys(response.body.Resources[0]).sort(), ['displayName', 'id', 'schemas']);
@@ -175,9 +201,15 @@ describe('SCIM lists', () => {
       const everything = (await idp.post('/.search', { count: 100 }).expect(200)).body;
       assert.equal(everything.totalResults, 8);
       const tail = (await idp.post('/.search', { startIndex: 6, count: 2 }).expect(200)).body;
-      assert.deepEqual(tail.Resources.map((resource: { displayName: string }) => resource.displayName), ['erin', 'alpha']);
+      assert.deepEqual(
+        tail.Resources.map((resource: { displayName: string }) => resource.displayName),
+        ['erin', 'alpha'],
+      );
       const groupsOnly = (await idp.post('/.search', { filter: 'displayName sw "al"' }).expect(200)).body;
-      assert.deepEqual(groupsOnly.Resources.map((resource: { displayName: string }) => resource.displayName), ['alice', 'alpha']);
+      assert.deepEqual(
+        groupsOnly.Resources.map((resource: { displayName: string }) => resource.displayName),
+        ['alice', 'alpha'],
+      );
     });
   });
 });

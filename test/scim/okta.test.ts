@@ -90,16 +90,30 @@ describe('SCIM with Okta', () => {
     const [a, b] = [await oktaCreatesUser(idp), await oktaCreatesUser(idp)];
     const group = (await idp.post('/Groups', fixture('okta/create-group', { displayName: 'Engineering' })).expect(201)).body;
     assert.deepEqual(group.members, []);
-    await idp.patch(`/Groups/${group.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: a.id }] }] }).expect(204);
     await idp
-      .patch(`/Groups/${group.id}`, fixture('okta/group-membership-combined', { groupId: group.id, displayName: 'Engineering EU', removeId: a.id, addId: b.id, addUserName: b.userName }))
+      .patch(`/Groups/${group.id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: a.id }] }],
+      })
+      .expect(204);
+    await idp
+      .patch(
+        `/Groups/${group.id}`,
+        fixture('okta/group-membership-combined', { groupId: group.id, displayName: 'Engineering EU', removeId: a.id, addId: b.id, addUserName: b.userName }),
+      )
       .expect(204);
     let read = (await idp.get(`/Groups/${group.id}`).expect(200)).body;
     assert.equal(read.displayName, 'Engineering EU');
-    assert.deepEqual(read.members.map((member: { value: string }) => member.value), [b.id]);
+    assert.deepEqual(
+      read.members.map((member: { value: string }) => member.value),
+      [b.id],
+    );
     await idp.patch(`/Groups/${group.id}`, fixture('okta/replace-group-members', { memberId: a.id, memberUserName: a.userName })).expect(204);
     read = (await idp.get(`/Groups/${group.id}`).expect(200)).body;
-    assert.deepEqual(read.members.map((member: { value: string }) => member.value), [a.id]);
+    assert.deepEqual(
+      read.members.map((member: { value: string }) => member.value),
+      [a.id],
+    );
   });
 
   it('rejects writes to the discovery endpoints with 405', async () => {
@@ -122,7 +136,10 @@ describe('SCIM with Okta', () => {
     await tx((t) => grantGroupRole(t, system, idp.org.id, group.id, workspace.id, 'contributor'));
     await idp.patch(`/Groups/${group.id}`, fixture('okta/replace-group-members', { memberId: user.id, memberUserName: user.userName })).expect(204);
     const access = await tx((t) => effectiveAccess(t, idp.org.id, user.id));
-    assert.ok(access.some((entry) => entry.workspaceId === workspace.id && entry.role === 'contributor'), 'the group grant applies at once');
+    assert.ok(
+      access.some((entry) => entry.workspaceId === workspace.id && entry.role === 'contributor'),
+      'the group grant applies at once',
+    );
 
     await idp.patch(`/Users/${user.id}`, fixture('okta/deactivate-user')).expect(200);
     assert.equal((await idp.get(`/Users/${user.id}`).expect(200)).body.active, false, 'inactive users are still returned');

@@ -35,7 +35,7 @@ async function assertRefusedUnchanged(idp: ScimClient, id: string, body: unknown
 }
 
 describe('SCIM PATCH answers 2xx only for what it did (RFC 7644 §3.5.2)', () => {
-  describe('remove of the Roster extension\'s seats', () => {
+  describe("remove of the Roster extension's seats", () => {
     it('frees every seat the member holds, in the answer, on a GET and in the pools', async () => {
       const idp = await scimClient();
       await withPools(idp, { chat: 2, code: 2 });
@@ -44,7 +44,13 @@ describe('SCIM PATCH answers 2xx only for what it did (RFC 7644 §3.5.2)', () =>
       assert.deepEqual(answer.body[roster].seats, []);
       assert.deepEqual((await read(idp, user.id))[roster].seats, []);
       const pools = await tx((t) => listSeatPools(t, idp.org.id));
-      assert.deepEqual(pools.map((pool) => [pool.product, pool.assigned]), [['chat', 0], ['code', 0]]);
+      assert.deepEqual(
+        pools.map((pool) => [pool.product, pool.assigned]),
+        [
+          ['chat', 0],
+          ['code', 0],
+        ],
+      );
     });
 
     it('treats replace with an empty list or null the same as remove', async () => {
@@ -82,7 +88,7 @@ describe('SCIM PATCH answers 2xx only for what it did (RFC 7644 §3.5.2)', () =>
   });
 
   describe('remove of active', () => {
-    it('is refused with 400 mutability, whatever the member\'s state, and changes nothing', async () => {
+    it("is refused with 400 mutability, whatever the member's state, and changes nothing", async () => {
       const idp = await scimClient();
       const active = await createUser(idp);
       const suspended = await createUser(idp, { active: false });
@@ -104,7 +110,13 @@ describe('SCIM PATCH answers 2xx only for what it did (RFC 7644 §3.5.2)', () =>
       await assertRefusedUnchanged(idp, user.id, patchOp({ op: 'replace', value: { [roster]: { seats: ['chat'] } } }), 400, 'invalidValue');
       // Suspending and giving a new seat in one request is the same contradiction.
       const other = await createUser(idp);
-      await assertRefusedUnchanged(idp, other.id, patchOp({ op: 'replace', path: 'active', value: false }, { op: 'add', path: `${roster}:seats`, value: 'chat' }), 400, 'invalidValue');
+      await assertRefusedUnchanged(
+        idp,
+        other.id,
+        patchOp({ op: 'replace', path: 'active', value: false }, { op: 'add', path: `${roster}:seats`, value: 'chat' }),
+        400,
+        'invalidValue',
+      );
     });
 
     it('answers an unknown or malformed product with the same 400 invalidValue whether the member is active or suspended', async () => {
@@ -114,7 +126,9 @@ describe('SCIM PATCH answers 2xx only for what it did (RFC 7644 §3.5.2)', () =>
       for (const product of ['nosuchproduct', 'Not A Product']) {
         const answers = [];
         for (const user of [active, suspended]) {
-          answers.push((await assertRefusedUnchanged(idp, user.id, patchOp({ op: 'add', path: `${roster}:seats`, value: [product] }), 400, 'invalidValue')).detail);
+          answers.push(
+            (await assertRefusedUnchanged(idp, user.id, patchOp({ op: 'add', path: `${roster}:seats`, value: [product] }), 400, 'invalidValue')).detail,
+          );
         }
         assert.equal(answers[0], answers[1], product);
       }
@@ -155,7 +169,7 @@ describe('SCIM PATCH answers 2xx only for what it did (RFC 7644 §3.5.2)', () =>
   });
 
   describe('a PUT keeps what it does not name', () => {
-    it('leaves active, role and seats alone when the body has no Roster extension (Okta\'s GET-then-PUT)', async () => {
+    it("leaves active, role and seats alone when the body has no Roster extension (Okta's GET-then-PUT)", async () => {
       const idp = await scimClient();
       await withPools(idp, { chat: 1 });
       const member = await makeMember(idp.org.id, { source: 'scim', role: 'billing', seats: ['chat'] });

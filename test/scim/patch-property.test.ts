@@ -70,7 +70,11 @@ describe('SCIM PATCH as a property: what a 2xx says is what a GET reads (RFC 764
         const response = await idp.patch(`/Users/${id}`, document);
         const read = observedUser((await idp.get(`/Users/${id}`).expect(200)).body);
         if (expected instanceof Refusal) {
-          assert.equal(response.status, expected.status, `expected ${expected.status} (${expected.message}), got ${response.status} ${JSON.stringify(response.body)}`);
+          assert.equal(
+            response.status,
+            expected.status,
+            `expected ${expected.status} (${expected.message}), got ${response.status} ${JSON.stringify(response.body)}`,
+          );
           assert.deepEqual(read, before);
           assert.deepEqual(world.pools, poolsBefore);
           assert.equal(await auditCount(idp), events);
@@ -86,7 +90,11 @@ describe('SCIM PATCH as a property: what a 2xx says is what a GET reads (RFC 764
     }
     await assertSeatCounts(idp, world);
     // The documents reached every kind of answer: the run proved something.
-    assert.deepEqual(['400', '409', 'changed', 'unchanged'].filter((kind) => !seen.get(kind)), [], `seed ${seed}: ${JSON.stringify([...seen])}`);
+    assert.deepEqual(
+      ['400', '409', 'changed', 'unchanged'].filter((kind) => !seen.get(kind)),
+      [],
+      `seed ${seed}: ${JSON.stringify([...seen])}`,
+    );
   });
 
   it(`keeps Groups as the model says over ${groupDocuments} random documents, refusals changing nothing`, async function () {
@@ -113,7 +121,11 @@ describe('SCIM PATCH as a property: what a 2xx says is what a GET reads (RFC 764
         const response = await idp.patch(`/Groups/${ids.group}`, document);
         const read = observedGroup((await idp.get(`/Groups/${ids.group}`).expect(200)).body);
         if (expected instanceof Refusal) {
-          assert.equal(response.status, expected.status, `expected ${expected.status} (${expected.message}), got ${response.status} ${JSON.stringify(response.body)}`);
+          assert.equal(
+            response.status,
+            expected.status,
+            `expected ${expected.status} (${expected.message}), got ${response.status} ${JSON.stringify(response.body)}`,
+          );
           assert.deepEqual(read, state);
           assert.equal(await auditCount(idp), events);
           count(String(expected.status));
@@ -128,7 +140,11 @@ describe('SCIM PATCH as a property: what a 2xx says is what a GET reads (RFC 764
         state = expected;
       });
     }
-    assert.deepEqual(['400', 'changed', 'unchanged'].filter((kind) => !seen.get(kind)), [], `seed ${seed}: ${JSON.stringify([...seen])}`);
+    assert.deepEqual(
+      ['400', 'changed', 'unchanged'].filter((kind) => !seen.get(kind)),
+      [],
+      `seed ${seed}: ${JSON.stringify([...seen])}`,
+    );
   });
 });
 

@@ -92,7 +92,12 @@ describe('SCIM protocol: authentication, errors and discovery', () => {
 
   describe('errors', () => {
     it('answers 503 with Retry-After in the SCIM schema when the database is unreachable, never 404 or HTML', async () => {
-      const unreachable = knexFactory({ client: 'pg', connection: 'postgres://postgres@127.0.0.1:1/none', pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000 });
+      const unreachable = knexFactory({
+        client: 'pg',
+        connection: 'postgres://postgres@127.0.0.1:1/none',
+        pool: { min: 0, max: 1 },
+        acquireConnectionTimeout: 2000,
+      });
       try {
         const app = createApp({ config: testConfig(), knex: unreachable, logger: createLogger('silent') });
         const response = await request(app).get('/scim/v2/Users').set('Authorization', 'Bearer roster_scim_anything').expect(503);
@@ -117,8 +122,16 @@ describe('SCIM protocol: authentication, errors and discovery', () => {
       const app = createApp({ config: testConfig(), knex: db(), logger: createLogger('debug', stream) });
       const org = await makeOrganization();
       const { token } = await tx((t) => createScimToken(t, system, org.id));
-      await request(app).get('/scim/v2/Users?filter=userName%20eq%20%22x%22').set('Authorization', `Bearer ${token}`).set('X-Request-Id', 'trace-123').expect(200);
-      await request(app).post('/scim/v2/Users').set('Authorization', `Bearer ${token}`).send({ userName: { not: 'a string' } }).expect(400);
+      await request(app)
+        .get('/scim/v2/Users?filter=userName%20eq%20%22x%22')
+        .set('Authorization', `Bearer ${token}`)
+        .set('X-Request-Id', 'trace-123')
+        .expect(200);
+      await request(app)
+        .post('/scim/v2/Users')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ userName: { not: 'a string' } })
+        .expect(400);
       const log = lines.join('');
       assert.ok(log.includes('trace-123'), 'lines carry the request id');
       assert.ok(!log.includes(token) && !log.includes(token.slice(12)), 'the token is not in the log');
@@ -141,16 +154,22 @@ describe('SCIM protocol: authentication, errors and discovery', () => {
     it('lists the User and Group resource types and their schemas, including the Roster extension', async () => {
       const idp = await scimClient();
       const types = (await idp.get('/ResourceTypes').expect(200)).body;
-      assert.deepEqual(types.Resources.map((type: { id: string }) => type.id), ['User', 'Group']);
+      assert.deepEqual(
+        types.Resources.map((type: { id: string }) => type.id),
+        ['User', 'Group'],
+      );
       const user = (await idp.get('/ResourceTypes/User').expect(200)).body;
-      assert.deepEqual(user.schemaExtensions.map((extension: { schema: string }) => extension.schema), [
-        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
-        'urn:ietf:params:scim:schemas:extension:roster:2.0:User',
-      ]);
+      assert.deepEqual(
+        user.schemaExtensions.map((extension: { schema: string }) => extension.schema),
+        ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'urn:ietf:params:scim:schemas:extension:roster:2.0:User'],
+      );
       const schemas = (await idp.get('/Schemas').expect(200)).body;
       assert.ok(schemas.Resources.some((schema: { id: string }) => schema.id === 'urn:ietf:params:scim:schemas:extension:roster:2.0:User'));
       const roster = (await idp.get('/Schemas/urn:ietf:params:scim:schemas:extension:roster:2.0:User').expect(200)).body;
-      assert.deepEqual(roster.attributes.map((attribute: { name: string }) => attribute.name), ['role', 'seats']);
+      assert.deepEqual(
+        roster.attributes.map((attribute: { name: string }) => attribute.name),
+        ['role', 'seats'],
+      );
       await idp.get('/Schemas/urn:nope').expect(404);
       for (const path of ['/ServiceProviderConfig', '/ResourceTypes/User', '/Schemas']) {
         await idp.put(path, {}).expect(405);
@@ -187,12 +206,17 @@ describe('SCIM protocol: authentication, errors and discovery', () => {
       for (const schemas of [['urn:x'], [], [groupCore], 'urn:ietf:params:scim:schemas:core:2.0:User', [7]]) {
         const response = await idp.post('/Users', { ...newUser(`${unique('s')}@example.com`), schemas }).expect(400);
         assert.equal(response.body.scimType, 'invalidValue', JSON.stringify(schemas));
-        const group = await idp.post('/Groups', { schemas: Array.isArray(schemas) && schemas[0] === groupCore ? [core] : schemas, displayName: unique('G') }).expect(400);
+        const group = await idp
+          .post('/Groups', { schemas: Array.isArray(schemas) && schemas[0] === groupCore ? [core] : schemas, displayName: unique('G') })
+          .expect(400);
         assert.equal(group.body.scimType, 'invalidValue', JSON.stringify(schemas));
       }
       const user = (await idp.post('/Users', newUser(`${unique('s')}@example.com`)).expect(201)).body;
       const group = (await idp.post('/Groups', { schemas: [groupCore], displayName: unique('G') }).expect(201)).body;
-      assert.equal((await idp.put(`/Users/${user.id}`, { ...newUser(user.userName, { displayName: 'Changed' }), schemas: ['urn:x'] }).expect(400)).body.scimType, 'invalidValue');
+      assert.equal(
+        (await idp.put(`/Users/${user.id}`, { ...newUser(user.userName, { displayName: 'Changed' }), schemas: ['urn:x'] }).expect(400)).body.scimType,
+        'invalidValue',
+      );
       assert.equal((await idp.put(`/Groups/${group.id}`, { schemas: [core], displayName: 'Changed' }).expect(400)).body.scimType, 'invalidValue');
       assert.equal((await idp.get(`/Users/${user.id}`).expect(200)).body.displayName, undefined, 'the refused PUT changed nothing');
       assert.notEqual((await idp.get(`/Groups/${group.id}`).expect(200)).body.displayName, 'Changed');
@@ -212,7 +236,10 @@ describe('SCIM protocol: authentication, errors and discovery', () => {
           ],
         })
         .expect(200);
-      assert.deepEqual(response.body.Operations.map((operation: { status: string }) => operation.status), ['400', '400', '201']);
+      assert.deepEqual(
+        response.body.Operations.map((operation: { status: string }) => operation.status),
+        ['400', '400', '201'],
+      );
       assert.equal(response.body.Operations[0].response.scimType, 'invalidValue');
       assert.equal(await countRows('members', { organization_id: idp.org.id }), 2);
       assert.equal(await countRows('groups', { organization_id: idp.org.id }), 0);
@@ -220,7 +247,12 @@ describe('SCIM protocol: authentication, errors and discovery', () => {
 
     it('accepts extension URNs beside the core schema, in any case, and a body that leaves schemas out', async () => {
       const idp = await scimClient();
-      const extensions = [core.toUpperCase(), 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'urn:ietf:params:scim:schemas:extension:roster:2.0:User', 'urn:example:extra'];
+      const extensions = [
+        core.toUpperCase(),
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+        'urn:ietf:params:scim:schemas:extension:roster:2.0:User',
+        'urn:example:extra',
+      ];
       await idp.post('/Users', { ...newUser(`${unique('e')}@example.com`), schemas: extensions }).expect(201);
       const { schemas: _left, ...withoutSchemas } = newUser(`${unique('n')}@example.com`);
       await idp.post('/Users', withoutSchemas).expect(201);

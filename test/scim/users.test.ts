@@ -64,7 +64,7 @@ describe('SCIM /Users', () => {
   });
 
   describe('read', () => {
-    it('answers 404 in the SCIM error schema for unknown, malformed and other Organizations\' ids', async () => {
+    it("answers 404 in the SCIM error schema for unknown, malformed and other Organizations' ids", async () => {
       const idp = await scimClient();
       const other = await scimClient();
       const theirs = await createUser(other);
@@ -99,17 +99,26 @@ describe('SCIM /Users', () => {
     it('refuses with 412 when If-Match names an older version, and changes nothing', async () => {
       const idp = await scimClient();
       const user = await createUser(idp);
-      await idp.put(`/Users/${user.id}`, newUser(user.userName, { title: 'A' })).set('If-Match', 'W/"1"').expect(200);
-      const stale = await idp.put(`/Users/${user.id}`, newUser(user.userName, { title: 'B' })).set('If-Match', 'W/"1"').expect(412);
+      await idp
+        .put(`/Users/${user.id}`, newUser(user.userName, { title: 'A' }))
+        .set('If-Match', 'W/"1"')
+        .expect(200);
+      const stale = await idp
+        .put(`/Users/${user.id}`, newUser(user.userName, { title: 'B' }))
+        .set('If-Match', 'W/"1"')
+        .expect(412);
       assert.equal(stale.body.status, '412');
       assert.equal((await idp.get(`/Users/${user.id}`).expect(200)).body.title, 'A');
       await idp.delete(`/Users/${user.id}`).set('If-Match', '"1"').expect(412);
       // RFC 7232 §3.1: any of several tags may match.
-      await idp.patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'title', value: 'C' })).set('If-Match', 'W/"1", W/"2"').expect(200);
+      await idp
+        .patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'title', value: 'C' }))
+        .set('If-Match', 'W/"1", W/"2"')
+        .expect(200);
       await idp.delete(`/Users/${user.id}`).set('If-Match', '*').expect(204);
     });
 
-    it('answers 409 uniqueness when a rename takes another member\'s userName', async () => {
+    it("answers 409 uniqueness when a rename takes another member's userName", async () => {
       const idp = await scimClient();
       const [a, b] = [await createUser(idp), await createUser(idp)];
       const clash = await idp.put(`/Users/${b.id}`, newUser(a.userName.toUpperCase())).expect(409);
@@ -133,7 +142,10 @@ describe('SCIM /Users', () => {
       assert.equal(back.body.active, true);
       // One event per change, the suspension's saying what it revoked and released; the token is the actor.
       const events = await db()('audit_events').where({ organization_id: idp.org.id, target_id: user.id }).orderBy('created_at').orderBy('id');
-      assert.deepEqual(events.map((event) => event.action), ['member.created', 'member.suspended', 'member.reactivated']);
+      assert.deepEqual(
+        events.map((event) => event.action),
+        ['member.created', 'member.suspended', 'member.reactivated'],
+      );
       assert.deepEqual(events[1]!.data, { status: { from: 'active', to: 'suspended' }, sessionsRevoked: 0, apiKeysRevoked: 1, seatsReleased: ['api'] });
       assert.equal(events[1]!.actor_type, 'scim_token');
     });
@@ -144,7 +156,10 @@ describe('SCIM /Users', () => {
       await tx((t) => setSeatLimit(t, system, idp.org.id, 'code', 2));
       const user = await createUser(idp);
       const added = await idp
-        .patch(`/Users/${user.id}`, patchOp({ op: 'add', path: `${roster}:seats`, value: ['chat', 'code'] }, { op: 'replace', path: `${roster}:role`, value: 'admin' }))
+        .patch(
+          `/Users/${user.id}`,
+          patchOp({ op: 'add', path: `${roster}:seats`, value: ['chat', 'code'] }, { op: 'replace', path: `${roster}:role`, value: 'admin' }),
+        )
         .expect(200);
       assert.deepEqual(added.body[roster], { role: 'admin', seats: ['chat', 'code'] });
       const removed = await idp.patch(`/Users/${user.id}`, patchOp({ op: 'remove', path: `${roster}:seats[value eq "chat"]` })).expect(200);
@@ -155,7 +170,10 @@ describe('SCIM /Users', () => {
       const idp = await scimClient();
       const user = await createUser(idp);
       await idp
-        .patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'title', value: 'Changed' }, { op: 'replace', path: 'emails[type eq "home"]', value: { value: 'x@example.com' } }))
+        .patch(
+          `/Users/${user.id}`,
+          patchOp({ op: 'replace', path: 'title', value: 'Changed' }, { op: 'replace', path: 'emails[type eq "home"]', value: { value: 'x@example.com' } }),
+        )
         .expect(400);
       const read = (await idp.get(`/Users/${user.id}`).expect(200)).body;
       assert.equal(read.title, undefined);
@@ -214,9 +232,7 @@ describe('SCIM /Users', () => {
     it('creates one member when an IdP retries a create many times at once, in any case', async () => {
       const idp = await scimClient();
       const userName = `${unique('race')}@example.com`;
-      const responses = await Promise.all(
-        Array.from({ length: 12 }, (_, index) => idp.post('/Users', newUser(index % 2 ? userName.toUpperCase() : userName))),
-      );
+      const responses = await Promise.all(Array.from({ length: 12 }, (_, index) => idp.post('/Users', newUser(index % 2 ? userName.toUpperCase() : userName))));
       assert.deepEqual(responses.map((response) => response.status).sort(), [201, ...Array(11).fill(409)]);
       const count = await db()('members').where('organization_id', idp.org.id).whereRaw('lower(user_name) = lower(?)', [userName]).count({ n: '*' });
       assert.equal(Number(count[0]!.n), 1);
@@ -231,7 +247,10 @@ describe('SCIM /Users', () => {
           : patchOp({ op: 'add', path: 'phoneNumbers', value: [{ value: `+1 555 01${String(index).padStart(2, '0')}`, type: 'work' }] }),
       );
       const responses = await Promise.all(ops.map((op) => idp.patch(`/Users/${user.id}`, op)));
-      assert.deepEqual(responses.map((response) => response.status), Array(30).fill(200));
+      assert.deepEqual(
+        responses.map((response) => response.status),
+        Array(30).fill(200),
+      );
       const stored = await idp.get(`/Users/${user.id}`).expect(200);
       assert.equal(stored.body.phoneNumbers.length, 20, 'every added phone number is kept');
       const events = await db()('audit_events').where({ organization_id: idp.org.id, target_id: user.id }).whereNot('action', 'member.created');

@@ -8,27 +8,37 @@ const unspecifiedFormat = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified
 describe('SAML attribute mapping', () => {
   describe('what IdPs send', () => {
     it('reads an Okta assertion: plain attribute names, groups as several values', () => {
-      const profile = profileFromClaims('ada@acme.test', emailFormat, {
-        firstName: 'Ada',
-        lastName: 'Lovelace',
-        email: 'ada@acme.test',
-        groups: ['Engineering', 'Everyone'],
-      }, {});
+      const profile = profileFromClaims(
+        'ada@acme.test',
+        emailFormat,
+        {
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          email: 'ada@acme.test',
+          groups: ['Engineering', 'Everyone'],
+        },
+        {},
+      );
       assert.deepEqual(profile, { email: 'ada@acme.test', givenName: 'Ada', familyName: 'Lovelace', groups: ['Engineering', 'Everyone'] });
     });
 
     it('reads a Microsoft Entra ID assertion: claim URIs, the UPN under "name" not taken for a display name', () => {
-      const profile = profileFromClaims('k3Jd9-persistent-id', persistentFormat, {
-        'http://schemas.microsoft.com/identity/claims/tenantid': '9188040d-6c67-4c5b-b112-36a304b66dad',
-        'http://schemas.microsoft.com/identity/claims/objectidentifier': '5a4f8d2e-0000-4000-8000-000000000001',
-        'http://schemas.microsoft.com/identity/claims/displayname': 'Grace Hopper',
-        'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname': 'Grace',
-        'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname': 'Hopper',
-        'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': 'grace@contoso.test',
-        'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name': 'grace.hopper@contoso.onmicrosoft.test',
-        'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups': ['3f1c2a9e-1111-4111-8111-111111111111', '7b2d4c6e-2222-4222-8222-222222222222'],
-        'http://schemas.microsoft.com/claims/authnmethodsreferences': ['http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password'],
-      }, {});
+      const profile = profileFromClaims(
+        'k3Jd9-persistent-id',
+        persistentFormat,
+        {
+          'http://schemas.microsoft.com/identity/claims/tenantid': '9188040d-6c67-4c5b-b112-36a304b66dad',
+          'http://schemas.microsoft.com/identity/claims/objectidentifier': '5a4f8d2e-0000-4000-8000-000000000001',
+          'http://schemas.microsoft.com/identity/claims/displayname': 'Grace Hopper',
+          'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname': 'Grace',
+          'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname': 'Hopper',
+          'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': 'grace@contoso.test',
+          'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name': 'grace.hopper@contoso.onmicrosoft.test',
+          'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups': ['3f1c2a9e-1111-4111-8111-111111111111', '7b2d4c6e-2222-4222-8222-222222222222'],
+          'http://schemas.microsoft.com/claims/authnmethodsreferences': ['http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password'],
+        },
+        {},
+      );
       assert.deepEqual(profile, {
         email: 'grace@contoso.test',
         givenName: 'Grace',
@@ -42,24 +52,41 @@ describe('SAML attribute mapping', () => {
 
     it('reads a Google Workspace assertion: the NameID is the email, other attributes as the admin named them', () => {
       assert.deepEqual(profileFromClaims('alan@acme.test', emailFormat, {}, {}), { email: 'alan@acme.test', groups: [] });
-      const mapped = profileFromClaims('alan@acme.test', emailFormat, { first_name: 'Alan', last_name: 'Turing', department: ['Research'] }, { groups: ['department'] });
+      const mapped = profileFromClaims(
+        'alan@acme.test',
+        emailFormat,
+        { first_name: 'Alan', last_name: 'Turing', department: ['Research'] },
+        { groups: ['department'] },
+      );
       assert.deepEqual(mapped, { email: 'alan@acme.test', givenName: 'Alan', familyName: 'Turing', groups: ['Research'] });
     });
 
     it('reads LDAP-style OIDs and a value with XML attributes as node-saml hands it over', () => {
-      const profile = profileFromClaims('u123', unspecifiedFormat, {
-        'urn:oid:0.9.2342.19200300.100.1.3': { _: ' edsger@uni.test ', $: { 'xsi:type': 'xs:string' } },
-        'urn:oid:2.5.4.42': 'Edsger',
-        'urn:oid:2.5.4.4': 'Dijkstra',
-        'urn:oid:1.3.6.1.4.1.5923.1.5.1.1': ['cn=staff,ou=groups,dc=uni,dc=test'],
-      }, {});
+      const profile = profileFromClaims(
+        'u123',
+        unspecifiedFormat,
+        {
+          'urn:oid:0.9.2342.19200300.100.1.3': { _: ' edsger@uni.test ', $: { 'xsi:type': 'xs:string' } },
+          'urn:oid:2.5.4.42': 'Edsger',
+          'urn:oid:2.5.4.4': 'Dijkstra',
+          'urn:oid:1.3.6.1.4.1.5923.1.5.1.1': ['cn=staff,ou=groups,dc=uni,dc=test'],
+        },
+        {},
+      );
       assert.deepEqual(profile, { email: 'edsger@uni.test', givenName: 'Edsger', familyName: 'Dijkstra', groups: ['cn=staff,ou=groups,dc=uni,dc=test'] });
     });
   });
 
   describe("the Organization's mapping", () => {
     it('wins over the defaults', () => {
-      const attributes = { email: 'personal@home.test', workEmail: 'ada@acme.test', firstName: 'Ada', preferredName: 'Countess', groups: ['a'], roles: ['admins'] };
+      const attributes = {
+        email: 'personal@home.test',
+        workEmail: 'ada@acme.test',
+        firstName: 'Ada',
+        preferredName: 'Countess',
+        groups: ['a'],
+        roles: ['admins'],
+      };
       const profile = profileFromClaims('x', emailFormat, attributes, { email: ['workEmail'], givenName: ['preferredName'], groups: ['roles'] });
       assert.equal(profile.email, 'ada@acme.test');
       assert.equal(profile.givenName, 'Countess');
@@ -67,10 +94,15 @@ describe('SAML attribute mapping', () => {
     });
 
     it('tries its names in order, then falls back to the defaults when none has a value', () => {
-      const profile = profileFromClaims('x', undefined, { mail: 'ada@acme.test', secondary: 'second@acme.test', primary: ['', '  '] }, {
-        email: ['missing', 'primary', 'secondary'],
-        familyName: ['alsoMissing'],
-      });
+      const profile = profileFromClaims(
+        'x',
+        undefined,
+        { mail: 'ada@acme.test', secondary: 'second@acme.test', primary: ['', '  '] },
+        {
+          email: ['missing', 'primary', 'secondary'],
+          familyName: ['alsoMissing'],
+        },
+      );
       assert.equal(profile.email, 'second@acme.test');
       assert.equal(profileFromClaims('x', undefined, { mail: 'ada@acme.test' }, { email: ['missing'] }).email, 'ada@acme.test');
     });

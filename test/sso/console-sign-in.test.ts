@@ -18,7 +18,10 @@ describe('/auth for the console’s sign-in and join pages', () => {
   const address = () => `${unique('person')}@example.test`;
 
   async function mailedLink(email: string, next?: string) {
-    await request(app).post('/auth/email').send({ email, ...(next ? { next } : {}) }).expect(202);
+    await request(app)
+      .post('/auth/email')
+      .send({ email, ...(next ? { next } : {}) })
+      .expect(202);
     return linkMailedTo(email);
   }
 
@@ -28,9 +31,17 @@ describe('/auth for the console’s sign-in and join pages', () => {
       const { url, token } = await mailedLink(email, '/join/roster_invite_abc');
       assert.equal(new URL(url).searchParams.get('next'), '/join/roster_invite_abc');
       const link = new URL(url);
-      const page = await request(app).get(link.pathname + link.search).set('Accept', html).expect(200);
+      const page = await request(app)
+        .get(link.pathname + link.search)
+        .set('Accept', html)
+        .expect(200);
       assert.match(page.text, /<input type="hidden" name="next" value="\/join\/roster_invite_abc">/);
-      const signedIn = await request(app).post('/auth/email/verify').type('form').set('Origin', origin).send({ token, next: '/join/roster_invite_abc' }).expect(303);
+      const signedIn = await request(app)
+        .post('/auth/email/verify')
+        .type('form')
+        .set('Origin', origin)
+        .send({ token, next: '/join/roster_invite_abc' })
+        .expect(303);
       assert.equal(signedIn.headers.location, '/join/roster_invite_abc');
     });
 
@@ -49,9 +60,15 @@ describe('/auth for the console’s sign-in and join pages', () => {
       await followLink(app, used.token).expect(200);
       const expiredEmail = address();
       const expired = await mailedLink(expiredEmail);
-      await db()('sign_in_links').where({ email: expiredEmail }).update({ expires_at: db().raw("now() - interval '1 minute'") });
+      await db()('sign_in_links')
+        .where({ email: expiredEmail })
+        .update({ expires_at: db().raw("now() - interval '1 minute'") });
 
-      const follow = (token: string) => request(app).get(`/auth/email/verify?token=${encodeURIComponent(token)}&next=%2Fjoin%2Fabc`).set('Accept', html).expect(303);
+      const follow = (token: string) =>
+        request(app)
+          .get(`/auth/email/verify?token=${encodeURIComponent(token)}&next=%2Fjoin%2Fabc`)
+          .set('Accept', html)
+          .expect(303);
       assert.equal((await follow(used.token)).headers.location, '/sign-in?error=link_used&next=%2Fjoin%2Fabc');
       assert.equal((await follow(expired.token)).headers.location, '/sign-in?error=link_expired&next=%2Fjoin%2Fabc');
       assert.equal((await follow('roster_link_forged')).headers.location, '/sign-in?error=link_invalid&next=%2Fjoin%2Fabc');
@@ -86,7 +103,11 @@ describe('/auth for the console’s sign-in and join pages', () => {
   describe('POST /auth/invitations/preview', () => {
     async function invite(org: { id: string; admin: { userName: string } }, email: string, body: object = {}) {
       const session = await sessionFor(app, org.id, org.admin.userName);
-      const invited = await request(app).post('/api/v1/invitations').set('Authorization', `Bearer ${session}`).send({ emails: [email], role: 'billing', ...body }).expect(201);
+      const invited = await request(app)
+        .post('/api/v1/invitations')
+        .set('Authorization', `Bearer ${session}`)
+        .send({ emails: [email], role: 'billing', ...body })
+        .expect(201);
       return { id: invited.body.invitations[0].id as string, token: (await invitationMailedTo(email)).token, session };
     }
     const preview = (token: string) => request(app).post('/auth/invitations/preview').send({ token });
@@ -96,15 +117,18 @@ describe('/auth for the console’s sign-in and join pages', () => {
       const email = address();
       const { id, token, session } = await invite(org, email);
       const pending = await preview(token).expect(200);
-      assert.deepEqual({ ...pending.body, expiresAt: undefined }, {
-        organization: { id: org.id, name: org.organization.name },
-        email,
-        role: 'billing',
-        seats: [],
-        status: 'pending',
-        expiresAt: undefined,
-        ssoRequired: null,
-      });
+      assert.deepEqual(
+        { ...pending.body, expiresAt: undefined },
+        {
+          organization: { id: org.id, name: org.organization.name },
+          email,
+          role: 'billing',
+          seats: [],
+          status: 'pending',
+          expiresAt: undefined,
+          ssoRequired: null,
+        },
+      );
       await expireInvitation(id);
       assert.equal((await preview(token).expect(200)).body.status, 'expired');
       await request(app).delete(`/api/v1/invitations/${id}`).set('Authorization', `Bearer ${session}`).expect(204);

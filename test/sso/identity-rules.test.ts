@@ -26,7 +26,10 @@ describe('who an email sign-in lets in', () => {
   }
 
   async function signIn(email: string, organizationId: string | undefined, status: number) {
-    await request(app).post('/auth/email').send({ email, ...(organizationId ? { organizationId } : {}) }).expect(202);
+    await request(app)
+      .post('/auth/email')
+      .send({ email, ...(organizationId ? { organizationId } : {}) })
+      .expect(202);
     return followLink(app, (await linkMailedTo(email)).token).expect(status);
   }
 
@@ -56,7 +59,13 @@ describe('who an email sign-in lets in', () => {
       assert.equal(signed.body.memberId, null, email);
     }
     assert.equal((await signIn(`${unique('e')}@${open}.evil.test`, org.id, 403)).body.error.code, 'not_a_member');
-    assert.equal(await db()('members').where({ organization_id: org.id }).count({ n: '*' }).then((rows) => Number(rows[0]!.n)), 1);
+    assert.equal(
+      await db()('members')
+        .where({ organization_id: org.id })
+        .count({ n: '*' })
+        .then((rows) => Number(rows[0]!.n)),
+      1,
+    );
   });
 
   it('links a provisioned member to the Account that proves their email, only on a domain the Organization verified', async () => {

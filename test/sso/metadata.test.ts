@@ -85,7 +85,7 @@ describe('IdP metadata', () => {
       assert.deepEqual(metadata.certificates, [body[0]]);
     });
 
-    it('reads the test IdP\'s own metadata', async () => {
+    it("reads the test IdP's own metadata", async () => {
       const idp = await createTestIdp({ entityId: 'https://idp.test/roster', ssoUrl: 'https://idp.test/sso' });
       assert.deepEqual(parseIdpMetadata(idp.metadataXml()).certificates, [certBody(idp.cert)]);
     });
@@ -94,25 +94,51 @@ describe('IdP metadata', () => {
   describe('refuses', () => {
     it('a document over 256 KB, before parsing it', () => {
       const padded = good.replace('<md:IDPSSODescriptor', `<!-- ${'x'.repeat(maxMetadataBytes)} --><md:IDPSSODescriptor`);
-      assert.equal(refusalOf(() => parseIdpMetadata(padded)), 'metadata_too_large');
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(padded)),
+        'metadata_too_large',
+      );
     });
 
     it('a DOCTYPE or ENTITY declaration in any case: XXE and entity expansion never reach the parser', () => {
       const xxe = `<?xml version="1.0"?><!DOCTYPE md [<!ENTITY x SYSTEM "file:///etc/passwd">]>${good.replace(/^<\?xml[^>]*>/, '')}`;
       const laughs = `<!doctype lol [<!entity lol "lol"><!entity lol2 "&lol;&lol;&lol;">]><lol>&lol2;</lol>`;
-      assert.equal(refusalOf(() => parseIdpMetadata(xxe)), 'metadata_doctype');
-      assert.equal(refusalOf(() => parseIdpMetadata(laughs)), 'metadata_doctype');
-      assert.equal(refusalOf(() => parseIdpMetadata(good.replace('<md:IDPSSODescriptor', '<!Entity x "y"><md:IDPSSODescriptor'))), 'metadata_doctype');
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(xxe)),
+        'metadata_doctype',
+      );
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(laughs)),
+        'metadata_doctype',
+      );
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(good.replace('<md:IDPSSODescriptor', '<!Entity x "y"><md:IDPSSODescriptor'))),
+        'metadata_doctype',
+      );
     });
 
     it('malformed XML, including what a lenient parser would repair', () => {
-      for (const xml of ['', 'not xml at all', good.slice(0, good.length / 2), good.replace('</md:IDPSSODescriptor>', ''), `${good}<md:EntityDescriptor/>`, good.replace('<md:NameIDFormat>', '<md:NameIDFormat a="1" a="2">')]) {
-        assert.equal(refusalOf(() => parseIdpMetadata(xml)), 'metadata_malformed', xml.slice(0, 60));
+      for (const xml of [
+        '',
+        'not xml at all',
+        good.slice(0, good.length / 2),
+        good.replace('</md:IDPSSODescriptor>', ''),
+        `${good}<md:EntityDescriptor/>`,
+        good.replace('<md:NameIDFormat>', '<md:NameIDFormat a="1" a="2">'),
+      ]) {
+        assert.equal(
+          refusalOf(() => parseIdpMetadata(xml)),
+          'metadata_malformed',
+          xml.slice(0, 60),
+        );
       }
     });
 
     it('a document that describes no IdP', () => {
-      const spOnly = fixture('entities-metadata', { CERT: body[0]!, CERT2: body[1]! }).replace(/<md:EntityDescriptor entityID="https:\/\/idp[\s\S]*?<\/md:EntityDescriptor>/, '');
+      const spOnly = fixture('entities-metadata', { CERT: body[0]!, CERT2: body[1]! }).replace(
+        /<md:EntityDescriptor entityID="https:\/\/idp[\s\S]*?<\/md:EntityDescriptor>/,
+        '',
+      );
       for (const xml of [
         '<html><body>Sign in</body></html>',
         '<EntityDescriptor entityID="x"><IDPSSODescriptor/></EntityDescriptor>', // no metadata namespace
@@ -120,30 +146,55 @@ describe('IdP metadata', () => {
         good.replace('protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"', 'protocolSupportEnumeration="urn:oasis:names:tc:SAML:1.1:protocol"'),
         good.replace(/md:IDPSSODescriptor/g, 'md:SPSSODescriptor'),
       ]) {
-        assert.equal(refusalOf(() => parseIdpMetadata(xml)), 'metadata_no_idp', xml.slice(0, 60));
+        assert.equal(
+          refusalOf(() => parseIdpMetadata(xml)),
+          'metadata_no_idp',
+          xml.slice(0, 60),
+        );
       }
     });
 
     it('several IdPs, in one EntityDescriptor or in an EntitiesDescriptor', () => {
       const descriptor = /<md:IDPSSODescriptor[\s\S]*<\/md:IDPSSODescriptor>/.exec(good)![0];
-      assert.equal(refusalOf(() => parseIdpMetadata(good.replace(descriptor, descriptor + descriptor))), 'metadata_several_idps');
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(good.replace(descriptor, descriptor + descriptor))),
+        'metadata_several_idps',
+      );
       const entities = fixture('entities-metadata', { CERT: body[0]!, CERT2: body[1]! });
       const idpEntity = /<md:EntityDescriptor entityID="https:\/\/idp[\s\S]*?<\/md:EntityDescriptor>/.exec(entities)![0];
-      assert.equal(refusalOf(() => parseIdpMetadata(entities.replace(idpEntity, idpEntity + idpEntity.replace('idp.acme.test', 'idp2.acme.test')))), 'metadata_several_idps');
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(entities.replace(idpEntity, idpEntity + idpEntity.replace('idp.acme.test', 'idp2.acme.test')))),
+        'metadata_several_idps',
+      );
     });
 
     it('an IdP without a signing certificate, or with only an encryption one', () => {
-      assert.equal(refusalOf(() => parseIdpMetadata(good.replace('use="signing"', 'use="encryption"'))), 'metadata_no_certificate');
-      assert.equal(refusalOf(() => parseIdpMetadata(good.replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, ''))), 'metadata_no_certificate');
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(good.replace('use="signing"', 'use="encryption"'))),
+        'metadata_no_certificate',
+      );
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(good.replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, ''))),
+        'metadata_no_certificate',
+      );
     });
 
     it('a certificate that is not one', () => {
-      assert.equal(refusalOf(() => parseIdpMetadata(fixture('google-metadata', { CERT: 'AAAA' }))), 'invalid_certificate');
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(fixture('google-metadata', { CERT: 'AAAA' }))),
+        'invalid_certificate',
+      );
     });
 
     it('an SSO endpoint that is not https', () => {
-      assert.equal(refusalOf(() => parseIdpMetadata(good.replaceAll('https://accounts.google.com/o/saml2/idp', 'http://accounts.google.com/o/saml2/idp'))), 'metadata_insecure_endpoint');
-      assert.equal(refusalOf(() => parseIdpMetadata(good.replaceAll('https://accounts.google.com/o/saml2/idp?idpid=C01x2y3z4', 'javascript:alert(1)'))), 'metadata_insecure_endpoint');
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(good.replaceAll('https://accounts.google.com/o/saml2/idp', 'http://accounts.google.com/o/saml2/idp'))),
+        'metadata_insecure_endpoint',
+      );
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(good.replaceAll('https://accounts.google.com/o/saml2/idp?idpid=C01x2y3z4', 'javascript:alert(1)'))),
+        'metadata_insecure_endpoint',
+      );
     });
 
     it('plain http, except on a loopback host (a test IdP on this machine)', () => {
@@ -151,19 +202,42 @@ describe('IdP metadata', () => {
       for (const location of ['http://localhost:8081/sso', 'http://127.0.0.1:8081/sso', 'http://127.9.9.9/sso', 'http://[::1]:8081/sso']) {
         assert.equal(parseIdpMetadata(at(location)).ssoUrl, `${location}?idpid=C01x2y3z4`, location);
       }
-      for (const location of ['http://localhost.evil.test/sso', 'http://127.0.0.1.evil.test/sso', 'http://10.0.0.1/sso', 'http://[::2]/sso', 'http://0.0.0.0/sso', 'ftp://localhost/sso']) {
-        assert.equal(refusalOf(() => parseIdpMetadata(at(location))), 'metadata_insecure_endpoint', location);
+      for (const location of [
+        'http://localhost.evil.test/sso',
+        'http://127.0.0.1.evil.test/sso',
+        'http://10.0.0.1/sso',
+        'http://[::2]/sso',
+        'http://0.0.0.0/sso',
+        'ftp://localhost/sso',
+      ]) {
+        assert.equal(
+          refusalOf(() => parseIdpMetadata(at(location))),
+          'metadata_insecure_endpoint',
+          location,
+        );
       }
     });
 
     it('an IdP with no SSO endpoint for the Redirect or POST binding', () => {
-      const soapOnly = good.replace(/<md:SingleSignOnService[\s\S]*\/>/, '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:SOAP" Location="https://accounts.google.com/soap"/>');
-      assert.equal(refusalOf(() => parseIdpMetadata(soapOnly)), 'metadata_no_sso_url');
+      const soapOnly = good.replace(
+        /<md:SingleSignOnService[\s\S]*\/>/,
+        '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:SOAP" Location="https://accounts.google.com/soap"/>',
+      );
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(soapOnly)),
+        'metadata_no_sso_url',
+      );
     });
 
     it('an EntityDescriptor without an entityID', () => {
-      assert.equal(refusalOf(() => parseIdpMetadata(good.replace(/entityID="[^"]*"/, ''))), 'metadata_no_entity_id');
-      assert.equal(refusalOf(() => parseIdpMetadata(good.replace(/entityID="[^"]*"/, 'entityID="  "'))), 'metadata_no_entity_id');
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(good.replace(/entityID="[^"]*"/, ''))),
+        'metadata_no_entity_id',
+      );
+      assert.equal(
+        refusalOf(() => parseIdpMetadata(good.replace(/entityID="[^"]*"/, 'entityID="  "'))),
+        'metadata_no_entity_id',
+      );
     });
   });
 
@@ -174,8 +248,20 @@ describe('IdP metadata', () => {
     });
 
     it('refuses what is not an X.509 certificate', () => {
-      for (const input of ['', 'hello world', 'AAAA', Buffer.from('not a certificate').toString('base64'), keys[0]!.privateKey, `${keys[0]!.cert}${keys[1]!.cert}`, body[0]!.slice(0, 200)]) {
-        assert.equal(refusalOf(() => normaliseCertificate(input)), 'invalid_certificate', input.slice(0, 40));
+      for (const input of [
+        '',
+        'hello world',
+        'AAAA',
+        Buffer.from('not a certificate').toString('base64'),
+        keys[0]!.privateKey,
+        `${keys[0]!.cert}${keys[1]!.cert}`,
+        body[0]!.slice(0, 200),
+      ]) {
+        assert.equal(
+          refusalOf(() => normaliseCertificate(input)),
+          'invalid_certificate',
+          input.slice(0, 40),
+        );
       }
     });
   });

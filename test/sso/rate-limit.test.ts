@@ -15,13 +15,25 @@ describe('sign-in rate limits', () => {
     const statuses = [];
     for (const app of [first, second, first, second]) statuses.push((await request(app).post('/auth/email').send({ email })).status);
     assert.deepEqual(statuses, [202, 202, 202, 429]);
-    const limited = await request(first).post('/auth/email').send({ email: `${unique('other')}@example.test` }).expect(429);
+    const limited = await request(first)
+      .post('/auth/email')
+      .send({ email: `${unique('other')}@example.test` })
+      .expect(429);
     assert.equal(limited.body.error.code, 'rate_limited');
     const retryAfter = Number(limited.headers['retry-after']);
     assert.ok(retryAfter >= 1 && retryAfter <= 60);
-    const counted = await db()('request_rate_limits').where({ key: `sign-in:email:${email}` }).first();
+    const counted = await db()('request_rate_limits')
+      .where({ key: `sign-in:email:${email}` })
+      .first();
     assert.equal(counted.hits, 3, 'the refused request stopped at the client limit');
-    assert.equal(await db()('mail_outbox').where({ to_address: email }).count({ n: '*' }).then((rows) => Number(rows[0]!.n)), 3, 'no mail past the limit');
+    assert.equal(
+      await db()('mail_outbox')
+        .where({ to_address: email })
+        .count({ n: '*' })
+        .then((rows) => Number(rows[0]!.n)),
+      3,
+      'no mail past the limit',
+    );
   });
 });
 
@@ -35,7 +47,13 @@ describe('invitation rate limits', () => {
     const limited = await invite();
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers['retry-after']) >= 1);
-    assert.equal(await db()('invitations').where({ organization_id: org.id }).count({ n: '*' }).then((rows) => Number(rows[0]!.n)), 2);
+    assert.equal(
+      await db()('invitations')
+        .where({ organization_id: org.id })
+        .count({ n: '*' })
+        .then((rows) => Number(rows[0]!.n)),
+      2,
+    );
     // Another Organization has its own count.
     const other = await makeOrganization();
     const otherAdmin = apiClient(app, await sessionFor(app, other.id, other.admin.userName));

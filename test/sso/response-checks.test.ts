@@ -13,8 +13,7 @@ describe('SAML response policy', () => {
   });
 
   const xmlOf = (samlResponse: string) => Buffer.from(samlResponse, 'base64').toString('utf8');
-  const respond = (options: Partial<ResponseOptions> = {}) =>
-    xmlOf(idp.response({ acsUrl, audience, nameId: 'ada@acme.test', sign: 'assertion', ...options }));
+  const respond = (options: Partial<ResponseOptions> = {}) => xmlOf(idp.response({ acsUrl, audience, nameId: 'ada@acme.test', sign: 'assertion', ...options }));
 
   const skewMs = 90_000;
   const policy = (now = new Date()): ResponsePolicy => ({ idpEntityId: idp.entityId, acsUrl, now, clockSkewMs: skewMs });
@@ -73,7 +72,8 @@ describe('SAML response policy', () => {
   it('refuses a bearer confirmation past its NotOnOrAfter beyond the clock skew, whatever the Conditions say', () => {
     const now = new Date();
     const at = (ms: number) => new Date(now.getTime() + ms);
-    const expiring = (subjectNotOnOrAfter: Date, inResponseTo?: string) => respond({ subjectNotOnOrAfter, notOnOrAfter: at(5 * 60_000), ...(inResponseTo ? { inResponseTo } : {}) });
+    const expiring = (subjectNotOnOrAfter: Date, inResponseTo?: string) =>
+      respond({ subjectNotOnOrAfter, notOnOrAfter: at(5 * 60_000), ...(inResponseTo ? { inResponseTo } : {}) });
     assert.equal(reasonOf(expiring(at(-skewMs - 1000))), 'confirmation_expired');
     assert.equal(reasonOf(expiring(at(-skewMs - 1000), '_req1')), 'confirmation_expired');
     assert.equal(reasonOf(expiring(at(-skewMs)), now), 'confirmation_expired', 'NotOnOrAfter is exclusive');
@@ -119,7 +119,10 @@ describe('SAML response policy', () => {
   it('refuses a response without an assertion, or with an encrypted one', () => {
     const xml = respond({ sign: 'none' });
     assert.equal(reasonOf(xml.replace(/<saml:Assertion[\s\S]*<\/saml:Assertion>/, '')), 'no_assertion');
-    assert.equal(reasonOf(xml.replace(/<saml:Assertion[\s\S]*<\/saml:Assertion>/, '<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"/>')), 'encrypted_assertion');
+    assert.equal(
+      reasonOf(xml.replace(/<saml:Assertion[\s\S]*<\/saml:Assertion>/, '<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"/>')),
+      'encrypted_assertion',
+    );
   });
 
   it('refuses two assertions, side by side or one hidden in Extensions, Advice or StatusDetail', () => {
@@ -149,7 +152,13 @@ describe('SAML response policy', () => {
   });
 
   it('refuses malformed XML and documents that are not a Response', () => {
-    for (const xml of ['', 'SAMLResponse', respond().slice(0, 300), '<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>', respond().replace('<samlp:Response ', '<samlp:Response ID="_x" ')]) {
+    for (const xml of [
+      '',
+      'SAMLResponse',
+      respond().slice(0, 300),
+      '<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>',
+      respond().replace('<samlp:Response ', '<samlp:Response ID="_x" '),
+    ]) {
       assert.equal(reasonOf(xml), 'malformed', xml.slice(0, 60));
     }
   });

@@ -7,7 +7,16 @@ import { suspendMember } from '../../src/org/members/member-changes.service.js';
 import { authApp, sessionFor } from '../support/auth.js';
 import { db } from '../support/database.js';
 import { makeMember, makeOrganization, tx } from '../support/factories.js';
-import { attackerNameId, generateKeyPair, signElement, tamper, wrapSignature, type ResponseOptions, type TestKeyPair, type WrapVariant } from '../support/saml-idp.js';
+import {
+  attackerNameId,
+  generateKeyPair,
+  signElement,
+  tamper,
+  wrapSignature,
+  type ResponseOptions,
+  type TestKeyPair,
+  type WrapVariant,
+} from '../support/saml-idp.js';
 import { postToAcs, ssoOrganization, startLogin, type SsoOrganization } from '../support/sso.js';
 
 /**
@@ -140,11 +149,17 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
 
   /** SP-initiated step one at `target`: a live AuthnRequest id to answer. */
   const login = async (target: SsoOrganization = org) => (await startLogin(app, target)).requestId;
-  const acs = (samlResponse: string, target: SsoOrganization = org) => () => postToAcs(app, target.id, samlResponse);
+  const acs =
+    (samlResponse: string, target: SsoOrganization = org) =>
+    () =>
+      postToAcs(app, target.id, samlResponse);
 
   describe('malformed SAMLResponse → 400 invalid_saml_response, nothing created', () => {
     const cases: Array<[string, () => Promise<() => Test>]> = [
-      ['missing SAMLResponse', async () => () => request(app).post(`/sso/${org.id}/acs`).type('form').set('Accept', 'application/json').send({ RelayState: '/' })],
+      [
+        'missing SAMLResponse',
+        async () => () => request(app).post(`/sso/${org.id}/acs`).type('form').set('Accept', 'application/json').send({ RelayState: '/' }),
+      ],
       ['empty SAMLResponse', async () => acs('')],
       ['non-base64 SAMLResponse', async () => acs('this is *not* base64!')],
       ['base64 of text that is not XML', async () => acs(b64('definitely not xml'))],
@@ -154,7 +169,8 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
         'SAMLResponse sent twice (an array, not a string)',
         async () => {
           const valid = encodeURIComponent(org.response({ inResponseTo: await login() }));
-          return () => request(app).post(`/sso/${org.id}/acs`).type('form').set('Accept', 'application/json').send(`SAMLResponse=${valid}&SAMLResponse=${valid}`);
+          return () =>
+            request(app).post(`/sso/${org.id}/acs`).type('form').set('Accept', 'application/json').send(`SAMLResponse=${valid}&SAMLResponse=${valid}`);
         },
       ],
     ];
@@ -169,7 +185,10 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
     const cases: Array<[string, (xml: string) => string]> = [
       ['a DOCTYPE before a valid response', (xml) => `<!DOCTYPE samlp:Response>${xml}`],
       ['a lower-case doctype', (xml) => `<?xml version="1.0"?>\n<!doctype samlp:Response>${xml}`],
-      ['XXE: an external entity in the NameID', (xml) => `<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${xml.replace(/(<saml:NameID[^>]*>)[^<]*/, '$1&xxe;')}`],
+      [
+        'XXE: an external entity in the NameID',
+        (xml) => `<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${xml.replace(/(<saml:NameID[^>]*>)[^<]*/, '$1&xxe;')}`,
+      ],
       [
         'entity expansion ("billion laughs") in the NameID',
         (xml) =>
@@ -207,15 +226,21 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
       ['signed with a key no Organization trusts', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, signWithKey: stranger }), 'saml_rejected'],
       [
         'signed by another Organization’s IdP, claiming this IdP as issuer (assertion signed)',
-        (inResponseTo, nameId) => other.idp.response({ acsUrl: org.sp.acsUrl, audience: org.sp.entityId, issuer: org.idp.entityId, sign: 'assertion', inResponseTo, nameId }),
+        (inResponseTo, nameId) =>
+          other.idp.response({ acsUrl: org.sp.acsUrl, audience: org.sp.entityId, issuer: org.idp.entityId, sign: 'assertion', inResponseTo, nameId }),
         'saml_rejected',
       ],
       [
         'signed by another Organization’s IdP, claiming this IdP as issuer (response and assertion signed)',
-        (inResponseTo, nameId) => other.idp.response({ acsUrl: org.sp.acsUrl, audience: org.sp.entityId, issuer: org.idp.entityId, sign: 'both', inResponseTo, nameId }),
+        (inResponseTo, nameId) =>
+          other.idp.response({ acsUrl: org.sp.acsUrl, audience: org.sp.entityId, issuer: org.idp.entityId, sign: 'both', inResponseTo, nameId }),
         'saml_rejected',
       ],
-      ['tampered NameID (assertion signed)', (inResponseTo, nameId, victim) => edited(org.response({ inResponseTo, nameId }), (xml) => xml.replace(nameId, victim)), 'saml_rejected'],
+      [
+        'tampered NameID (assertion signed)',
+        (inResponseTo, nameId, victim) => edited(org.response({ inResponseTo, nameId }), (xml) => xml.replace(nameId, victim)),
+        'saml_rejected',
+      ],
       [
         'tampered NameID (response signed)',
         (inResponseTo, nameId, victim) => edited(org.response({ inResponseTo, nameId, sign: 'response' }), (xml) => xml.replace(nameId, victim)),
@@ -229,7 +254,8 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
       ],
       [
         'tampered name attribute',
-        (inResponseTo, nameId) => edited(org.response({ inResponseTo, nameId, attributes: { firstName: 'Grace' } }), (xml) => xml.replace('>Grace<', '>Mallory<')),
+        (inResponseTo, nameId) =>
+          edited(org.response({ inResponseTo, nameId, attributes: { firstName: 'Grace' } }), (xml) => xml.replace('>Grace<', '>Mallory<')),
         'saml_rejected',
       ],
     ];
@@ -257,7 +283,12 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
         const nameId = org.email();
         const samlResponse = wrapSignature(org.response({ inResponseTo: await login(), nameId, sign }), variant);
         assert.ok(xmlOf(samlResponse).includes(attackerNameId));
-        await expectRefused(variant, org, acs(samlResponse), { status: 401, code, emails: [nameId], ...(code === 'saml_rejected' ? { reason: /Invalid signature/ } : {}) });
+        await expectRefused(variant, org, acs(samlResponse), {
+          status: 401,
+          code,
+          emails: [nameId],
+          ...(code === 'saml_rejected' ? { reason: /Invalid signature/ } : {}),
+        });
       });
     }
     for (const extra of ['unsigned-sibling', 'unsigned-first'] as const) {
@@ -276,25 +307,58 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
       ['empty Audience', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, audience: '' }), 'saml_rejected'],
       [
         'missing AudienceRestriction (signed without it)',
-        (inResponseTo, nameId) => signedAfterEdit(org, { inResponseTo, nameId }, (xml) => xml.replace(/<saml:AudienceRestriction>.*<\/saml:AudienceRestriction>/, '')),
+        (inResponseTo, nameId) =>
+          signedAfterEdit(org, { inResponseTo, nameId }, (xml) => xml.replace(/<saml:AudienceRestriction>.*<\/saml:AudienceRestriction>/, '')),
         'saml_rejected',
       ],
-      ['wrong Issuer (assertion and response)', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, issuer: 'https://evil.test/idp' }), 'saml_wrong_issuer'],
-      ['another Organization’s IdP as Issuer', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, issuer: other.idp.entityId }), 'saml_wrong_issuer'],
-      ['wrong Response Issuer only', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, responseIssuer: 'https://evil.test/idp' }), 'saml_wrong_issuer'],
+      [
+        'wrong Issuer (assertion and response)',
+        (inResponseTo, nameId) => org.response({ inResponseTo, nameId, issuer: 'https://evil.test/idp' }),
+        'saml_wrong_issuer',
+      ],
+      [
+        'another Organization’s IdP as Issuer',
+        (inResponseTo, nameId) => org.response({ inResponseTo, nameId, issuer: other.idp.entityId }),
+        'saml_wrong_issuer',
+      ],
+      [
+        'wrong Response Issuer only',
+        (inResponseTo, nameId) => org.response({ inResponseTo, nameId, responseIssuer: 'https://evil.test/idp' }),
+        'saml_wrong_issuer',
+      ],
       ['wrong Destination', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, destination: 'https://evil.test/acs' }), 'saml_wrong_destination'],
-      ['another Organization’s ACS as Destination', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, destination: other.sp.acsUrl }), 'saml_wrong_destination'],
+      [
+        'another Organization’s ACS as Destination',
+        (inResponseTo, nameId) => org.response({ inResponseTo, nameId, destination: other.sp.acsUrl }),
+        'saml_wrong_destination',
+      ],
       // SAML Bindings §3.5.5.2: a signed message carries Destination; a missing one is refused, not skipped.
-      ['signed Response without Destination', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, sign: 'response', destination: null }), 'saml_missing_destination'],
-      ['signed Response and Assertion without Destination', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, sign: 'both', destination: null }), 'saml_missing_destination'],
-      ['wrong Destination on a signed Response', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, sign: 'response', destination: other.sp.acsUrl }), 'saml_wrong_destination'],
+      [
+        'signed Response without Destination',
+        (inResponseTo, nameId) => org.response({ inResponseTo, nameId, sign: 'response', destination: null }),
+        'saml_missing_destination',
+      ],
+      [
+        'signed Response and Assertion without Destination',
+        (inResponseTo, nameId) => org.response({ inResponseTo, nameId, sign: 'both', destination: null }),
+        'saml_missing_destination',
+      ],
+      [
+        'wrong Destination on a signed Response',
+        (inResponseTo, nameId) => org.response({ inResponseTo, nameId, sign: 'response', destination: other.sp.acsUrl }),
+        'saml_wrong_destination',
+      ],
       ['wrong Recipient', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, recipient: 'https://evil.test/acs' }), 'saml_wrong_recipient'],
       [
         'wrong Recipient, only the Assertion signed and no Destination',
         (inResponseTo, nameId) => org.response({ inResponseTo, nameId, destination: null, recipient: other.sp.acsUrl }),
         'saml_wrong_recipient',
       ],
-      ['another Organization’s ACS as Recipient', (inResponseTo, nameId) => org.response({ inResponseTo, nameId, recipient: other.sp.acsUrl }), 'saml_wrong_recipient'],
+      [
+        'another Organization’s ACS as Recipient',
+        (inResponseTo, nameId) => org.response({ inResponseTo, nameId, recipient: other.sp.acsUrl }),
+        'saml_wrong_recipient',
+      ],
       [
         'subject confirmed other than by bearer',
         (inResponseTo, nameId) => org.response({ inResponseTo, nameId, subjectConfirmationMethod: 'urn:oasis:names:tc:SAML:2.0:cm:holder-of-key' }),
@@ -304,7 +368,12 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
     for (const [label, make, code] of cases) {
       it(label, async () => {
         const nameId = org.email();
-        await expectRefused(label, org, acs(make(await login(), nameId)), { status: 401, code, emails: [nameId], ...(code === 'saml_rejected' ? { reason: /audience/i } : {}) });
+        await expectRefused(label, org, acs(make(await login(), nameId)), {
+          status: 401,
+          code,
+          emails: [nameId],
+          ...(code === 'saml_rejected' ? { reason: /audience/i } : {}),
+        });
       });
     }
     it('(control) only the Assertion signed, without Destination: accepted, the signed Recipient names this ACS', async () => {
@@ -316,7 +385,12 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
   describe('time: expired beyond skew, NotBefore in the future, too old IssueInstant → 401', () => {
     // node-saml checks SubjectConfirmationData's NotOnOrAfter (capped by IssueInstant + max age) before Conditions.
     const cases: Array<[string, () => Partial<ResponseOptions>, string, RegExp]> = [
-      ['expired 3 minutes ago (skew is 90 s)', () => ({ issueInstant: minutes(-8), notBefore: minutes(-8), notOnOrAfter: minutes(-3) }), 'saml_confirmation_expired', /NotOnOrAfter/],
+      [
+        'expired 3 minutes ago (skew is 90 s)',
+        () => ({ issueInstant: minutes(-8), notBefore: minutes(-8), notOnOrAfter: minutes(-3) }),
+        'saml_confirmation_expired',
+        /NotOnOrAfter/,
+      ],
       ['NotBefore 5 minutes in the future', () => ({ notBefore: minutes(5) }), 'saml_rejected', /not yet valid/],
       [
         'IssueInstant 30 minutes old, still within NotOnOrAfter (max age is 10 min)',
@@ -329,7 +403,12 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
     for (const [label, times, code, reason] of cases) {
       it(label, async () => {
         const nameId = org.email();
-        await expectRefused(label, org, acs(org.response({ inResponseTo: await login(), nameId, ...times() })), { status: 401, code, emails: [nameId], reason });
+        await expectRefused(label, org, acs(org.response({ inResponseTo: await login(), nameId, ...times() })), {
+          status: 401,
+          code,
+          emails: [nameId],
+          reason,
+        });
       });
     }
     describe('SubjectConfirmationData NotOnOrAfter past beyond the skew, Conditions still valid → 401 on every path', () => {
@@ -358,7 +437,11 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
     });
 
     it('(control) expired 30 s ago, within the skew, is accepted: the refusals above are about time', async () => {
-      await postToAcs(app, org.id, org.response({ inResponseTo: await login(), issueInstant: minutes(-4), notBefore: minutes(-4), notOnOrAfter: minutes(-0.5) })).expect(200);
+      await postToAcs(
+        app,
+        org.id,
+        org.response({ inResponseTo: await login(), issueInstant: minutes(-4), notBefore: minutes(-4), notOnOrAfter: minutes(-0.5) }),
+      ).expect(200);
     });
   });
 
@@ -375,8 +458,18 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
       const nameId = org.email();
       await postToAcs(app, org.id, org.response({ inResponseTo: await login(), nameId, assertionId })).expect(200);
       const fresh = await login();
-      await expectRefused('replayed assertion id', org, acs(org.response({ inResponseTo: fresh, nameId, assertionId })), { status: 401, code: 'saml_replayed', emails: [nameId] });
-      assert.equal(await db()('saml_requests').where({ organization_id: org.id, request_id: fresh }).count({ n: '*' }).then((r) => Number(r[0]!.n)), 1);
+      await expectRefused('replayed assertion id', org, acs(org.response({ inResponseTo: fresh, nameId, assertionId })), {
+        status: 401,
+        code: 'saml_replayed',
+        emails: [nameId],
+      });
+      assert.equal(
+        await db()('saml_requests')
+          .where({ organization_id: org.id, request_id: fresh })
+          .count({ n: '*' })
+          .then((r) => Number(r[0]!.n)),
+        1,
+      );
     });
 
     it('the same response posted again (IdP-initiated, Organization allows it)', async () => {
@@ -388,7 +481,12 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
 
     it('an InResponseTo Roster never sent', async () => {
       const nameId = org.email();
-      await expectRefused('unknown InResponseTo', org, acs(org.response({ inResponseTo: newSamlId(), nameId })), { status: 401, code: 'saml_rejected', emails: [nameId], reason: inResponseToRefused });
+      await expectRefused('unknown InResponseTo', org, acs(org.response({ inResponseTo: newSamlId(), nameId })), {
+        status: 401,
+        code: 'saml_rejected',
+        emails: [nameId],
+        reason: inResponseToRefused,
+      });
     });
 
     it('an unknown or foreign InResponseTo where IdP-initiated sign-in is on', async () => {
@@ -397,7 +495,12 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
         ['unknown InResponseTo (IdP-initiated on)', newSamlId()],
         ['foreign InResponseTo (IdP-initiated on)', await login(org)],
       ] as const) {
-        await expectRefused(label, open, acs(open.response({ inResponseTo, nameId }), open), { status: 401, code: 'saml_rejected', emails: [nameId], reason: inResponseToRefused });
+        await expectRefused(label, open, acs(open.response({ inResponseTo, nameId }), open), {
+          status: 401,
+          code: 'saml_rejected',
+          emails: [nameId],
+          reason: inResponseToRefused,
+        });
       }
     });
 
@@ -405,21 +508,44 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
       const inResponseTo = await login();
       await postToAcs(app, org.id, org.response({ inResponseTo })).expect(200);
       const nameId = org.email();
-      await expectRefused('used InResponseTo', org, acs(org.response({ inResponseTo, nameId })), { status: 401, code: 'saml_rejected', emails: [nameId], reason: inResponseToRefused });
+      await expectRefused('used InResponseTo', org, acs(org.response({ inResponseTo, nameId })), {
+        status: 401,
+        code: 'saml_rejected',
+        emails: [nameId],
+        reason: inResponseToRefused,
+      });
     });
 
     it('an expired InResponseTo', async () => {
       const inResponseTo = await login();
-      await db()('saml_requests').where({ organization_id: org.id, request_id: inResponseTo }).update({ expires_at: minutes(-1) });
+      await db()('saml_requests')
+        .where({ organization_id: org.id, request_id: inResponseTo })
+        .update({ expires_at: minutes(-1) });
       const nameId = org.email();
-      await expectRefused('expired InResponseTo', org, acs(org.response({ inResponseTo, nameId })), { status: 401, code: 'saml_rejected', emails: [nameId], reason: inResponseToRefused });
+      await expectRefused('expired InResponseTo', org, acs(org.response({ inResponseTo, nameId })), {
+        status: 401,
+        code: 'saml_rejected',
+        emails: [nameId],
+        reason: inResponseToRefused,
+      });
     });
 
     it('a foreign InResponseTo: a request another Organization started (which stays live for it)', async () => {
       const foreign = await login(other);
       const nameId = org.email();
-      await expectRefused('foreign InResponseTo', org, acs(org.response({ inResponseTo: foreign, nameId })), { status: 401, code: 'saml_rejected', emails: [nameId], reason: inResponseToRefused });
-      assert.equal(await db()('saml_requests').where({ organization_id: other.id, request_id: foreign }).count({ n: '*' }).then((r) => Number(r[0]!.n)), 1);
+      await expectRefused('foreign InResponseTo', org, acs(org.response({ inResponseTo: foreign, nameId })), {
+        status: 401,
+        code: 'saml_rejected',
+        emails: [nameId],
+        reason: inResponseToRefused,
+      });
+      assert.equal(
+        await db()('saml_requests')
+          .where({ organization_id: other.id, request_id: foreign })
+          .count({ n: '*' })
+          .then((r) => Number(r[0]!.n)),
+        1,
+      );
     });
   });
 
@@ -438,18 +564,29 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
         });
       });
     }
-    for (const status of ['urn:oasis:names:tc:SAML:2.0:status:Requester', 'urn:oasis:names:tc:SAML:2.0:status:Responder', 'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed']) {
+    for (const status of [
+      'urn:oasis:names:tc:SAML:2.0:status:Requester',
+      'urn:oasis:names:tc:SAML:2.0:status:Responder',
+      'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed',
+    ]) {
       it(`status ${status.split(':').pop()}`, async () => {
         assert.notEqual(status, success);
         const nameId = org.email();
-        await expectRefused(status, org, acs(org.response({ inResponseTo: await login(), nameId, status })), { status: 401, code: 'saml_not_success', emails: [nameId] });
+        await expectRefused(status, org, acs(org.response({ inResponseTo: await login(), nameId, status })), {
+          status: 401,
+          code: 'saml_not_success',
+          emails: [nameId],
+        });
       });
     }
   });
 
   describe('identity: email outside the Organization’s verified domains → 403, no member, no link, no account', () => {
     const cases: Array<[string, () => { nameId: string; samlResponse: (inResponseTo: string) => string; emails: string[] }]> = [
-      ['an unrelated domain', () => ({ nameId: 'someone@elsewhere.test', samlResponse: (i) => org.response({ inResponseTo: i, nameId: 'someone@elsewhere.test' }), emails: [] })],
+      [
+        'an unrelated domain',
+        () => ({ nameId: 'someone@elsewhere.test', samlResponse: (i) => org.response({ inResponseTo: i, nameId: 'someone@elsewhere.test' }), emails: [] }),
+      ],
       [
         'a look-alike subdomain: x@<domain>.evil.test',
         () => {
@@ -462,7 +599,11 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
         () => {
           const local = randomBytes(3).toString('hex');
           const nameId = `${local}@${org.domain}<!---->.evil.test`;
-          return { nameId, samlResponse: (i) => org.response({ inResponseTo: i, nameId }), emails: [`${local}@${org.domain}`, `${local}@${org.domain}.evil.test`] };
+          return {
+            nameId,
+            samlResponse: (i) => org.response({ inResponseTo: i, nameId }),
+            emails: [`${local}@${org.domain}`, `${local}@${org.domain}.evil.test`],
+          };
         },
       ],
       [
@@ -472,7 +613,8 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
           const signedFor = `${local}@${org.domain}.evil.test`;
           return {
             nameId: signedFor,
-            samlResponse: (i) => edited(org.response({ inResponseTo: i, nameId: signedFor }), (xml) => xml.replace(`>${signedFor}<`, `>${local}@${org.domain}<!---->.evil.test<`)),
+            samlResponse: (i) =>
+              edited(org.response({ inResponseTo: i, nameId: signedFor }), (xml) => xml.replace(`>${signedFor}<`, `>${local}@${org.domain}<!---->.evil.test<`)),
             emails: [`${local}@${org.domain}`],
           };
         },
@@ -499,13 +641,20 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
           return { nameId, samlResponse: (i) => org.response({ inResponseTo: i, nameId }), emails: [] };
         },
       ],
-      ['the email of this Organization’s admin, an existing member and account off the verified domains', () => ({ nameId: org.admin.userName, samlResponse: (i) => org.response({ inResponseTo: i, nameId: org.admin.userName }), emails: [] })],
+      [
+        'the email of this Organization’s admin, an existing member and account off the verified domains',
+        () => ({ nameId: org.admin.userName, samlResponse: (i) => org.response({ inResponseTo: i, nameId: org.admin.userName }), emails: [] }),
+      ],
     ];
     for (const [label, make] of cases) {
       it(label, async () => {
         const built = make();
         const samlResponse = built.samlResponse(await login());
-        const response = await expectRefused(label, org, acs(samlResponse), { status: 403, code: 'email_domain_not_verified', emails: [...built.emails, ...(label.includes('admin') ? [] : [built.nameId])] });
+        const response = await expectRefused(label, org, acs(samlResponse), {
+          status: 403,
+          code: 'email_domain_not_verified',
+          emails: [...built.emails, ...(label.includes('admin') ? [] : [built.nameId])],
+        });
         assert.equal(response.status, 403);
         assert.equal(await db()('sso_identities').where({ organization_id: org.id, name_id: built.nameId }).first(), undefined, `${label}: no SSO identity`);
       });
@@ -521,10 +670,15 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
       await tx((t) => suspendMember(t, { type: 'scim_token', id: 'idp' }, scimOrg.id, member.id));
       const live = await db()('sessions').where({ member_id: member.id }).whereNull('revoked_at').where('expires_at', '>', new Date());
       assert.equal(live.length, 0, 'suspension ends the member’s sessions');
-      await expectRefused('suspended member', scimOrg, acs(scimOrg.response({ inResponseTo: await login(scimOrg), nameId: member.userName, attributes: { firstName: 'Changed' } }), scimOrg), {
-        status: 403,
-        code: 'member_suspended',
-      });
+      await expectRefused(
+        'suspended member',
+        scimOrg,
+        acs(scimOrg.response({ inResponseTo: await login(scimOrg), nameId: member.userName, attributes: { firstName: 'Changed' } }), scimOrg),
+        {
+          status: 403,
+          code: 'member_suspended',
+        },
+      );
       const after = await db()('members').where({ id: member.id }).first();
       assert.equal(after.status, 'suspended');
       assert.equal(after.given_name, 'Ada');
@@ -536,13 +690,26 @@ describe('SAML ACS under attack (SAML-NOTES attack and bad-input table)', () => 
       const bare = await makeOrganization();
       const samlResponse = org.response({ inResponseTo: await login() });
       for (const organizationId of [crypto.randomUUID(), 'not-an-id', bare.id]) {
-        await expectRefused(`organization ${organizationId}`, org, () => postToAcs(app, organizationId, samlResponse), { status: 404, code: 'sso_connection_not_found', recorded: false });
+        await expectRefused(`organization ${organizationId}`, org, () => postToAcs(app, organizationId, samlResponse), {
+          status: 404,
+          code: 'sso_connection_not_found',
+          recorded: false,
+        });
       }
     });
   });
 
   describe('RelayState pointing to another origin → redirect to / only', () => {
-    for (const relayState of ['https://evil.test/', '//evil.test/x', '/\\evil.test', '\\\\evil.test', 'https:evil.test', ' //evil.test', '/\t/evil.test', 'javascript:alert(1)']) {
+    for (const relayState of [
+      'https://evil.test/',
+      '//evil.test/x',
+      '/\\evil.test',
+      '\\\\evil.test',
+      'https:evil.test',
+      ' //evil.test',
+      '/\t/evil.test',
+      'javascript:alert(1)',
+    ]) {
       it(JSON.stringify(relayState), async () => {
         const { requestId, location } = await startLogin(app, org, relayState);
         assert.equal(new URL(location).searchParams.get('RelayState'), '/', 'the AuthnRequest carries only a checked RelayState');

@@ -65,7 +65,15 @@ describe('SAML SSO sign-in', () => {
     const org = await ssoOrganization();
     const { requestId } = await startLogin(app, org);
     const email = org.email();
-    const samlResponse = await samlifyLoginResponse({ idp: org.idp, spEntityId: org.sp.entityId, acsUrl: org.sp.acsUrl, email, inResponseTo: requestId, signAssertion: true, signResponse: false });
+    const samlResponse = await samlifyLoginResponse({
+      idp: org.idp,
+      spEntityId: org.sp.entityId,
+      acsUrl: org.sp.acsUrl,
+      email,
+      inResponseTo: requestId,
+      signAssertion: true,
+      signResponse: false,
+    });
     const signed = await postToAcs(app, org.id, samlResponse).expect(200);
     assert.equal((await whoami(signed.body.token).expect(200)).body.account.email, email);
   });
@@ -85,7 +93,14 @@ describe('SAML SSO sign-in', () => {
     const statuses = (await Promise.all(Array.from({ length: 5 }, () => postToAcs(app, org.id, samlResponse)))).map((response) => response.status).sort();
     assert.deepEqual(statuses, [200, 401, 401, 401, 401]);
     await postToAcs(app, org.id, samlResponse).expect(401);
-    assert.equal(await db()('sessions').where({ organization_id: org.id }).whereNot({ member_id: org.admin.id }).count({ n: '*' }).then((rows) => Number(rows[0]!.n)), 1);
+    assert.equal(
+      await db()('sessions')
+        .where({ organization_id: org.id })
+        .whereNot({ member_id: org.admin.id })
+        .count({ n: '*' })
+        .then((rows) => Number(rows[0]!.n)),
+      1,
+    );
   });
 
   it('finishes on one Roster instance a sign-in started on another, and refuses its replay on either', async () => {
@@ -113,7 +128,14 @@ describe('SAML SSO sign-in', () => {
   it('drives IdP-initiated sign-in with the independent IdP too, and ends the session when SCIM suspends the member', async () => {
     const org = await ssoOrganization({ idpInitiatedEnabled: true });
     const email = org.email();
-    const samlResponse = await samlifyLoginResponse({ idp: org.idp, spEntityId: org.sp.entityId, acsUrl: org.sp.acsUrl, email, signAssertion: false, signResponse: true });
+    const samlResponse = await samlifyLoginResponse({
+      idp: org.idp,
+      spEntityId: org.sp.entityId,
+      acsUrl: org.sp.acsUrl,
+      email,
+      signAssertion: false,
+      signResponse: true,
+    });
     const signed = await postToAcs(app, org.id, samlResponse).expect(200);
     await whoami(signed.body.token).expect(200);
     const { token: scimToken } = await tx((t) => createScimToken(t, system, org.id));
@@ -138,7 +160,8 @@ describe('SAML SSO sign-in', () => {
     await request(logged).get('/auth/session').set('Authorization', `Bearer ${signed.body.token}`).expect(200);
     const text = lines.join('');
     assert.ok(text.includes('request completed'), 'requests are logged');
-    for (const secret of [good.slice(0, 40), forged.slice(0, 40), email, signed.body.token as string]) assert.ok(!text.includes(secret), 'a secret reached the log');
+    for (const secret of [good.slice(0, 40), forged.slice(0, 40), email, signed.body.token as string])
+      assert.ok(!text.includes(secret), 'a secret reached the log');
   });
 
   it('refuses emails outside the Organization’s verified domains, creating and linking nothing', async () => {
@@ -147,7 +170,13 @@ describe('SAML SSO sign-in', () => {
       const response = await postToAcs(app, org.id, org.response({ nameId })).expect(403);
       assert.equal(response.body.error.code, 'email_domain_not_verified', nameId);
     }
-    assert.equal(await db()('members').where({ organization_id: org.id }).count({ n: '*' }).then((rows) => Number(rows[0]!.n)), 1);
+    assert.equal(
+      await db()('members')
+        .where({ organization_id: org.id })
+        .count({ n: '*' })
+        .then((rows) => Number(rows[0]!.n)),
+      1,
+    );
   });
 
   it('only authenticates when SCIM provisions the Organization: unknown and suspended members are refused, profiles left alone', async () => {

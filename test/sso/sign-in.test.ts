@@ -38,7 +38,11 @@ describe('email sign-in and sessions', () => {
 
     await request(app).post('/auth/email').send({ email }).expect(202);
     const late = await linkMailedTo(email);
-    await db()('sign_in_links').where('expires_at', '>', db().fn.now()).whereNull('used_at').where({ email }).update({ expires_at: db().raw("now() - interval '1 second'") });
+    await db()('sign_in_links')
+      .where('expires_at', '>', db().fn.now())
+      .whereNull('used_at')
+      .where({ email })
+      .update({ expires_at: db().raw("now() - interval '1 second'") });
     assert.equal((await followLink(app, late.token).expect(401)).body.error.code, 'link_invalid');
   });
 
@@ -57,7 +61,10 @@ describe('email sign-in and sessions', () => {
     }
     const org = await makeOrganization();
     const known = await request(app).post('/auth/email').send({ email: org.admin.userName }).expect(202);
-    const unknown = await request(app).post('/auth/email').send({ email: `${unique('nobody')}@example.test` }).expect(202);
+    const unknown = await request(app)
+      .post('/auth/email')
+      .send({ email: `${unique('nobody')}@example.test` })
+      .expect(202);
     assert.deepEqual(known.body, unknown.body);
     await request(app).post('/auth/email').send({ email: 'a@b.test', organizationId: crypto.randomUUID() }).expect(404);
     assert.equal((await followLink(app, 'roster_link_forged').expect(401)).body.error.code, 'link_invalid');
@@ -67,9 +74,19 @@ describe('email sign-in and sessions', () => {
     const email = `${unique('browser')}@example.test`;
     await request(app).post('/auth/email').send({ email }).expect(202);
     const { token } = await linkMailedTo(email);
-    const page = await request(app).get(`/auth/email/verify?token=${encodeURIComponent(token)}`).set('Accept', 'text/html').expect(200);
+    const page = await request(app)
+      .get(`/auth/email/verify?token=${encodeURIComponent(token)}`)
+      .set('Accept', 'text/html')
+      .expect(200);
     assert.match(page.text, /<form method="post" action="\/auth\/email\/verify">/);
-    assert.equal(await db()('sign_in_links').whereNotNull('used_at').where({ email }).count({ n: '*' }).then((rows) => Number(rows[0]!.n)), 0);
+    assert.equal(
+      await db()('sign_in_links')
+        .whereNotNull('used_at')
+        .where({ email })
+        .count({ n: '*' })
+        .then((rows) => Number(rows[0]!.n)),
+      0,
+    );
 
     await request(app).post('/auth/email/verify').type('form').set('Origin', 'https://evil.example').send({ token }).expect(403);
     const posted = await request(app).post('/auth/email/verify').type('form').set('Origin', origin).send({ token }).expect(303);

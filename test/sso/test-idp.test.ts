@@ -51,7 +51,14 @@ describe('test IdPs against node-saml', () => {
   });
 
   const respond = (options: Partial<ResponseOptions> = {}) =>
-    idp.response({ acsUrl, audience: spEntityId, nameId: 'ada@acme.test', sign: 'assertion', attributes: { mail: 'ada@acme.test', groups: ['eng', 'ops'] }, ...options });
+    idp.response({
+      acsUrl,
+      audience: spEntityId,
+      nameId: 'ada@acme.test',
+      sign: 'assertion',
+      attributes: { mail: 'ada@acme.test', groups: ['eng', 'ops'] },
+      ...options,
+    });
 
   async function accepted(samlResponse: string): Promise<Profile> {
     const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: samlResponse });
@@ -75,12 +82,29 @@ describe('test IdPs against node-saml', () => {
     }
 
     it('a response from samlify, signed on the assertion, the response, or both', async () => {
-      for (const [signAssertion, signResponse] of [[true, false], [false, true], [true, true]] as const) {
-        const samlResponse = await samlifyLoginResponse({ idp, spEntityId, acsUrl, email: 'grace@acme.test', attributes: { mail: 'grace@acme.test' }, signAssertion, signResponse });
+      for (const [signAssertion, signResponse] of [
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        const samlResponse = await samlifyLoginResponse({
+          idp,
+          spEntityId,
+          acsUrl,
+          email: 'grace@acme.test',
+          attributes: { mail: 'grace@acme.test' },
+          signAssertion,
+          signResponse,
+        });
         const profile = await accepted(samlResponse);
         assert.equal(profile.nameID, 'grace@acme.test');
         assert.equal(profile.email, 'grace@acme.test');
-        assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), { idpEntityId: idp.entityId, acsUrl, now: new Date(), clockSkewMs: 90_000 });
+        assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), {
+          idpEntityId: idp.entityId,
+          acsUrl,
+          now: new Date(),
+          clockSkewMs: 90_000,
+        });
       }
     });
 
@@ -106,13 +130,19 @@ describe('test IdPs against node-saml', () => {
 
     it('a tampered NameID', async () => {
       for (const sign of ['assertion', 'response', 'both'] as const) {
-        await rejected(tamper(respond({ sign }), (xml) => xml.replace('>ada@acme.test</saml:NameID>', `>${attackerNameId}</saml:NameID>`)), `a tampered NameID (${sign})`);
+        await rejected(
+          tamper(respond({ sign }), (xml) => xml.replace('>ada@acme.test</saml:NameID>', `>${attackerNameId}</saml:NameID>`)),
+          `a tampered NameID (${sign})`,
+        );
       }
     });
 
     it('a tampered attribute', async () => {
       for (const sign of ['assertion', 'response'] as const) {
-        await rejected(tamper(respond({ sign }), (xml) => xml.replace('>eng</saml:AttributeValue>', '>admins</saml:AttributeValue>')), `a tampered attribute (${sign})`);
+        await rejected(
+          tamper(respond({ sign }), (xml) => xml.replace('>eng</saml:AttributeValue>', '>admins</saml:AttributeValue>')),
+          `a tampered attribute (${sign})`,
+        );
       }
     });
 
@@ -140,14 +170,20 @@ describe('test IdPs against node-saml', () => {
       rejected(wrapSignature(respond({ sign: 'response' }), 'response-in-extensions'), 'response-in-extensions'));
 
     it('a DOCTYPE with an external entity (XXE)', () =>
-      rejected(tamper(respond(), (xml) => `<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>${xml.replace('ada@acme.test</saml:NameID>', '&x;</saml:NameID>')}`), 'XXE'));
+      rejected(
+        tamper(respond(), (xml) => `<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>${xml.replace('ada@acme.test</saml:NameID>', '&x;</saml:NameID>')}`),
+        'XXE',
+      ));
 
     it('internal entity expansion', () =>
-      rejected(tamper(respond(), (xml) => `<!DOCTYPE r [<!ENTITY a "ada"><!ENTITY b "&a;&a;&a;">]>${xml.replace('ada@acme.test</saml:NameID>', '&b;</saml:NameID>')}`), 'entity expansion'));
+      rejected(
+        tamper(respond(), (xml) => `<!DOCTYPE r [<!ENTITY a "ada"><!ENTITY b "&a;&a;&a;">]>${xml.replace('ada@acme.test</saml:NameID>', '&b;</saml:NameID>')}`),
+        'entity expansion',
+      ));
   });
 
   describe('the wrapping helpers are real attacks', () => {
-    it('keep the moved assertion\'s signature valid, so the rejections are about placement', () => {
+    it("keep the moved assertion's signature valid, so the rejections are about placement", () => {
       for (const variant of ['assertion-in-extensions', 'assertion-in-advice', 'assertion-in-status-detail'] as const) {
         const xml = Buffer.from(wrapSignature(respond(), variant), 'base64').toString('utf8');
         const signature = new DOMParser().parseFromString(xml, 'text/xml').getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0]!;
@@ -161,7 +197,7 @@ describe('test IdPs against node-saml', () => {
 
   // What SAML-NOTES says node-saml 5.1 does not check, and Roster's policy therefore must. If an
   // upgrade starts rejecting one of these, the policy check stays (it is cheap) and this test is updated.
-  describe('leaves to Roster\'s policy', () => {
+  describe("leaves to Roster's policy", () => {
     const cases: [string, Partial<ResponseOptions>, string][] = [
       ['an assertion from another issuer', { issuer: 'https://other-idp.test' }, 'wrong_issuer'],
       ['a response to another Destination', { destination: 'https://roster.test/sso/org_2/acs' }, 'wrong_destination'],
@@ -174,7 +210,13 @@ describe('test IdPs against node-saml', () => {
       const samlResponse = respond({ subjectNotOnOrAfter: new Date(Date.now() - 3 * minute), notOnOrAfter: new Date(Date.now() + 5 * minute) });
       await accepted(samlResponse);
       assert.throws(
-        () => assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), { idpEntityId: idp.entityId, acsUrl, now: new Date(), clockSkewMs: 90_000 }),
+        () =>
+          assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), {
+            idpEntityId: idp.entityId,
+            acsUrl,
+            now: new Date(),
+            clockSkewMs: 90_000,
+          }),
         (error: { reason?: string }) => error.reason === 'confirmation_expired',
       );
     });
@@ -183,7 +225,10 @@ describe('test IdPs against node-saml', () => {
       // (its xmldom 0.8 resolves none), so Roster's raw-text refusal is what keeps DTDs out.
       const samlResponse = tamper(respond(), (xml) => `<!DOCTYPE r [<!ENTITY a "ada">]>${xml}`);
       await accepted(samlResponse);
-      assert.throws(() => inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), (error: { reason?: string }) => error.reason === 'doctype');
+      assert.throws(
+        () => inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')),
+        (error: { reason?: string }) => error.reason === 'doctype',
+      );
     });
 
     for (const [what, options, reason] of cases) {
@@ -191,7 +236,13 @@ describe('test IdPs against node-saml', () => {
         const samlResponse = respond(options);
         await accepted(samlResponse);
         assert.throws(
-          () => assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), { idpEntityId: idp.entityId, acsUrl, now: new Date(), clockSkewMs: 90_000 }),
+          () =>
+            assertResponsePolicy(inspectSamlResponse(Buffer.from(samlResponse, 'base64').toString('utf8')), {
+              idpEntityId: idp.entityId,
+              acsUrl,
+              now: new Date(),
+              clockSkewMs: 90_000,
+            }),
           (error: { reason?: string }) => error.reason === reason,
         );
       });

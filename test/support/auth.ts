@@ -26,7 +26,9 @@ export async function linkMailedTo(email: string): Promise<{ url: string; token:
 
 /** Follows a sign-in link as an API client does (Accept: application/json). */
 export function followLink(app: Express, token: string) {
-  return request(app).get(`/auth/email/verify?token=${encodeURIComponent(token)}`).set('Accept', 'application/json');
+  return request(app)
+    .get(`/auth/email/verify?token=${encodeURIComponent(token)}`)
+    .set('Accept', 'application/json');
 }
 
 /** A session token for an existing member, the way an operator lets someone in (roster login-link). */
@@ -44,6 +46,7 @@ export function apiClient(app: Express, token: string) {
     post: (path: string, body?: unknown) => withToken(request(app).post(`/api/v1${path}`)).send((body ?? {}) as object),
     put: (path: string, body?: unknown) => withToken(request(app).put(`/api/v1${path}`)).send((body ?? {}) as object),
     patch: (path: string, body: unknown) => withToken(request(app).patch(`/api/v1${path}`)).send(body as object),
-    delete: (path: string, body?: unknown) => (body === undefined ? withToken(request(app).delete(`/api/v1${path}`)) : withToken(request(app).delete(`/api/v1${path}`)).send(body as object)),
+    delete: (path: string, body?: unknown) =>
+      body === undefined ? withToken(request(app).delete(`/api/v1${path}`)) : withToken(request(app).delete(`/api/v1${path}`)).send(body as object),
   };
 }

@@ -74,7 +74,15 @@ async function listenRoster(overrides: Partial<Config>): Promise<{ url: string; 
   return { url, server };
 }
 
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Starts Roster and Chromium for a test file. Playwright's `launch` gives the browser a
@@ -145,7 +153,9 @@ export async function checkPage({ page, problems }: ConsolePage, name: string): 
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   if (bad.length > 0) {
-    const summary = bad.map((violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`);
+    const summary = bad.map(
+      (violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`,
+    );
     throw new Error(`accessibility violations on ${name}:\n${summary.join('\n')}`);
   }
   mkdirSync(screenshotDir, { recursive: true });

@@ -29,7 +29,11 @@ export async function signInInBrowser(page: Page, email: string): Promise<void> 
 }
 
 /** An API session token for an existing member (the operator's link, as `roster login-link` makes it), from Roster at `url`. */
-export async function apiSession(url: string, organizationId: string, email: string): Promise<(path: string, init?: { method?: string; body?: unknown }) => Promise<{ status: number; body: any }>> {
+export async function apiSession(
+  url: string,
+  organizationId: string,
+  email: string,
+): Promise<(path: string, init?: { method?: string; body?: unknown }) => Promise<{ status: number; body: any }>> {
   const link = await inTransaction(db(), (tx) => createOperatorSignInLink(tx, { organizationId, email, publicUrl: url }));
   const signedIn = (await (await fetch(link.url, { headers: { Accept: 'application/json' } })).json()) as { token: string };
   return async (path, init = {}) => {
@@ -46,7 +50,12 @@ export async function apiSession(url: string, organizationId: string, email: str
  * A fresh browser signed in as `email` in the Organization by its session cookie (from an
  * operator's sign-in link of that Roster, whose tokens name its own PUBLIC_URL), at `path`.
  */
-export async function signedInWithCookie(roster: Pick<RosterInBrowser, 'url' | 'newPage'>, organizationId: string, email: string, path: string): Promise<ConsolePage> {
+export async function signedInWithCookie(
+  roster: Pick<RosterInBrowser, 'url' | 'newPage'>,
+  organizationId: string,
+  email: string,
+  path: string,
+): Promise<ConsolePage> {
   const visit = await roster.newPage();
   const link = await inTransaction(db(), (tx) => createOperatorSignInLink(tx, { organizationId, email, publicUrl: roster.url }));
   const signIn = await fetch(link.url, { headers: { Accept: 'application/json' } });

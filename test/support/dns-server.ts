@@ -49,9 +49,7 @@ export async function startDnsServer(requestedPort = 0): Promise<TestDnsServer> 
       flags: dnsPacket.AUTHORITATIVE_ANSWER | (query.flag_rd ? dnsPacket.RECURSION_DESIRED : 0) | (txt ? 0 : nxdomain),
       questions: [question],
       answers:
-        txt && question.type === 'TXT'
-          ? txt.map((chunks) => ({ type: 'TXT' as const, class: 'IN' as const, name: question.name, ttl: 0, data: chunks }))
-          : [],
+        txt && question.type === 'TXT' ? txt.map((chunks) => ({ type: 'TXT' as const, class: 'IN' as const, name: question.name, ttl: 0, data: chunks })) : [],
     };
     return dnsPacket.encode(response);
   }

@@ -20,7 +20,12 @@ export interface Recorded {
 }
 
 /** `workers` loops sending `next(worker, n)` one after the other until `stopped()`; resolves with every answer. */
-export async function loadUntil(workers: number, next: (worker: number, n: number) => Op, stopped: () => boolean, mode: () => Recorded['mode']): Promise<Recorded[]> {
+export async function loadUntil(
+  workers: number,
+  next: (worker: number, n: number) => Op,
+  stopped: () => boolean,
+  mode: () => Recorded['mode'],
+): Promise<Recorded[]> {
   const recorded: Recorded[] = [];
   await Promise.all(
     Array.from({ length: workers }, async (_unused, worker) => {

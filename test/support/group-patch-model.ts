@@ -53,10 +53,30 @@ function randomOperation(random: Seeded, ids: GroupIds): GeneratedGroupOperation
     }
     case 1:
       return random.pick<GeneratedGroupOperation>([
-        { operation: { op: random.op('remove'), path: 'displayName' }, apply: () => { throw new Refusal(400, 'displayName is required'); } },
-        { operation: { op: random.op('replace'), value: { id: 'another-id' } }, apply: () => { throw new Refusal(400, 'id is immutable'); } },
-        { operation: { op: random.op('add'), path: 'members', value: [{ display: 'no value' }] }, apply: () => { throw new Refusal(400, 'a member without value'); } },
-        { operation: { op: random.op('replace'), path: 'nosuchattribute', value: 1 }, apply: () => { throw new Refusal(400, 'unknown attribute'); } },
+        {
+          operation: { op: random.op('remove'), path: 'displayName' },
+          apply: () => {
+            throw new Refusal(400, 'displayName is required');
+          },
+        },
+        {
+          operation: { op: random.op('replace'), value: { id: 'another-id' } },
+          apply: () => {
+            throw new Refusal(400, 'id is immutable');
+          },
+        },
+        {
+          operation: { op: random.op('add'), path: 'members', value: [{ display: 'no value' }] },
+          apply: () => {
+            throw new Refusal(400, 'a member without value');
+          },
+        },
+        {
+          operation: { op: random.op('replace'), path: 'nosuchattribute', value: 1 },
+          apply: () => {
+            throw new Refusal(400, 'unknown attribute');
+          },
+        },
       ]);
     case 2: {
       const value = random.pick<unknown>([`ext-${random.int(100)}`, null, 7]);
@@ -72,7 +92,9 @@ function randomOperation(random: Seeded, ids: GroupIds): GeneratedGroupOperation
     case 3:
     case 4: {
       const added = someIds();
-      const operation = random.chance(0.7) ? { op: random.op('add'), path: 'members', value: references(added) } : { op: random.op('add'), value: { members: references(added) } };
+      const operation = random.chance(0.7)
+        ? { op: random.op('add'), path: 'members', value: references(added) }
+        : { op: random.op('add'), value: { members: references(added) } };
       return { operation, apply: (state) => void (state.members = [...new Set([...state.members, ...requireKnown(ids, added)])]) };
     }
     case 5:
@@ -80,12 +102,21 @@ function randomOperation(random: Seeded, ids: GroupIds): GeneratedGroupOperation
       const removed = someIds();
       const operation = random.chance(0.5)
         ? { op: random.op('remove'), path: 'members', value: references(removed) }
-        : { op: random.op('remove'), path: removed.map((id) => `members[value eq "${id}"]`).join(' or ').replace(/\] or members\[/g, ' or ') };
+        : {
+            op: random.op('remove'),
+            path: removed
+              .map((id) => `members[value eq "${id}"]`)
+              .join(' or ')
+              .replace(/\] or members\[/g, ' or '),
+          };
       return { operation, apply: (state) => void (state.members = state.members.filter((id) => !removed.includes(id))) };
     }
     case 7: {
       const replaced = random.chance(0.2) ? [] : someIds();
-      return { operation: { op: random.op('replace'), path: 'members', value: references(replaced) }, apply: (state) => void (state.members = [...new Set(requireKnown(ids, replaced))]) };
+      return {
+        operation: { op: random.op('replace'), path: 'members', value: references(replaced) },
+        apply: (state) => void (state.members = [...new Set(requireKnown(ids, replaced))]),
+      };
     }
     default:
       return { operation: { op: random.op('remove'), path: 'members' }, apply: (state) => void (state.members = []) };

@@ -6,7 +6,9 @@ export const mochaHooks = {
     this.timeout(120_000);
     await openSharedDatabase();
     const { kind, url } = testDatabase();
-    process.stderr.write(`Testing on ${kind === 'postgres' ? `PostgreSQL (${new URL(url!).pathname.slice(1)} on ${new URL(serverUrl()!).host})` : 'the embedded database (PGlite, in memory)'}\n`);
+    process.stderr.write(
+      `Testing on ${kind === 'postgres' ? `PostgreSQL (${new URL(url!).pathname.slice(1)} on ${new URL(serverUrl()!).host})` : 'the embedded database (PGlite, in memory)'}\n`,
+    );
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(60_000);

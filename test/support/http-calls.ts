@@ -37,7 +37,12 @@ export async function listen(app: Express): Promise<Listening> {
       if (json !== undefined) headers['Content-Type'] = contentType;
       const started = performance.now();
       // A generous client-side limit, far above the bound under test: a hung request fails the test, not mocha.
-      const response = await fetch(`${base}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json), signal: AbortSignal.timeout(15_000) });
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
+        signal: AbortSignal.timeout(15_000),
+      });
       const text = await response.text();
       const ms = performance.now() - started;
       let body: unknown = text;
@@ -46,7 +51,16 @@ export async function listen(app: Express): Promise<Listening> {
       } catch {
         // Not JSON: kept as text, which the checks will refuse.
       }
-      return { method, path, requestId, status: response.status, ms, retryAfter: response.headers.get('retry-after'), contentType: response.headers.get('content-type') ?? '', body };
+      return {
+        method,
+        path,
+        requestId,
+        status: response.status,
+        ms,
+        retryAfter: response.headers.get('retry-after'),
+        contentType: response.headers.get('content-type') ?? '',
+        body,
+      };
     },
     async close() {
       server.closeAllConnections();

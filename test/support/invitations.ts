@@ -22,5 +22,7 @@ export async function mailsTo(email: string): Promise<number> {
 
 /** Moves the invitation's expiry into the past, as if 7 days had gone by. */
 export async function expireInvitation(id: string): Promise<void> {
-  await db()('invitations').where({ id }).update({ expires_at: db().raw("now() - interval '1 minute'") });
+  await db()('invitations')
+    .where({ id })
+    .update({ expires_at: db().raw("now() - interval '1 minute'") });
 }

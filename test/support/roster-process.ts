@@ -1,7 +1,6 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import { cli, serve } from './served.js';
 
-
 export interface CommandResult {
   code: number;
   stdout: string;

@@ -92,7 +92,10 @@ function buildResponse(entityId: string, keys: TestKeyPair, o: ResponseOptions):
   const subjectNotOnOrAfter = o.subjectNotOnOrAfter === undefined ? notOnOrAfter : o.subjectNotOnOrAfter && iso(o.subjectNotOnOrAfter);
   const attributes = Object.entries(o.attributes ?? {}).map(
     ([name, values]) =>
-      `<saml:Attribute Name="${esc(name)}">${[values].flat().map((v) => `<saml:AttributeValue xsi:type="xs:string">${esc(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
+      `<saml:Attribute Name="${esc(name)}">${[values]
+        .flat()
+        .map((v) => `<saml:AttributeValue xsi:type="xs:string">${esc(v)}</saml:AttributeValue>`)
+        .join('')}</saml:Attribute>`,
   );
   let xml =
     `<samlp:Response xmlns:samlp="${ns.samlp}"${attrs({ ID: responseId, Version: '2.0', IssueInstant: iso(now), Destination: o.destination === undefined ? o.acsUrl : o.destination, InResponseTo: o.inResponseTo })}>` +
@@ -141,7 +144,10 @@ export function signElement(xml: string, id: string, key: TestKeyPair, algorithm
 }
 
 function idpMetadataXml(entityId: string, ssoUrl: string, certs: string[]): string {
-  const keys = certs.map((c) => `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certBody(c)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`);
+  const keys = certs.map(
+    (c) =>
+      `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certBody(c)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
+  );
   return (
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="${ns.ds}" entityID="${esc(entityId)}">` +
     `<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys.join('')}` +

@@ -75,11 +75,17 @@ export async function samlifyLoginResponse(o: SamlifyResponseOptions): Promise<s
     AuthnStatement: '',
     ...Object.fromEntries(Object.values(o.attributes ?? {}).map((value, i) => [`attrValue${i}`, value])),
   };
-  const result = await idp.createLoginResponse(sp, { extract: {} }, 'post', { email: o.email }, {
-    customTagReplacement: (template) => ({
-      id: values.ID!,
-      context: samlify.SamlLib.replaceTagsByValue(template, values),
-    }),
-  });
+  const result = await idp.createLoginResponse(
+    sp,
+    { extract: {} },
+    'post',
+    { email: o.email },
+    {
+      customTagReplacement: (template) => ({
+        id: values.ID!,
+        context: samlify.SamlLib.replaceTagsByValue(template, values),
+      }),
+    },
+  );
   return result.context;
 }

@@ -42,7 +42,8 @@ export async function scimClient(app: Express = scimApp()): Promise<ScimClient> 
   const org = await makeOrganization();
   const { token } = await tx((t) => createScimToken(t, system, org.id, 'IdP'));
   const auth = (test: request.Test) => test.set('Authorization', `Bearer ${token}`);
-  const withBody = (test: request.Test, body: unknown) => (body === undefined ? auth(test) : auth(test).set('Content-Type', scimJson).send(JSON.stringify(body)));
+  const withBody = (test: request.Test, body: unknown) =>
+    body === undefined ? auth(test) : auth(test).set('Content-Type', scimJson).send(JSON.stringify(body));
   return {
     org,
     token,

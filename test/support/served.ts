@@ -19,7 +19,11 @@ export interface Served {
  * Starts `roster serve` (or `command`, e.g. `npm start`) on a free port and waits until it
  * listens. `detached` puts it in a process group of its own, as a supervisor does.
  */
-export async function serve(env: NodeJS.ProcessEnv, command: string[] = [process.execPath, cli, 'serve'], options: { detached?: boolean } = {}): Promise<Served> {
+export async function serve(
+  env: NodeJS.ProcessEnv,
+  command: string[] = [process.execPath, cli, 'serve'],
+  options: { detached?: boolean } = {},
+): Promise<Served> {
   const [file, ...args] = command;
   const child = spawn(file!, args, {
     cwd: packageRoot,

@@ -299,7 +299,11 @@ export function observedUser(resource: Json): UserState {
     displayName: (resource.displayName as string | undefined) ?? null,
     title: (resource.title as string | undefined) ?? null,
     externalId: (resource.externalId as string | undefined) ?? null,
-    emails: ((resource.emails ?? []) as Json[]).map((email) => ({ value: email.value as string, type: (email.type as string | undefined) ?? null, primary: email.primary === true })),
+    emails: ((resource.emails ?? []) as Json[]).map((email) => ({
+      value: email.value as string,
+      type: (email.type as string | undefined) ?? null,
+      primary: email.primary === true,
+    })),
     role: extension.role,
     seats: [...extension.seats].sort(),
   };

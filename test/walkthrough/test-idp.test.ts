@@ -48,7 +48,10 @@ describe('the walk-through’s local test IdP', () => {
     assert.match(await page.text(), /name="email"/, 'without an email, a page asks for one');
 
     const email = `grace@${domain}`;
-    const answer = (await (await fetch(`${location}&email=${encodeURIComponent(email)}`, { headers: { Accept: 'application/json' } })).json()) as Record<string, string>;
+    const answer = (await (await fetch(`${location}&email=${encodeURIComponent(email)}`, { headers: { Accept: 'application/json' } })).json()) as Record<
+      string,
+      string
+    >;
     assert.equal(answer.acsUrl, `https://roster.example.test/sso/${org.id}/acs`);
     const signedIn = await postToAcs(app, org.id, answer.SAMLResponse!).expect(200);
     assert.equal(signedIn.body.organizationId, org.id);

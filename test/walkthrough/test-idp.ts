@@ -154,6 +154,8 @@ function unescape(value: string): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const port = Number(process.env.IDP_PORT ?? 8081);
   const running = await startLocalIdp(port);
-  process.stdout.write(`${JSON.stringify({ msg: 'test IdP listening', url: running.url, metadata: `${running.url}/metadata`, dnsServer: `127.0.0.1:${running.port}` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ msg: 'test IdP listening', url: running.url, metadata: `${running.url}/metadata`, dnsServer: `127.0.0.1:${running.port}` })}\n`,
+  );
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void running.close().then(() => process.exit(0)));
 }

@@ -17,7 +17,17 @@ export interface ListedApiKey {
  * when `onRevoke` is given — a Revoke button that asks first. My account and a member's details
  * page show their keys with it.
  */
-export function ApiKeyTable({ keys, caption, workspaceName, onRevoke }: { keys: readonly ListedApiKey[]; caption: string; workspaceName(id: string): string; onRevoke?: (id: string) => void }) {
+export function ApiKeyTable({
+  keys,
+  caption,
+  workspaceName,
+  onRevoke,
+}: {
+  keys: readonly ListedApiKey[];
+  caption: string;
+  workspaceName(id: string): string;
+  onRevoke?: (id: string) => void;
+}) {
   return (
     <ListTable caption={caption} actions={onRevoke !== undefined} labels={['Name', 'Prefix', 'Workspace', 'Created', 'Last used', 'Status']}>
       {keys.map((key) => (

@@ -38,7 +38,12 @@ export function Layout() {
   const session = useSession();
   const location = useLocation();
   if (session.isPending) return <Loading what="Opening Roster" />;
-  if (session.isError) return <Page><ErrorNotice error={session.error} /></Page>;
+  if (session.isError)
+    return (
+      <Page>
+        <ErrorNotice error={session.error} />
+      </Page>
+    );
   if (!session.data) return <Navigate to={signInPathReturningTo(location)} replace />;
   return (
     <>

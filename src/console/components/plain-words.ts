@@ -28,7 +28,11 @@ export function plainWords(error: ApiError): PlainError {
         facts,
       };
     case 'seat_limit_below_assigned':
-      return { title: typeof details.product === 'string' ? `More ${details.product} seats are assigned than that` : 'More seats are assigned than that', text: error.message, facts };
+      return {
+        title: typeof details.product === 'string' ? `More ${details.product} seats are assigned than that` : 'More seats are assigned than that',
+        text: error.message,
+        facts,
+      };
     case 'last_admin':
       return { title: 'The last Admin cannot go', text: error.message, facts };
     case 'rate_limited':

@@ -29,7 +29,19 @@ function changesOf(profile: Profile, fields: { firstName: string; lastName: stri
  * form sends what changed. Key it by the profile's `updatedAt`, so it starts again from what
  * Roster saved.
  */
-export function ProfileForm({ profile, pending, error, saved, onSave }: { profile: Profile; pending: boolean; error: unknown; saved: boolean; onSave(changes: ProfileChanges): void }) {
+export function ProfileForm({
+  profile,
+  pending,
+  error,
+  saved,
+  onSave,
+}: {
+  profile: Profile;
+  pending: boolean;
+  error: unknown;
+  saved: boolean;
+  onSave(changes: ProfileChanges): void;
+}) {
   const id = useId();
   const [fields, setFields] = useState({ firstName: profile.firstName ?? '', lastName: profile.lastName ?? '', email: profile.email ?? '' });
   const set = (field: keyof typeof fields) => (event: { target: { value: string } }) => setFields({ ...fields, [field]: event.target.value });

@@ -28,7 +28,17 @@ function TableHeader({ labels, actions = false }: { labels: readonly ReactNode[]
  * A list as a table: a caption that only screen readers hear, the header row (see TableHeader),
  * then `children`, its rows.
  */
-export function ListTable({ caption, labels, actions = false, children }: { caption: string; labels: readonly ReactNode[]; actions?: boolean; children: ReactNode }) {
+export function ListTable({
+  caption,
+  labels,
+  actions = false,
+  children,
+}: {
+  caption: string;
+  labels: readonly ReactNode[];
+  actions?: boolean;
+  children: ReactNode;
+}) {
   return (
     <table className="table">
       <caption className="visually-hidden">{caption}</caption>
@@ -39,7 +49,15 @@ export function ListTable({ caption, labels, actions = false, children }: { capt
 }
 
 /** What a query has come to: its error, "Loading …" while it runs, else what `children` makes of its data. */
-export function QueryView<T>({ query, loading, children }: { query: { isError: boolean; error: unknown; isPending: boolean; data: T | undefined }; loading: string; children: (data: T) => ReactNode }) {
+export function QueryView<T>({
+  query,
+  loading,
+  children,
+}: {
+  query: { isError: boolean; error: unknown; isPending: boolean; data: T | undefined };
+  loading: string;
+  children: (data: T) => ReactNode;
+}) {
   if (query.isError) return <ErrorNotice error={query.error} />;
   if (query.isPending || query.data === undefined) return <Loading what={loading} />;
   return <>{children(query.data)}</>;

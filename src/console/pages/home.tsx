@@ -17,8 +17,8 @@ export function HomePage() {
       <>
         <h1>Welcome to Roster</h1>
         <p>
-          You are signed in as <strong>{session.account.email}</strong>, and not a member of an Organization in this session. Open
-          an invitation link from your mail to join one, or ask an Organization’s admin to invite you.
+          You are signed in as <strong>{session.account.email}</strong>, and not a member of an Organization in this session. Open an invitation link from your
+          mail to join one, or ask an Organization’s admin to invite you.
         </p>
       </>
     );

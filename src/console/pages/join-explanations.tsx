@@ -18,8 +18,8 @@ export function whyNotJoinable(preview: InvitationPreview, joinPath: string) {
         title: 'This invitation has expired',
         body: (
           <p>
-            Invitations work for 7 days; this one to join <strong>{org}</strong> ended on {dateFormat.format(new Date(preview.expiresAt))}. Ask
-            an admin of {org} to resend it: the new mail brings a fresh link.
+            Invitations work for 7 days; this one to join <strong>{org}</strong> ended on {dateFormat.format(new Date(preview.expiresAt))}. Ask an admin of{' '}
+            {org} to resend it: the new mail brings a fresh link.
           </p>
         ),
       };
@@ -28,8 +28,7 @@ export function whyNotJoinable(preview: InvitationPreview, joinPath: string) {
         title: 'This invitation was withdrawn',
         body: (
           <p>
-            An admin of <strong>{org}</strong> revoked it, so the link no longer works. If you should still join, ask an admin of {org} to
-            invite you again.
+            An admin of <strong>{org}</strong> revoked it, so the link no longer works. If you should still join, ask an admin of {org} to invite you again.
           </p>
         ),
       };
@@ -39,8 +38,8 @@ export function whyNotJoinable(preview: InvitationPreview, joinPath: string) {
         body: (
           <>
             <p>
-              Someone signed in as {preview.email} has accepted it, and each invitation works once. If that was you, sign in to open{' '}
-              {org}. If not, ask an admin of {org} to resend the invitation.
+              Someone signed in as {preview.email} has accepted it, and each invitation works once. If that was you, sign in to open {org}. If not, ask an admin
+              of {org} to resend the invitation.
             </p>
             <p>
               <Link to="/sign-in">Sign in</Link>
@@ -57,9 +56,8 @@ export function whyNotJoinable(preview: InvitationPreview, joinPath: string) {
       body: (
         <>
           <p>
-            {preview.ssoRequired.domain} requires single sign-on through its Organization’s identity provider, so this invitation to{' '}
-            <strong>{org}</strong> cannot be accepted with an email link. Sign in with SSO instead, or ask an admin of {org} to invite
-            another address.
+            {preview.ssoRequired.domain} requires single sign-on through its Organization’s identity provider, so this invitation to <strong>{org}</strong>{' '}
+            cannot be accepted with an email link. Sign in with SSO instead, or ask an admin of {org} to invite another address.
           </p>
           <div className="actions">
             <a className="button" href={ssoHref(preview.ssoRequired.loginUrl, joinPath)}>
@@ -77,8 +75,8 @@ export function whyNotJoinable(preview: InvitationPreview, joinPath: string) {
 export function unknownInvitation() {
   return (
     <p>
-      Roster has no invitation for this link. It may be incomplete, or the invitation was resent — a resent invitation gets a new link
-      and the old one stops working. Look for the newest invitation mail, or ask an admin to resend it.
+      Roster has no invitation for this link. It may be incomplete, or the invitation was resent — a resent invitation gets a new link and the old one stops
+      working. Look for the newest invitation mail, or ask an admin to resend it.
     </p>
   );
 }

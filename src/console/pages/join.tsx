@@ -37,9 +37,18 @@ export function JoinPage() {
   if (preview.isPending || session.isPending) return <Loading what="Opening your invitation" />;
   if (preview.isError) {
     if (isApiError(preview.error, 404)) return <Page title="This invitation link does not work">{unknownInvitation()}</Page>;
-    return <Page title="Join an Organization"><ErrorNotice error={preview.error} /></Page>;
+    return (
+      <Page title="Join an Organization">
+        <ErrorNotice error={preview.error} />
+      </Page>
+    );
   }
-  if (session.isError) return <Page title="Join an Organization"><ErrorNotice error={session.error} /></Page>;
+  if (session.isError)
+    return (
+      <Page title="Join an Organization">
+        <ErrorNotice error={session.error} />
+      </Page>
+    );
   const invitation = preview.data;
   const problem = whyNotJoinable(invitation, joinPath);
   if (problem) return <Page title={problem.title}>{problem.body}</Page>;
@@ -69,8 +78,7 @@ function SignInToJoin({ invitation, joinPath }: { invitation: InvitationPreview;
       <div role="status" className="notice notice-info">
         <p className="notice-title">Check your mail</p>
         <p>
-          We sent a sign-in link to <strong>{invitation.email}</strong>. Open it in this browser within 15 minutes: it brings you back
-          here to join.
+          We sent a sign-in link to <strong>{invitation.email}</strong>. Open it in this browser within 15 minutes: it brings you back here to join.
         </p>
       </div>
     );
@@ -117,8 +125,8 @@ function SignedIn({ invitation, token, session }: { invitation: InvitationPrevie
         <div role="alert" className="notice notice-error">
           <p className="notice-title">This invitation is for another address</p>
           <p>
-            You are signed in as <strong>{session.account.email}</strong>, but the invitation was sent to <strong>{invitation.email}</strong>.
-            Sign out, then sign in as {invitation.email} to accept it — or ask an admin to invite {session.account.email} instead.
+            You are signed in as <strong>{session.account.email}</strong>, but the invitation was sent to <strong>{invitation.email}</strong>. Sign out, then
+            sign in as {invitation.email} to accept it — or ask an admin to invite {session.account.email} instead.
           </p>
         </div>
         <div className="actions">

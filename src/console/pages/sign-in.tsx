@@ -24,7 +24,9 @@ export function SignInPage() {
   const problem = params.get('error');
   const session = useSession();
   const [email, setEmail] = useState('');
-  const sendLink = useMutation({ mutationFn: (address: string) => unwrap(client.POST('/auth/email', { body: { email: address, ...(next === '/' ? {} : { next }) } })) });
+  const sendLink = useMutation({
+    mutationFn: (address: string) => unwrap(client.POST('/auth/email', { body: { email: address, ...(next === '/' ? {} : { next }) } })),
+  });
   const discover = useMutation({
     mutationFn: (address: string) => unwrap(client.POST('/auth/sso/discover', { body: { email: address } })),
     onSuccess: (found, address) => {
@@ -57,7 +59,12 @@ export function SignInPage() {
     );
   }
   const found = discover.data;
-  if (found?.sso && found.enforced) return <Page title="Continue with SSO"><Loading what="Taking you to your identity provider" /></Page>;
+  if (found?.sso && found.enforced)
+    return (
+      <Page title="Continue with SSO">
+        <Loading what="Taking you to your identity provider" />
+      </Page>
+    );
   const busy = discover.isPending || sendLink.isPending;
   const { title, text } = problem ? signInProblem(problem) : { title: '', text: '' };
   return (

@@ -150,7 +150,9 @@ async function decideSso(tx: Tx, identity: SsoIdentity): Promise<Admission> {
   const domain = await findVerifiedDomain(tx, email);
   if (!domain || domain.organizationId !== organizationId) return refused(refuse.emailDomainNotVerified());
   const scim = await isProvisionedByScim(tx, organizationId);
-  const member = identity.memberIdOfNameId ? await getMember(tx, organizationId, identity.memberIdOfNameId) : await findMemberByUserName(tx, organizationId, email);
+  const member = identity.memberIdOfNameId
+    ? await getMember(tx, organizationId, identity.memberIdOfNameId)
+    : await findMemberByUserName(tx, organizationId, email);
   const automaticSeats = connection.autoAssignSeats ? connection.autoSeatProducts : [];
   if (member) {
     const firstSsoSignIn = !(await identity.hasSignedInWithSso(member.id));
@@ -159,7 +161,15 @@ async function decideSso(tx: Tx, identity: SsoIdentity): Promise<Admission> {
   if (scim) return refused(refuse.notProvisioned());
   // Created just in time, or because the domain lets its people join on their own.
   if (!connection.jitEnabled && !domain.autoJoin) return refused(refuse.notAMemberViaSso());
-  return { result: 'joins', organizationId, userName: email, role: 'member', source: connection.jitEnabled ? 'sso' : 'domain', managedBy: 'sso', seats: automaticSeats };
+  return {
+    result: 'joins',
+    organizationId,
+    userName: email,
+    role: 'member',
+    source: connection.jitEnabled ? 'sso' : 'domain',
+    managedBy: 'sso',
+    seats: automaticSeats,
+  };
 }
 
 /** The invitation must be live, the Account's verified email the invited address, its domain not SSO-only, and the person not a member yet. */

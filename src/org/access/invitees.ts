@@ -55,7 +55,8 @@ export function refusalOfRequest(refusals: InviteeRefusal[]): AdmissionRefusal |
   const members = refusals.filter(({ refusal }) => refusal.code === 'already_member').map(({ email }) => email);
   if (members.length > 0) return refuse.alreadyMember(members, `${list(members)} ${members.length === 1 ? 'is' : 'are'} already a member of the Organization`);
   const invited = refusals.filter(({ refusal }) => refusal.code === 'already_invited').map(({ email }) => email);
-  if (invited.length > 0) return refuse.alreadyInvited(invited, `${list(invited)} ${invited.length === 1 ? 'has' : 'have'} a pending invitation already; resend or revoke it`);
+  if (invited.length > 0)
+    return refuse.alreadyInvited(invited, `${list(invited)} ${invited.length === 1 ? 'has' : 'have'} a pending invitation already; resend or revoke it`);
   return undefined;
 }
 

@@ -29,8 +29,10 @@ export class AdmissionRefusal<Code extends RefusalCode = RefusalCode> extends Do
   }
 }
 
-const forbidden = <Code extends RefusalCode>(code: Code, message: string, details?: Record<string, unknown>) => new AdmissionRefusal('forbidden', code, message, details);
-const conflict = <Code extends RefusalCode>(code: Code, message: string, details?: Record<string, unknown>) => new AdmissionRefusal('conflict', code, message, details);
+const forbidden = <Code extends RefusalCode>(code: Code, message: string, details?: Record<string, unknown>) =>
+  new AdmissionRefusal('forbidden', code, message, details);
+const conflict = <Code extends RefusalCode>(code: Code, message: string, details?: Record<string, unknown>) =>
+  new AdmissionRefusal('conflict', code, message, details);
 
 /** The refusals, worded once. */
 export const refuse = {
@@ -45,10 +47,13 @@ export const refuse = {
   alreadyMember: (emails: string[], message: string) => conflict('already_member', message, { emails }),
   alreadyJoined: () => conflict('already_member', 'You are already a member of this Organization'),
   alreadyInvited: (emails: string[], message: string) => conflict('already_invited', message, { emails }),
-  invitationNotFound: () => new AdmissionRefusal('not_found', 'invitation_not_found', 'This invitation link is invalid or was replaced by a newer one; ask for a new invitation'),
+  invitationNotFound: () =>
+    new AdmissionRefusal('not_found', 'invitation_not_found', 'This invitation link is invalid or was replaced by a newer one; ask for a new invitation'),
   invitationUsed: () => conflict('invitation_used', 'This invitation has already been accepted'),
   invitationRevoked: () => conflict('invitation_revoked', 'This invitation was revoked; ask an admin for a new one'),
-  invitationExpired: (expiresAt: Date) => conflict('invitation_expired', 'This invitation has expired; ask an admin to resend it', { expiresAt: expiresAt.toISOString() }),
+  invitationExpired: (expiresAt: Date) =>
+    conflict('invitation_expired', 'This invitation has expired; ask an admin to resend it', { expiresAt: expiresAt.toISOString() }),
   emailNotVerified: () => forbidden('email_not_verified', 'Sign in with a verified email address to accept an invitation'),
-  invitationEmailMismatch: () => forbidden('invitation_email_mismatch', 'This invitation was sent to another email address; sign in with the address it was sent to'),
+  invitationEmailMismatch: () =>
+    forbidden('invitation_email_mismatch', 'This invitation was sent to another email address; sign in with the address it was sent to'),
 };

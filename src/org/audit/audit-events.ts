@@ -39,7 +39,11 @@ export type AuditEntry =
   // `from` is the role held before, present only when the role changed.
   | Event<'workspace.member_added' | 'workspace.member_role_changed', 'workspace', { memberId: string; role: WorkspaceRole; from?: WorkspaceRole }>
   | Event<'workspace.member_removed', 'workspace', { memberId: string }>
-  | Event<'member.created', 'member', { userName: string; role: OrganizationRole; source: MemberSource; managedBy: ManagedBy; status: MemberStatus; seats: string[] }>
+  | Event<
+      'member.created',
+      'member',
+      { userName: string; role: OrganizationRole; source: MemberSource; managedBy: ManagedBy; status: MemberStatus; seats: string[] }
+    >
   | Event<'member.account_linked', 'member', { accountId: string }>
   | Event<'member.removed' | 'member.left', 'member', MemberDeparture>
   | Event<'member.updated' | 'member.role_changed' | 'member.suspended' | 'member.reactivated', 'member', MemberChange>

@@ -68,7 +68,12 @@ export async function selectAuditEvents(tx: Tx, query: AuditQuery): Promise<Audi
   if (query.action) q.andWhere('action', query.action);
   if (query.targetType) q.andWhere('target_type', query.targetType);
   if (query.targetId) q.andWhere('target_id', query.targetId);
-  const rows = await q.orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(query.limit ?? 1000);
+  const rows = await q
+    .orderBy([
+      { column: 'created_at', order: 'asc' },
+      { column: 'id', order: 'asc' },
+    ])
+    .limit(query.limit ?? 1000);
   return rows.map(rowToAuditEvent);
 }
 
@@ -116,9 +121,12 @@ export async function selectAuditEventPage(
   if (filter.from) q.andWhere('created_at', '>=', filter.from);
   if (filter.to) q.andWhere('created_at', '<', filter.to);
   if (page.after) q.andWhereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [page.after.createdAt, page.after.id]);
-  const rows = (await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit)) as Array<
-    AuditEventRow & { position_created_at: string }
-  >;
+  const rows = (await q
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(page.limit)) as Array<AuditEventRow & { position_created_at: string }>;
   return rows.map((row) => ({ event: rowToAuditEvent(row), position: { createdAt: row.position_created_at, id: row.id } }));
 }
 

@@ -22,7 +22,10 @@ export type { AuditEntry } from './audit-events.js';
  * transaction of the change, so the event exists if and only if the change does.
  */
 export async function recordEvents(tx: Tx, organizationId: string, actor: Actor, entries: AuditEntry[]): Promise<void> {
-  await insertAuditEvents(tx, entries.map((entry) => auditEvent(organizationId, actor, entry)));
+  await insertAuditEvents(
+    tx,
+    entries.map((entry) => auditEvent(organizationId, actor, entry)),
+  );
 }
 
 /** The event as stored, for a repo that writes it in the statement of the change itself. */

@@ -56,10 +56,7 @@ function rowToApiKey(row: ApiKeyRow): ApiKey {
   };
 }
 
-export async function insertScimToken(
-  tx: Tx,
-  token: { id: string; organizationId: string; name: string; prefix: string; hash: string },
-): Promise<ScimToken> {
+export async function insertScimToken(tx: Tx, token: { id: string; organizationId: string; name: string; prefix: string; hash: string }): Promise<ScimToken> {
   const [row] = (await tx('scim_tokens')
     .insert({ id: token.id, organization_id: token.organizationId, name: token.name, prefix: token.prefix, token_hash: token.hash })
     .returning('*')) as ScimTokenRow[];
@@ -67,16 +64,14 @@ export async function insertScimToken(
 }
 
 export async function countActiveScimTokens(tx: Tx, organizationId: string): Promise<number> {
-  const row = await tx('scim_tokens')
-    .where({ organization_id: organizationId })
-    .whereNull('revoked_at')
-    .select(tx.raw('count(*)::int AS count'))
-    .first();
+  const row = await tx('scim_tokens').where({ organization_id: organizationId }).whereNull('revoked_at').select(tx.raw('count(*)::int AS count')).first();
   return (row as { count: number }).count;
 }
 
 export async function selectScimTokens(tx: Tx, organizationId: string): Promise<ScimToken[]> {
-  const rows = await tx<ScimTokenRow>('scim_tokens').where({ organization_id: organizationId }).orderBy([{ column: 'created_at' }, { column: 'id' }]);
+  const rows = await tx<ScimTokenRow>('scim_tokens')
+    .where({ organization_id: organizationId })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }]);
   return rows.map(rowToScimToken);
 }
 
@@ -179,7 +174,7 @@ export async function selectScimTokenForRequest(tx: Knex, hash: string, windowSe
 
 /** Forgets the token's finished windows; called once per window, when its first request is counted. */
 export async function deleteOldRateWindows(tx: Knex, tokenId: string): Promise<void> {
-  await tx.raw('DELETE FROM scim_rate_limits WHERE token_id = ? AND window_start < now() - interval \'1 hour\'', [tokenId]);
+  await tx.raw("DELETE FROM scim_rate_limits WHERE token_id = ? AND window_start < now() - interval '1 hour'", [tokenId]);
 }
 
 /** Records the token's use at most once a minute, so busy IdPs do not all write one hot row. */
@@ -195,9 +190,24 @@ export async function touchScimTokenIfStale(tx: Knex, id: string): Promise<void>
  */
 export function revocationSteps(tx: Tx, organizationId: string, memberId: string, reason: string, onlyIf = 'TRUE'): Array<[string, Knex.Raw]> {
   return [
-    ['sessions_revoked', tx.raw(`UPDATE sessions SET revoked_at = now(), revoked_reason = ? WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL AND ${onlyIf} RETURNING 1`, [reason, organizationId, memberId])],
-    ['keys_revoked', tx.raw(`UPDATE api_keys SET revoked_at = now(), revoked_reason = ? WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL AND ${onlyIf} RETURNING 1`, [reason, organizationId, memberId])],
-    ['seats_released', tx.raw(`DELETE FROM seat_assignments WHERE organization_id = ? AND member_id = ? AND ${onlyIf} RETURNING product`, [organizationId, memberId])],
+    [
+      'sessions_revoked',
+      tx.raw(
+        `UPDATE sessions SET revoked_at = now(), revoked_reason = ? WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL AND ${onlyIf} RETURNING 1`,
+        [reason, organizationId, memberId],
+      ),
+    ],
+    [
+      'keys_revoked',
+      tx.raw(
+        `UPDATE api_keys SET revoked_at = now(), revoked_reason = ? WHERE organization_id = ? AND member_id = ? AND revoked_at IS NULL AND ${onlyIf} RETURNING 1`,
+        [reason, organizationId, memberId],
+      ),
+    ],
+    [
+      'seats_released',
+      tx.raw(`DELETE FROM seat_assignments WHERE organization_id = ? AND member_id = ? AND ${onlyIf} RETURNING product`, [organizationId, memberId]),
+    ],
   ];
 }
 
@@ -214,8 +224,9 @@ export async function revokeAccessAndSeatsOf(
 ): Promise<{ sessionsRevoked: number; apiKeysRevoked: number; seatsReleased: string[] }> {
   let query = tx.queryBuilder();
   for (const [name, step] of revocationSteps(tx, organizationId, memberId, reason)) query = query.with(name, step);
-  const [row] = (await query.select(tx.raw(`${revocationSummary} AS summary`))) as Array<{ summary: { sessionsRevoked: number; apiKeysRevoked: number; seatsReleased?: string[] } }>;
+  const [row] = (await query.select(tx.raw(`${revocationSummary} AS summary`))) as Array<{
+    summary: { sessionsRevoked: number; apiKeysRevoked: number; seatsReleased?: string[] };
+  }>;
   const summary = row!.summary;
   return { sessionsRevoked: Number(summary.sessionsRevoked), apiKeysRevoked: Number(summary.apiKeysRevoked), seatsReleased: summary.seatsReleased ?? [] };
 }
-

@@ -31,12 +31,7 @@ import { effectiveAccess, getWorkspace } from '../workspaces/workspaces.service.
 /** Two active SCIM tokens let an IdP rotate its credential without downtime. */
 export const maxActiveScimTokens = 2;
 
-export async function createScimToken(
-  tx: Tx,
-  actor: Actor,
-  organizationId: string,
-  name = 'SCIM token',
-): Promise<{ token: string; scimToken: ScimToken }> {
+export async function createScimToken(tx: Tx, actor: Actor, organizationId: string, name = 'SCIM token'): Promise<{ token: string; scimToken: ScimToken }> {
   const tokenName = requireText('name', name, 100);
   // The Organization's lock makes the count and the insert one step under concurrency.
   if (!isId(organizationId) || !(await lockOrganization(tx, organizationId))) throw new NotFoundError('organization', organizationId);
@@ -93,7 +88,11 @@ export async function createApiKey(
   }
   const secret = generateSecret('key');
   const apiKey = await insertApiKey(tx, { id: newId(), organizationId, memberId, workspaceId, name: keyName, prefix: secret.prefix, hash: secret.hash });
-  await recordEvent(tx, organizationId, actor, { action: 'api_key.created', target: { type: 'api_key', id: apiKey.id }, data: { memberId, workspaceId, name: keyName } });
+  await recordEvent(tx, organizationId, actor, {
+    action: 'api_key.created',
+    target: { type: 'api_key', id: apiKey.id },
+    data: { memberId, workspaceId, name: keyName },
+  });
   return { key: secret.secret, apiKey };
 }
 
@@ -201,7 +200,9 @@ export interface ScimTokenCheck {
 export async function authenticateScimToken(db: Knex, secret: string, { limitPerMinute = 0, cacheMs = 0 }: ScimTokenCheck = {}): Promise<ScimToken | null> {
   const hash = hashSecret(secret);
   const remembered = limitPerMinute === 0 && cacheMs > 0 ? verifiedScimTokens.get(hash) : undefined;
-  const use = remembered ? { token: remembered, hits: null, windowEndsAt: null } : await selectScimTokenForRequest(db, hash, limitPerMinute > 0 ? rateWindowSeconds : null);
+  const use = remembered
+    ? { token: remembered, hits: null, windowEndsAt: null }
+    : await selectScimTokenForRequest(db, hash, limitPerMinute > 0 ? rateWindowSeconds : null);
   // The index (or the map) found the row by hash; the comparison itself is constant-time.
   if (!use || !hashesMatch(use.token.hash, hash)) return null;
   if (use.hits === 1) await deleteOldRateWindows(db, use.token.id);

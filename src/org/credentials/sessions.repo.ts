@@ -79,7 +79,11 @@ export async function touchSession(tx: Knex, id: string): Promise<void> {
 }
 
 export async function markSessionRevoked(tx: Tx, id: string, reason: string): Promise<boolean> {
-  const rows = (await tx('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: tx.fn.now(), revoked_reason: reason }).returning('id')) as unknown[];
+  const rows = (await tx('sessions')
+    .where({ id })
+    .whereNull('revoked_at')
+    .update({ revoked_at: tx.fn.now(), revoked_reason: reason })
+    .returning('id')) as unknown[];
   return rows.length > 0;
 }
 
@@ -97,6 +101,10 @@ export async function selectLiveSessionsOfAccount(tx: Tx, accountId: string): Pr
 
 /** Revokes one of the Account's own sessions; false when it is not theirs (or already ended). */
 export async function markOwnSessionRevoked(tx: Tx, accountId: string, id: string, reason: string): Promise<boolean> {
-  const rows = (await tx('sessions').where({ id, account_id: accountId }).whereNull('revoked_at').update({ revoked_at: tx.fn.now(), revoked_reason: reason }).returning('id')) as unknown[];
+  const rows = (await tx('sessions')
+    .where({ id, account_id: accountId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: tx.fn.now(), revoked_reason: reason })
+    .returning('id')) as unknown[];
   return rows.length > 0;
 }

@@ -2,7 +2,15 @@ import type { Knex } from 'knex';
 import type { Tx } from '../../db/transaction.js';
 import { NotFoundError, UnauthenticatedError } from '../../errors.js';
 import { isId } from '../../db/ids.js';
-import { markOwnSessionRevoked, markSessionRevoked, selectLiveSessionsOfAccount, selectSessionView, touchSession, type Session, type SessionView } from './sessions.repo.js';
+import {
+  markOwnSessionRevoked,
+  markSessionRevoked,
+  selectLiveSessionsOfAccount,
+  selectSessionView,
+  touchSession,
+  type Session,
+  type SessionView,
+} from './sessions.repo.js';
 
 export type { Session, SessionView } from './sessions.repo.js';
 
@@ -20,7 +28,8 @@ export async function checkSession(tx: Knex, sessionId: string): Promise<Session
   if (session.organizationId && (!session.memberId || session.memberStatus === null)) {
     throw new UnauthenticatedError('session_ended', 'You are no longer a member of this Organization');
   }
-  if (session.memberStatus && session.memberStatus !== 'active') throw new UnauthenticatedError('member_suspended', 'Your membership of this Organization is suspended');
+  if (session.memberStatus && session.memberStatus !== 'active')
+    throw new UnauthenticatedError('member_suspended', 'Your membership of this Organization is suspended');
   // last_seen_at is written at most once a minute: a busy client does not write on every request.
   if (!session.lastSeenAt || Date.now() - session.lastSeenAt.getTime() > 60_000) await touchSession(tx, session.id);
   return session;

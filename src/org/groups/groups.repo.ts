@@ -73,7 +73,13 @@ export interface GroupMemberEntry {
 }
 
 /** Up to `limit` members of the group after `after`, by userName (case-insensitively), then id. */
-export async function selectGroupMemberPage(tx: Tx, organizationId: string, groupId: string, limit: number, after?: Keyset): Promise<Array<KeysetRow<GroupMemberEntry>>> {
+export async function selectGroupMemberPage(
+  tx: Tx,
+  organizationId: string,
+  groupId: string,
+  limit: number,
+  after?: Keyset,
+): Promise<Array<KeysetRow<GroupMemberEntry>>> {
   const query = tx('group_members as gm')
     .join('members as m', (on) => on.on('m.id', 'gm.member_id').andOn('m.organization_id', 'gm.organization_id'))
     .where({ 'gm.organization_id': organizationId, 'gm.group_id': groupId })
@@ -158,8 +164,7 @@ export async function selectGroupIdsOfMember(tx: Tx, memberId: string): Promise<
 /** Adds or changes a grant; returns the previous role (null when new). */
 export async function upsertGroupGrant(tx: Tx, organizationId: string, grant: GroupGrant): Promise<WorkspaceRole | null> {
   const previous = (await tx('group_workspace_grants').where({ group_id: grant.groupId, workspace_id: grant.workspaceId }).forUpdate().first('role')) as
-    | { role: WorkspaceRole }
-    | undefined;
+    { role: WorkspaceRole } | undefined;
   await tx('group_workspace_grants')
     .insert({ group_id: grant.groupId, workspace_id: grant.workspaceId, organization_id: organizationId, role: grant.role })
     .onConflict(['group_id', 'workspace_id'])

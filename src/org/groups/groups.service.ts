@@ -76,9 +76,13 @@ async function requireMembers(tx: Tx, organizationId: string, memberIds: string[
   const existing = await selectExistingMemberIds(tx, organizationId, unique.filter(isId));
   const missing = [...malformed, ...unique.filter((id) => isId(id) && !existing.has(id))];
   if (missing.length > 0) {
-    throw new InvalidInputError('unknown_members', `No member with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} in this Organization`, {
-      memberIds: missing,
-    });
+    throw new InvalidInputError(
+      'unknown_members',
+      `No member with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} in this Organization`,
+      {
+        memberIds: missing,
+      },
+    );
   }
   return unique;
 }
@@ -131,13 +135,7 @@ export async function updateGroup(
   return (await changeGroup(tx, actor, organizationId, groupId, steps)).group;
 }
 
-export async function deleteGroup(
-  tx: Tx,
-  actor: Actor,
-  organizationId: string,
-  groupId: string,
-  options: { ifVersion?: ExpectedVersion } = {},
-): Promise<void> {
+export async function deleteGroup(tx: Tx, actor: Actor, organizationId: string, groupId: string, options: { ifVersion?: ExpectedVersion } = {}): Promise<void> {
   const group = await lockExistingGroup(tx, organizationId, groupId);
   assertVersion('group', group.version, options.ifVersion);
   assertMayEdit(group, actor);

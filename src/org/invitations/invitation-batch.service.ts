@@ -19,9 +19,7 @@ import { requireEmail } from '../organizations/validation.js';
 export const refusalReasons = ['invalid_email', 'already_member', 'already_invited', 'sso_required'] as const;
 export type RefusalReason = (typeof refusalReasons)[number];
 
-export type AddressOutcome =
-  | { email: string; result: 'invited'; invitation: Invitation }
-  | { email: string; result: RefusalReason; message: string };
+export type AddressOutcome = { email: string; result: 'invited'; invitation: Invitation } | { email: string; result: RefusalReason; message: string };
 
 interface Refusal {
   result: RefusalReason;
@@ -69,7 +67,10 @@ function distinctAddresses(emails: unknown[], refusals: Map<string, Refusal>): s
       requireEmail(`emails[${index}]`, given);
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
-      refusals.set(text.toLowerCase(), { result: 'invalid_email', message: text === '' ? 'An empty entry is not an email address' : `${text} is not an email address` });
+      refusals.set(text.toLowerCase(), {
+        result: 'invalid_email',
+        message: text === '' ? 'An empty entry is not an email address' : `${text} is not an email address`,
+      });
     }
   });
   return [...seen.values()];

@@ -32,7 +32,8 @@ export interface InvitationPreview {
  * credential (as for accepting); an unknown one is `invitation_not_found`, as there.
  */
 export async function previewInvitation(tx: Tx, token: unknown): Promise<InvitationPreview> {
-  const invitation = typeof token === 'string' && token.length > 0 && token.length <= 200 ? await selectInvitationByTokenHash(tx, hashSecret(token)) : undefined;
+  const invitation =
+    typeof token === 'string' && token.length > 0 && token.length <= 200 ? await selectInvitationByTokenHash(tx, hashSecret(token)) : undefined;
   const organization = invitation && (await selectOrganization(tx, invitation.organizationId));
   if (!invitation || !organization) {
     throw new DomainError('not_found', 'invitation_not_found', 'This invitation link is invalid or was replaced by a newer one; ask for a new invitation');

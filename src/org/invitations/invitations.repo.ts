@@ -146,20 +146,15 @@ function escapeLike(value: string): string {
 }
 
 export async function selectInvitation(tx: Tx, organizationId: string, id: string): Promise<Invitation | undefined> {
-  const row = (await tx('invitations as i')
-    .where({ 'i.organization_id': organizationId, 'i.id': id })
-    .select(columns(tx, 'i'))
-    .first()) as InvitationRow | undefined;
+  const row = (await tx('invitations as i').where({ 'i.organization_id': organizationId, 'i.id': id }).select(columns(tx, 'i')).first()) as
+    InvitationRow | undefined;
   return row && rowToInvitation(row);
 }
 
 /** Reads and row-locks the invitation: resend, revoke and accept of one invitation run one after another. */
 export async function lockInvitation(tx: Tx, organizationId: string, id: string): Promise<Invitation | undefined> {
-  const row = (await tx('invitations as i')
-    .where({ 'i.organization_id': organizationId, 'i.id': id })
-    .select(columns(tx, 'i'))
-    .forUpdate()
-    .first()) as InvitationRow | undefined;
+  const row = (await tx('invitations as i').where({ 'i.organization_id': organizationId, 'i.id': id }).select(columns(tx, 'i')).forUpdate().first()) as
+    InvitationRow | undefined;
   return row && rowToInvitation(row);
 }
 
@@ -180,7 +175,13 @@ export async function selectInvitationByTokenHash(tx: Tx, tokenHash: string): Pr
 }
 
 /** A new link for a pending invitation: the old token's hash is overwritten, and the expiry starts again. */
-export async function replaceInvitationToken(tx: Tx, organizationId: string, id: string, tokenHash: string, validSeconds: number): Promise<Invitation | undefined> {
+export async function replaceInvitationToken(
+  tx: Tx,
+  organizationId: string,
+  id: string,
+  tokenHash: string,
+  validSeconds: number,
+): Promise<Invitation | undefined> {
   const [row] = (await tx('invitations as i')
     .where({ 'i.organization_id': organizationId, 'i.id': id, 'i.status': 'pending' })
     .update({ token_hash: tokenHash, expires_at: expiresIn(tx, validSeconds), updated_at: tx.fn.now() })

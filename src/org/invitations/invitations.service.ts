@@ -88,7 +88,9 @@ export async function requireInvitationTerms(tx: Tx, organizationId: string, req
   const pools = new Set((await listSeatPools(tx, organizationId)).map((pool) => pool.product));
   const unknown = seats.filter((product) => !pools.has(product));
   if (unknown.length > 0) {
-    throw new InvalidInputError('unknown_product', `The Organization has no seat pool for ${unknown.map((product) => `"${product}"`).join(', ')}`, { products: unknown });
+    throw new InvalidInputError('unknown_product', `The Organization has no seat pool for ${unknown.map((product) => `"${product}"`).join(', ')}`, {
+      products: unknown,
+    });
   }
   return { organization, role, seats };
 }
@@ -99,7 +101,14 @@ type InsertInvitations = typeof insertInvitations;
  * Writes the invitations with `insert`, then each one's mail and `invitation.created`
  * event, all in `tx`: an invitation never exists without its mail and its event.
  */
-export async function sendInvitations(tx: Tx, actor: Actor, terms: InvitationTerms, emails: string[], links: InvitationLinks, insert: InsertInvitations): Promise<Invitation[]> {
+export async function sendInvitations(
+  tx: Tx,
+  actor: Actor,
+  terms: InvitationTerms,
+  emails: string[],
+  links: InvitationLinks,
+  insert: InsertInvitations,
+): Promise<Invitation[]> {
   const { organization, role, seats } = terms;
   const tokens = new Map(emails.map((email) => [email.toLowerCase(), newInvitationToken()]));
   const invitations = await insert(
@@ -120,7 +129,11 @@ export async function sendInvitations(tx: Tx, actor: Actor, terms: InvitationTer
     tx,
     organization.id,
     actor,
-    invitations.map((invitation) => ({ action: 'invitation.created', target: { type: 'invitation', id: invitation.id }, data: { email: invitation.email, role, seats } })),
+    invitations.map((invitation) => ({
+      action: 'invitation.created',
+      target: { type: 'invitation', id: invitation.id },
+      data: { email: invitation.email, role, seats },
+    })),
   );
   return invitations;
 }
@@ -173,7 +186,11 @@ export async function resendInvitation(tx: Tx, actor: Actor, organizationId: str
 export async function revokeInvitation(tx: Tx, actor: Actor, organizationId: string, invitationId: string): Promise<Invitation> {
   const invitation = await lockPendingInvitation(tx, organizationId, invitationId, 'revoke');
   const revoked = (await markInvitationDone(tx, organizationId, invitation.id, { status: 'revoked' }))!;
-  await recordEvent(tx, organizationId, actor, { action: 'invitation.revoked', target: { type: 'invitation', id: invitation.id }, data: { email: invitation.email } });
+  await recordEvent(tx, organizationId, actor, {
+    action: 'invitation.revoked',
+    target: { type: 'invitation', id: invitation.id },
+    data: { email: invitation.email },
+  });
   return revoked;
 }
 
@@ -210,11 +227,16 @@ export async function acceptInvitation(tx: Tx, token: string, accountId: string)
     seats: free,
   });
   const invitation = (await markInvitationDone(tx, organizationId, invited.id, { status: 'accepted', memberId: member.id }))!;
-  await recordEvent(tx, organizationId, { type: 'member', id: member.id }, {
-    action: 'invitation.accepted',
-    target: { type: 'invitation', id: invited.id },
-    data: { memberId: member.id, accountId: person.id, role: joining.role, seats: free, seatsUnavailable: unavailable },
-  });
+  await recordEvent(
+    tx,
+    organizationId,
+    { type: 'member', id: member.id },
+    {
+      action: 'invitation.accepted',
+      target: { type: 'invitation', id: invited.id },
+      data: { memberId: member.id, accountId: person.id, role: joining.role, seats: free, seatsUnavailable: unavailable },
+    },
+  );
   return { invitation, member, seatsUnavailable: unavailable };
 }
 

@@ -45,7 +45,14 @@ export async function selectPage<Row>(
   return result.rows as Row[];
 }
 
-export async function countMatching(tx: Knex, table: 'members' | 'groups', alias: 'm' | 'g', organizationId: string, query: PageQuery, catalogue: Catalogue): Promise<number> {
+export async function countMatching(
+  tx: Knex,
+  table: 'members' | 'groups',
+  alias: 'm' | 'g',
+  organizationId: string,
+  query: PageQuery,
+  catalogue: Catalogue,
+): Promise<number> {
   const filter = scope(alias, organizationId, query, catalogue);
   const result = await tx.raw(`SELECT count(*)::int AS total FROM ${table} ${alias} WHERE ${filter.sql}`, filter.bindings as Knex.RawBinding[]);
   return (result.rows[0] as { total: number }).total;

@@ -72,7 +72,10 @@ export async function listGroups(tx: Knex, organizationId: string, query: PageQu
   const total = await totalOf(query, entries.length, () => countGroups(tx, organizationId, { ...query, afterId: undefined }));
   // Members are read only when they are to be returned, and for the page's groups only.
   if (withMembers) {
-    const members = await selectMembersOfGroups(tx, entries.map((entry) => entry.id));
+    const members = await selectMembersOfGroups(
+      tx,
+      entries.map((entry) => entry.id),
+    );
     for (const entry of entries) entry.members = members.get(entry.id) ?? [];
   }
   return countedPage(query, total, entries);

@@ -35,7 +35,9 @@ const jsonCollection = (column: string, alias: string, extra: string[] = []): Co
   from: `jsonb_array_elements(m.${column}) AS ${alias}(v)`,
   on: 'TRUE',
   fields: {
-    ...Object.fromEntries(['value', 'type', 'display', ...extra].map((field): [string, FieldSpec] => [field, { sql: `(${alias}.v->>'${field}')`, type: 'citext' }])),
+    ...Object.fromEntries(
+      ['value', 'type', 'display', ...extra].map((field): [string, FieldSpec] => [field, { sql: `(${alias}.v->>'${field}')`, type: 'citext' }]),
+    ),
     primary: { sql: `((${alias}.v->>'primary')::boolean)`, type: 'boolean' },
   },
 });
@@ -124,7 +126,12 @@ function rowToMemberEntry(row: MemberEntryRow, parts: MemberParts): MemberEntry 
 }
 
 function memberColumns(parts: MemberParts): string {
-  return ['m.*', parts.emails ? emailsColumn : 'NULL AS emails', parts.seats ? seatsColumn : 'NULL AS seats', parts.groups ? groupsColumn : 'NULL AS groups'].join(', ');
+  return [
+    'm.*',
+    parts.emails ? emailsColumn : 'NULL AS emails',
+    parts.seats ? seatsColumn : 'NULL AS seats',
+    parts.groups ? groupsColumn : 'NULL AS groups',
+  ].join(', ');
 }
 
 export async function selectMemberEntries(tx: Knex, organizationId: string, query: PageQuery, parts: MemberParts): Promise<MemberEntry[]> {
@@ -167,16 +174,34 @@ export async function selectMemberListPage(tx: Knex, organizationId: string, que
             WHERE e.organization_id = ? AND lower(e.value) LIKE lower(?) ESCAPE '\\'${role.sql}${query.afterId ? ' AND e.member_id > ?' : ''}
             ORDER BY e.member_id LIMIT ?)
         ) found ORDER BY found.id LIMIT ?`,
-      bindings: [organizationId, pattern, ...role.bindings, ...after.bindings, query.limit, organizationId, pattern, ...role.bindings, ...after.bindings, query.limit, query.limit],
+      bindings: [
+        organizationId,
+        pattern,
+        ...role.bindings,
+        ...after.bindings,
+        query.limit,
+        organizationId,
+        pattern,
+        ...role.bindings,
+        ...after.bindings,
+        query.limit,
+        query.limit,
+      ],
     };
   } else {
-    ids = { sql: `SELECT m.id FROM members m WHERE m.organization_id = ?${role.sql}${after.sql} ORDER BY m.id LIMIT ?`, bindings: [organizationId, ...role.bindings, ...after.bindings, query.limit] };
+    ids = {
+      sql: `SELECT m.id FROM members m WHERE m.organization_id = ?${role.sql}${after.sql} ORDER BY m.id LIMIT ?`,
+      bindings: [organizationId, ...role.bindings, ...after.bindings, query.limit],
+    };
   }
   // Roster prepares repeated statements (db/prepared-statements.ts), and after a few calls PostgreSQL may
   // switch to a generic plan, made without the pattern: one that suits "smith" walks every member for
   // "nomatch". Each search is planned for its own pattern (custom plans, for this transaction only).
   if (query.text) await tx.raw('SET LOCAL plan_cache_mode = force_custom_plan');
-  const result = await tx.raw(`SELECT ${memberColumns(parts)} FROM (${ids.sql}) page JOIN members m ON m.id = page.id ORDER BY m.id`, ids.bindings as Knex.RawBinding[]);
+  const result = await tx.raw(
+    `SELECT ${memberColumns(parts)} FROM (${ids.sql}) page JOIN members m ON m.id = page.id ORDER BY m.id`,
+    ids.bindings as Knex.RawBinding[],
+  );
   return (result.rows as MemberEntryRow[]).map((row) => rowToMemberEntry(row, parts));
 }
 

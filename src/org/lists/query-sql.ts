@@ -57,7 +57,7 @@ function compile(condition: Condition, fields: Record<string, FieldSpec>, collec
   if ('all' in condition || 'any' in condition) {
     const parts = ('all' in condition ? condition.all : condition.any).map((part) => compile(part, fields, collections, negated));
     // De Morgan: under negation, and becomes or and vice versa.
-    const joiner = ('all' in condition) !== negated ? ' AND ' : ' OR ';
+    const joiner = 'all' in condition !== negated ? ' AND ' : ' OR ';
     return { sql: `(${parts.map((part) => part.sql).join(joiner)})`, bindings: parts.flatMap((part) => part.bindings) };
   }
   if ('not' in condition) return compile(condition.not, fields, collections, !negated);
@@ -113,7 +113,8 @@ function compareText(spec: FieldSpec, op: Operator, value: string): Sql {
 function compareId(spec: FieldSpec, op: Operator, value: string): Sql {
   // A value that is not an id matches no row by equality; other operators compare the text form.
   if (op === 'eq') return isId(value) ? { sql: `(${spec.sql} = ?)`, bindings: [value.toLowerCase()] } : { sql: 'FALSE', bindings: [] };
-  if (op === 'ne') return isId(value) ? { sql: `(${spec.sql} IS DISTINCT FROM ?)`, bindings: [value.toLowerCase()] } : { sql: `(${spec.sql} IS NOT NULL)`, bindings: [] };
+  if (op === 'ne')
+    return isId(value) ? { sql: `(${spec.sql} IS DISTINCT FROM ?)`, bindings: [value.toLowerCase()] } : { sql: `(${spec.sql} IS NOT NULL)`, bindings: [] };
   return compareText({ sql: `${spec.sql}::text`, type: 'citext' }, op, value);
 }
 

@@ -46,7 +46,12 @@ export interface ChangeOptions extends UpdateOptions {
  * to the write, which checks its version (`guard`), except an Admin: the last-Admin
  * check counts Admins while holding the member's lock, so an Admin is locked first.
  */
-async function basisOf(tx: Tx, organizationId: string, memberId: string, options: ChangeOptions): Promise<{ member: Member & { seats?: string[] }; guard?: number }> {
+async function basisOf(
+  tx: Tx,
+  organizationId: string,
+  memberId: string,
+  options: ChangeOptions,
+): Promise<{ member: Member & { seats?: string[] }; guard?: number }> {
   if (options.locked?.id === memberId) return { member: options.locked };
   const seen = options.seen?.id === memberId ? options.seen : undefined;
   if (seen && seen.role !== 'admin') return { member: seen, guard: seen.version };
@@ -68,7 +73,8 @@ export async function changeMember(
 
   const { profile, fields, role, status } = planChange(member, changes);
   assertMayChangeProfile(member, actor, fields);
-  if (role !== 'admin' || status !== 'active') await assertAnotherActiveAdmin(tx, member, `${status !== 'active' ? 'suspend' : 'change the role of'} ${member.userName}`);
+  if (role !== 'admin' || status !== 'active')
+    await assertAnotherActiveAdmin(tx, member, `${status !== 'active' ? 'suspend' : 'change the role of'} ${member.userName}`);
 
   const event: MemberChange = {};
   if (fields.length > 0) event.fields = fields;
@@ -123,7 +129,8 @@ export function assessChange(seen: Member & { seats: string[] }, changes: Member
   // A member who ends up suspended holds no seat: wanting those held changes nothing (the
   // suspension releases them); wanting another is refused by changeMember, on the locked path.
   const seatsKept =
-    changes.seats === undefined || (status === 'active' ? sameProducts(seen.seats, changes.seats) : changes.seats.map(requireProduct).every((product) => seen.seats.includes(product)));
+    changes.seats === undefined ||
+    (status === 'active' ? sameProducts(seen.seats, changes.seats) : changes.seats.map(requireProduct).every((product) => seen.seats.includes(product)));
   return {
     nothing: fields.length === 0 && role === seen.role && status === seen.status && seatsKept,
     oneStatement: seen.role !== 'admin' && !fields.includes('emails') && seatsKept,
@@ -182,7 +189,12 @@ async function applySeats(tx: Tx, organizationId: string, memberId: string, held
   for (const product of held) {
     if (!target.has(product) && (await deleteSeatAssignment(tx, organizationId, product, memberId))) released.push(product);
   }
-  const assigned = await takeSeats(tx, organizationId, memberId, [...target].filter((product) => !held.includes(product)));
+  const assigned = await takeSeats(
+    tx,
+    organizationId,
+    memberId,
+    [...target].filter((product) => !held.includes(product)),
+  );
   if (assigned.length > 0) event.seatsAssigned = assigned;
   if (released.length > 0) event.seatsReleased = released;
 }

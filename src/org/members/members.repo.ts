@@ -39,7 +39,12 @@ export function isMissingOrganizationViolation(error: unknown): boolean {
 }
 
 export async function insertMember(tx: Tx, member: NewMemberRow, { workspaceRole, event }: InsertOptions): Promise<Member> {
-  const emails = (member.profile.emails ?? []).map((email) => ({ value: email.value, type: email.type ?? null, primary: email.primary ?? false, display: email.display ?? null }));
+  const emails = (member.profile.emails ?? []).map((email) => ({
+    value: email.value,
+    type: email.type ?? null,
+    primary: email.primary ?? false,
+    display: email.display ?? null,
+  }));
   let query = tx.with(
     'created',
     tx('members')
@@ -74,25 +79,18 @@ export async function selectMember(tx: Tx, organizationId: string, id: string): 
 
 /** Reads the member under a row lock: the caller's later checks and writes see no concurrent change of it. */
 export async function lockMember(tx: Tx, organizationId: string, id: string): Promise<Member | undefined> {
-  const row = (await selectMembers(tx)
-    .where({ 'm.organization_id': organizationId, 'm.id': id })
-    .forUpdate('m')
-    .first()) as MemberRow | undefined;
+  const row = (await selectMembers(tx).where({ 'm.organization_id': organizationId, 'm.id': id }).forUpdate('m').first()) as MemberRow | undefined;
   return row && rowToMember(row);
 }
 
 export async function selectMemberByUserName(tx: Tx, organizationId: string, userName: string): Promise<Member | undefined> {
-  const row = (await selectMembers(tx)
-    .where('m.organization_id', organizationId)
-    .whereRaw('lower(m.user_name) = lower(?)', [userName])
-    .first()) as MemberRow | undefined;
+  const row = (await selectMembers(tx).where('m.organization_id', organizationId).whereRaw('lower(m.user_name) = lower(?)', [userName]).first()) as
+    MemberRow | undefined;
   return row && rowToMember(row);
 }
 
 export async function selectMemberByAccount(tx: Tx, organizationId: string, accountId: string): Promise<Member | undefined> {
-  const row = (await selectMembers(tx).where({ 'm.organization_id': organizationId, 'm.account_id': accountId }).first()) as
-    | MemberRow
-    | undefined;
+  const row = (await selectMembers(tx).where({ 'm.organization_id': organizationId, 'm.account_id': accountId }).first()) as MemberRow | undefined;
   return row && rowToMember(row);
 }
 
@@ -197,9 +195,9 @@ export async function deleteMemberRow(tx: Tx, organizationId: string, id: string
 export async function selectExistingMemberIds(tx: Tx, organizationId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   // Driven by the ids asked about (primary-key lookups), whatever the planner thinks of the Organization's size.
-  const result = await tx.raw(
-    'SELECT m.id FROM unnest(?::uuid[]) AS wanted (id) JOIN members m ON m.id = wanted.id WHERE m.organization_id = ?',
-    [ids, organizationId],
-  );
+  const result = await tx.raw('SELECT m.id FROM unnest(?::uuid[]) AS wanted (id) JOIN members m ON m.id = wanted.id WHERE m.organization_id = ?', [
+    ids,
+    organizationId,
+  ]);
   return new Set((result.rows as Array<{ id: string }>).map((row) => row.id));
 }

@@ -55,7 +55,8 @@ export async function addMember(tx: Tx, actor: Actor, organizationId: string, in
   const managedBy = input.managedBy ?? defaultManagedBy[input.source];
   const status = input.active === false ? 'suspended' : 'active';
   // Invariant 5: created suspended, the member holds no seats; asking for some is refused as on a change.
-  if (status === 'suspended' && input.seats?.length) await refuseNewSeatsOfSuspended(tx, { id, organizationId, userName: profile.userName }, [], input.seats, undefined);
+  if (status === 'suspended' && input.seats?.length)
+    await refuseNewSeatsOfSuspended(tx, { id, organizationId, userName: profile.userName }, [], input.seats, undefined);
   const wantsSeats = !isOneStatementCreate(input);
   const event = (seats: string[]) =>
     auditEvent(organizationId, actor, {

@@ -49,7 +49,10 @@ export function normaliseProfileChanges(changes: ProfileChanges): ProfileChanges
           if (inner === undefined) continue;
           if (key === 'manager') {
             const manager = inner as { id?: unknown; displayName?: unknown } | null;
-            nested.manager = manager && manager.id ? { id: requireText('manager.id', manager.id, 256), displayName: optionalText('manager.displayName', manager.displayName) ?? null } : null;
+            nested.manager =
+              manager && manager.id
+                ? { id: requireText('manager.id', manager.id, 256), displayName: optionalText('manager.displayName', manager.displayName) ?? null }
+                : null;
           } else nested[key] = optionalText(`${field}.${key}`, inner);
         }
         (result as Record<string, unknown>)[field] = nested;

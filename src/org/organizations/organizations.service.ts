@@ -90,7 +90,9 @@ export async function deleteOrganization(tx: Tx, actor: Actor, organizationId: s
   if (!organization) throw new NotFoundError('organization', organizationId);
   // Compared under the row lock, so a rename racing the deletion cannot slip past it.
   if (options.confirmName !== undefined && options.confirmName !== organization.name) {
-    throw new InvalidInputError('confirmation_mismatch', 'To delete the Organization, confirm with its current name, exactly as it is written', { field: 'confirmName' });
+    throw new InvalidInputError('confirmation_mismatch', 'To delete the Organization, confirm with its current name, exactly as it is written', {
+      field: 'confirmName',
+    });
   }
   await deleteAuditEventsOf(tx, organizationId);
   await deleteOrganizationRow(tx, organizationId);

@@ -28,11 +28,9 @@ const productPattern = /^[a-z][a-z0-9_-]{0,39}$/;
 
 export function requireProduct(value: unknown): string {
   if (typeof value !== 'string' || !productPattern.test(value)) {
-    throw new InvalidInputError(
-      'invalid_product',
-      'A product name is 1 to 40 lower-case letters, digits, "-" or "_", starting with a letter',
-      { product: value },
-    );
+    throw new InvalidInputError('invalid_product', 'A product name is 1 to 40 lower-case letters, digits, "-" or "_", starting with a letter', {
+      product: value,
+    });
   }
   return value;
 }

@@ -4,14 +4,7 @@ import { ConflictError, InvalidInputError, NoSeatsAvailableError, NotFoundError 
 import { recordEvent } from '../audit/audit.service.js';
 import { bumpMember, lockMember } from '../members/members.repo.js';
 import { selectOrganization } from '../organizations/organizations.repo.js';
-import {
-  deleteSeatAssignment,
-  insertSeatAssignment,
-  lockSeatPool,
-  selectSeatPools,
-  selectSeatsOf,
-  upsertSeatPool,
-} from './seats.repo.js';
+import { deleteSeatAssignment, insertSeatAssignment, lockSeatPool, selectSeatPools, selectSeatsOf, upsertSeatPool } from './seats.repo.js';
 import type { Actor } from '../organizations/types.js';
 import type { Member } from '../members/types.js';
 import type { SeatPool } from './types.js';
@@ -104,7 +97,13 @@ async function lockSeatHolder(tx: Tx, organizationId: string, memberId: string):
  * so that an unknown product is refused alike in either state. A member seen without a
  * lock (`guard`) may have changed since: the refusal stands only on the member as it is now.
  */
-export async function refuseNewSeatsOfSuspended(tx: Tx, member: Pick<Member, 'id' | 'organizationId' | 'userName'>, held: string[], wanted: string[], guard: number | undefined): Promise<void> {
+export async function refuseNewSeatsOfSuspended(
+  tx: Tx,
+  member: Pick<Member, 'id' | 'organizationId' | 'userName'>,
+  held: string[],
+  wanted: string[],
+  guard: number | undefined,
+): Promise<void> {
   const added = [...new Set(wanted.map(requireProduct))].filter((product) => !held.includes(product)).sort();
   if (added.length === 0) return;
   await requireSeatPools(tx, member.organizationId, added);

@@ -97,7 +97,8 @@ export function requireAttributeMapping(value: unknown): Partial<AttributeMappin
   if (typeof value !== 'object' || Array.isArray(value)) return refuse(`an object with the fields ${attributeMappingFields.join(', ')}`);
   const mapping: Partial<AttributeMapping> = {};
   for (const [field, names] of Object.entries(value)) {
-    if (!attributeMappingFields.includes(field as AttributeMappingField)) refuse(`unknown field "${field}"; the fields are ${attributeMappingFields.join(', ')}`, field);
+    if (!attributeMappingFields.includes(field as AttributeMappingField))
+      refuse(`unknown field "${field}"; the fields are ${attributeMappingFields.join(', ')}`, field);
     if (names === undefined) continue;
     if (!Array.isArray(names)) return refuse(`${field} must be a list of claim names`, field);
     const trimmed = (names as unknown[]).map((name) => (typeof name === 'string' ? name.trim() : ''));

@@ -105,7 +105,8 @@ export async function saveSsoConnection(
   if (!isId(organizationId) || !(await selectOrganization(tx, organizationId))) throw new NotFoundError('organization', organizationId);
   const existing = await lockSsoConnection(tx, organizationId);
   assertVersion('SSO connection', existing?.version ?? 0, options.ifVersion);
-  const saved = existing && sameIdpSettings(existing, settings) ? existing : await writeIdpSettings(tx, actor, organizationId, existing, settings, enabled ?? false);
+  const saved =
+    existing && sameIdpSettings(existing, settings) ? existing : await writeIdpSettings(tx, actor, organizationId, existing, settings, enabled ?? false);
   // Switching an existing connection (or the winner of a racing first save) is a switch like any other.
   return enabled === undefined || saved.enabled === enabled ? saved : changeSettings(tx, actor, saved, { enabled });
 }
@@ -188,7 +189,10 @@ export async function deleteSsoConnection(tx: Tx, actor: Actor, organizationId: 
 export async function recordSsoOutcome(tx: Tx, organizationId: string, outcome: SsoOutcome): Promise<boolean> {
   if (!isId(organizationId)) return false;
   if (outcome.ok) return markSsoOutcome(tx, organizationId, outcome);
-  const reason = Array.from(String(outcome.reason ?? '').trim()).slice(0, maxFailureReasonLength).join('') || 'unknown failure';
+  const reason =
+    Array.from(String(outcome.reason ?? '').trim())
+      .slice(0, maxFailureReasonLength)
+      .join('') || 'unknown failure';
   return markSsoOutcome(tx, organizationId, { ok: false, reason });
 }
 

@@ -95,8 +95,7 @@ export async function upsertWorkspaceMember(
   role: WorkspaceRole,
 ): Promise<WorkspaceRole | null> {
   const previous = (await tx('workspace_members').where({ workspace_id: workspaceId, member_id: memberId }).forUpdate().first('role')) as
-    | { role: WorkspaceRole }
-    | undefined;
+    { role: WorkspaceRole } | undefined;
   await tx('workspace_members')
     .insert({ workspace_id: workspaceId, member_id: memberId, organization_id: organizationId, role })
     .onConflict(['workspace_id', 'member_id'])
@@ -144,7 +143,14 @@ export async function selectWorkspaceMemberPage(
     .orderByRaw('lower(m.user_name), m.id')
     .limit(limit);
   if (after) query.whereRaw('(lower(m.user_name), m.id) > (?, ?::uuid)', [after.key, after.id]);
-  const rows = (await query) as Array<{ id: string; user_name: string; display_name: string | null; status: MemberStatus; role: WorkspaceRole; sort_key: string }>;
+  const rows = (await query) as Array<{
+    id: string;
+    user_name: string;
+    display_name: string | null;
+    status: MemberStatus;
+    role: WorkspaceRole;
+    sort_key: string;
+  }>;
   return rows.map((row) => ({
     item: { memberId: row.id, userName: row.user_name, displayName: row.display_name, status: row.status, role: row.role },
     keyset: { key: row.sort_key, id: row.id },
@@ -160,7 +166,13 @@ export interface WorkspaceGrantEntry {
 }
 
 /** Up to `limit` of the groups granting a role in the Workspace after `after`, by displayName (case-insensitively), then id. */
-export async function selectWorkspaceGrantPage(tx: Tx, organizationId: string, workspaceId: string, limit: number, after?: Keyset): Promise<Array<KeysetRow<WorkspaceGrantEntry>>> {
+export async function selectWorkspaceGrantPage(
+  tx: Tx,
+  organizationId: string,
+  workspaceId: string,
+  limit: number,
+  after?: Keyset,
+): Promise<Array<KeysetRow<WorkspaceGrantEntry>>> {
   const query = tx('group_workspace_grants as gr')
     .join('groups as g', (on) => on.on('g.id', 'gr.group_id').andOn('g.organization_id', 'gr.organization_id'))
     .where({ 'gr.organization_id': organizationId, 'gr.workspace_id': workspaceId })

@@ -143,10 +143,7 @@ export async function removeWorkspaceMember(tx: Tx, actor: Actor, organizationId
   // Another Organization's member id is not found, even in the default Workspace.
   await requireMember(tx, organizationId, memberId);
   if (workspace.isDefault) {
-    throw new ConflictError(
-      'default_workspace_membership',
-      'Every member belongs to the default Workspace; remove them from the Organization instead',
-    );
+    throw new ConflictError('default_workspace_membership', 'Every member belongs to the default Workspace; remove them from the Organization instead');
   }
   if (!(await deleteWorkspaceMember(tx, workspaceId, memberId))) throw new NotFoundError('workspace_member', memberId);
   await recordEvent(tx, organizationId, actor, { action: 'workspace.member_removed', target: { type: 'workspace', id: workspaceId }, data: { memberId } });
@@ -158,12 +155,7 @@ export async function listWorkspaceMembers(tx: Tx, organizationId: string, works
 }
 
 /** A page of the Workspace's direct members with their roles, by userName. */
-export async function pageWorkspaceMembers(
-  tx: Tx,
-  organizationId: string,
-  workspaceId: string,
-  query: KeysetQuery,
-): Promise<Page<WorkspaceMemberEntry>> {
+export async function pageWorkspaceMembers(tx: Tx, organizationId: string, workspaceId: string, query: KeysetQuery): Promise<Page<WorkspaceMemberEntry>> {
   const { limit, after } = requireKeysetQuery(query);
   await getWorkspace(tx, organizationId, workspaceId);
   return toKeysetPage(await selectWorkspaceMemberPage(tx, organizationId, workspaceId, limit + 1, after), limit);

@@ -45,7 +45,9 @@ function locate(definition: Definition, coreSchema: string, document: Json, path
   const schema = path.schema && path.schema !== coreSchema ? path.schema : undefined;
   const extension = schema ? extensionOf(definition, schema) : undefined;
   const container = schema ? extensionObject(document, schema) : document;
-  const attribute = membersOf(extension ?? definition).find((member): member is Attribute => !isExtension(member) && member.name.toLowerCase() === path.attr.toLowerCase());
+  const attribute = membersOf(extension ?? definition).find(
+    (member): member is Attribute => !isExtension(member) && member.name.toLowerCase() === path.attr.toLowerCase(),
+  );
   if (!attribute) throw badRequest('invalidPath', `"${path.attr}" is not an attribute of ${schema ?? coreSchema}`);
   if (attribute.config.mutable === false || attribute.config.direction === 'out' || attribute.name === 'id' || attribute.name === 'meta') {
     throw badRequest('mutability', `${attribute.name} is read-only`);

@@ -17,7 +17,9 @@ export function removeAt(target: Target, value: unknown): void {
 function removeSelected({ container, key, subKey }: Target, filter: FilterNode): void {
   const list = listAt(container, key) as Json[];
   const selected = list.filter((element) => matches(element, filter));
-  container[key] = subKey ? list.map((element) => (selected.includes(element) ? omit(element, subKey) : element)) : list.filter((element) => !selected.includes(element));
+  container[key] = subKey
+    ? list.map((element) => (selected.includes(element) ? omit(element, subKey) : element))
+    : list.filter((element) => !selected.includes(element));
 }
 
 /** Entra: remove listed values, `{"op":"Remove","path":"emails","value":[{"value":"a@x"}]}`. */

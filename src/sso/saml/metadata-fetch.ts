@@ -69,7 +69,8 @@ function requireMetadataUrl(text: string): URL {
     url = undefined;
   }
   if (!url) return refuse('invalid_metadata_url', `The metadata URL must be an absolute https URL of at most ${maxUrlLength} characters`);
-  if (url.protocol !== 'https:') refuse('invalid_metadata_url', 'The metadata URL must use https: Roster trusts the certificates in it only over a verified connection');
+  if (url.protocol !== 'https:')
+    refuse('invalid_metadata_url', 'The metadata URL must use https: Roster trusts the certificates in it only over a verified connection');
   if (url.username || url.password) refuse('invalid_metadata_url', 'The metadata URL must not contain a user name or password');
   return url;
 }
@@ -90,10 +91,14 @@ async function checkedAddress(hostname: string, policy: MetadataFetchPolicy): Pr
   // All of them, not just the first: the connection must not be able to land on a refused one.
   const blocked = addresses.find((candidate) => !policy.isAllowedAddress(candidate.address));
   if (blocked) {
-    refuse('metadata_url_not_public', `The metadata URL's host ${hostname} is at ${blocked.address}, which is not a public address; Roster fetches metadata from the internet only (upload the XML instead)`, {
-      host: hostname,
-      address: blocked.address,
-    });
+    refuse(
+      'metadata_url_not_public',
+      `The metadata URL's host ${hostname} is at ${blocked.address}, which is not a public address; Roster fetches metadata from the internet only (upload the XML instead)`,
+      {
+        host: hostname,
+        address: blocked.address,
+      },
+    );
   }
   return addresses[0]!;
 }
@@ -152,7 +157,8 @@ function download(url: URL, hostname: string, resolved: ResolvedAddress, policy:
       socket.on('connect', () => {
         // The address connected to is the one checked; say so again rather than assume it.
         const peer = socket.remoteAddress;
-        if (!peer || !policy.isAllowedAddress(peer)) fail('metadata_url_not_public', `Connected to ${peer ?? 'an unknown address'}, which is not a public address`, { host: hostname });
+        if (!peer || !policy.isAllowedAddress(peer))
+          fail('metadata_url_not_public', `Connected to ${peer ?? 'an unknown address'}, which is not a public address`, { host: hostname });
       });
     });
     req.on('error', (error) => fail('metadata_fetch_failed', `Could not fetch the metadata from ${url.host}: ${error.message}`, { host: url.host }));

@@ -1,16 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { InvalidInputError } from '../../errors.js';
 import { isAcceptableIdpEndpoint } from '../../org/sso-connections/sso-connection-input.js';
-import {
-  attributeOf,
-  declaresDoctype,
-  isElementNamed,
-  namespaces,
-  parseStrictXml,
-  selectElements,
-  textOf,
-  XmlParseError,
-} from './xml.js';
+import { attributeOf, declaresDoctype, isElementNamed, namespaces, parseStrictXml, selectElements, textOf, XmlParseError } from './xml.js';
 
 /** What Roster keeps from an IdP's SAML 2.0 metadata (saml-metadata-2.0-os §2.4.3). */
 export interface IdpMetadata {
@@ -60,7 +51,11 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     entityId,
     ssoUrl: singleSignOnUrl(idp),
     certificates: signingCertificates(idp),
-    nameIdFormats: unique(selectElements('md:NameIDFormat', idp).map(textOf).filter((f): f is string => !!f)),
+    nameIdFormats: unique(
+      selectElements('md:NameIDFormat', idp)
+        .map(textOf)
+        .filter((f): f is string => !!f),
+    ),
   };
 }
 
@@ -137,10 +132,7 @@ function singleSignOnUrl(idp: Element): string {
 
 /** KeyDescriptors with use="signing" or no use (saml-metadata §2.4.1.1: then it serves both). */
 function signingCertificates(idp: Element): string[] {
-  const values = selectElements(
-    'md:KeyDescriptor[not(@use) or @use="signing"]/ds:KeyInfo/ds:X509Data/ds:X509Certificate',
-    idp,
-  ).map(textOf);
+  const values = selectElements('md:KeyDescriptor[not(@use) or @use="signing"]/ds:KeyInfo/ds:X509Data/ds:X509Certificate', idp).map(textOf);
   const certificates = unique(values.filter((v): v is string => !!v).map(normaliseCertificate));
   if (certificates.length === 0) {
     throw new InvalidInputError('metadata_no_certificate', 'The IdP metadata has no signing certificate (KeyDescriptor use="signing" with an X509Certificate)');

@@ -133,10 +133,14 @@ export function inspectSamlResponse(xml: string): InspectedSamlResponse {
 /** Throws `SamlPolicyError` unless the inspected response meets Roster's policy for this connection. */
 export function assertResponsePolicy(inspected: InspectedSamlResponse, expected: ResponsePolicy): void {
   const sha1 = [...inspected.signatureAlgorithms, ...inspected.digestAlgorithms].filter((a) => sha1Algorithms.has(a));
-  if (sha1.length > 0) throw new SamlPolicyError('sha1_refused', `SHA-1 signatures and digests are refused (${sha1.join(', ')}); configure the IdP to sign with SHA-256`);
+  if (sha1.length > 0)
+    throw new SamlPolicyError('sha1_refused', `SHA-1 signatures and digests are refused (${sha1.join(', ')}); configure the IdP to sign with SHA-256`);
   if (inspected.statusCode !== success) throw new SamlPolicyError('not_success', `The IdP answered with status ${inspected.statusCode || '(none)'}`);
   if (inspected.assertionIssuer !== expected.idpEntityId) {
-    throw new SamlPolicyError('wrong_issuer', `The assertion was issued by "${inspected.assertionIssuer}", not by the configured IdP "${expected.idpEntityId}"`);
+    throw new SamlPolicyError(
+      'wrong_issuer',
+      `The assertion was issued by "${inspected.assertionIssuer}", not by the configured IdP "${expected.idpEntityId}"`,
+    );
   }
   if (inspected.issuer !== undefined && inspected.issuer !== expected.idpEntityId) {
     throw new SamlPolicyError('wrong_issuer', `The response was issued by "${inspected.issuer}", not by the configured IdP "${expected.idpEntityId}"`);
@@ -171,7 +175,10 @@ function assertConfirmationCurrent(notOnOrAfter: string | undefined, expected: R
   // xs:dateTime in UTC as SAML requires (saml-core §1.3.3); anything Date cannot read is no bound.
   const end = notOnOrAfter === undefined || !/^\d{4}-\d\d-\d\dT/.test(notOnOrAfter) ? NaN : Date.parse(notOnOrAfter);
   if (Number.isNaN(end)) {
-    throw new SamlPolicyError('confirmation_unbounded', `The bearer subject confirmation has ${notOnOrAfter === undefined ? 'no' : `an unreadable (${notOnOrAfter})`} NotOnOrAfter; the SAML profile requires one`);
+    throw new SamlPolicyError(
+      'confirmation_unbounded',
+      `The bearer subject confirmation has ${notOnOrAfter === undefined ? 'no' : `an unreadable (${notOnOrAfter})`} NotOnOrAfter; the SAML profile requires one`,
+    );
   }
   if (expected.now.getTime() - expected.clockSkewMs >= end) {
     throw new SamlPolicyError(
@@ -183,7 +190,8 @@ function assertConfirmationCurrent(notOnOrAfter: string | undefined, expected: R
 
 function theAssertion(doc: Document, response: Element, statusCode: string): Element {
   const anywhere = selectElements("//*[local-name()='Assertion' or local-name()='EncryptedAssertion']", doc);
-  if (anywhere.length > 1) throw new SamlPolicyError('several_assertions', `The SAML response contains ${anywhere.length} assertions; Roster accepts exactly one`);
+  if (anywhere.length > 1)
+    throw new SamlPolicyError('several_assertions', `The SAML response contains ${anywhere.length} assertions; Roster accepts exactly one`);
   const assertion = anywhere[0];
   if (!assertion) {
     // An IdP reporting a failure sends no assertion: its status is the better explanation.

@@ -67,7 +67,7 @@ export function selectAttributeValues(expression: string, context: Node): string
 
 /** The element's attribute, or undefined when it is absent (DOM's getAttribute answers '' or null). */
 export function attributeOf(element: Element | undefined, name: string): string | undefined {
-  return element?.hasAttribute(name) ? element.getAttribute(name) ?? undefined : undefined;
+  return element?.hasAttribute(name) ? (element.getAttribute(name) ?? undefined) : undefined;
 }
 
 /** Trimmed text content of an element, or undefined when there is no element or no text. */

@@ -37,7 +37,10 @@ describe('admission decides every way in', () => {
   function assertSameRefusal(actual: unknown, decided: AdmissionRefusal | undefined) {
     assert.ok(decided, 'admission refused');
     assert.ok(actual instanceof AdmissionRefusal, `an AdmissionRefusal, not ${String(actual)}`);
-    assert.deepEqual({ kind: actual.kind, code: actual.code, message: actual.message, details: actual.details }, { kind: decided.kind, code: decided.code, message: decided.message, details: decided.details });
+    assert.deepEqual(
+      { kind: actual.kind, code: actual.code, message: actual.message, details: actual.details },
+      { kind: decided.kind, code: decided.code, message: decided.message, details: decided.details },
+    );
   }
 
   it('email sign-in with domain auto-join: joins as admission says, and is refused with its refusal', async () => {
@@ -66,7 +69,13 @@ describe('admission decides every way in', () => {
     const org = await ssoOrganization({ idpInitiatedEnabled: true, jitEnabled: false });
     const email = org.email();
     // The embedded database has a single connection: the SSO connection is read in a transaction of its own, before the decision's.
-    const identity = async () => ({ kind: 'sso' as const, connection: (await tx((t) => findSsoConnection(t, org.id)))!, email, memberIdOfNameId: undefined, hasSignedInWithSso: async () => false });
+    const identity = async () => ({
+      kind: 'sso' as const,
+      connection: (await tx((t) => findSsoConnection(t, org.id)))!,
+      email,
+      memberIdOfNameId: undefined,
+      hasSignedInWithSso: async () => false,
+    });
 
     const judgeSso = async () => {
       const asked = await identity();
@@ -94,19 +103,34 @@ describe('admission decides every way in', () => {
     const enforcing = await ssoOrganization({ enforced: true });
     const onSsoDomain = [enforcing.email(), enforcing.email()];
     const decidedSso = await tx((t) => decideAdmission(t, { kind: 'invitees', organizationId: enforcing.id, emails: onSsoDomain }));
-    assert.deepEqual(decidedSso.map(({ email, refusal }) => [email, refusal.code]), onSsoDomain.map((email) => [email, 'sso_required']));
-    assertSameRefusal(await rejectionOf(tx((t) => inviteMembers(t, enforcing.adminActor, enforcing.id, { emails: onSsoDomain, role: 'member' }, links))), refusalOfRequest(decidedSso));
+    assert.deepEqual(
+      decidedSso.map(({ email, refusal }) => [email, refusal.code]),
+      onSsoDomain.map((email) => [email, 'sso_required']),
+    );
+    assertSameRefusal(
+      await rejectionOf(tx((t) => inviteMembers(t, enforcing.adminActor, enforcing.id, { emails: onSsoDomain, role: 'member' }, links))),
+      refusalOfRequest(decidedSso),
+    );
     const each = await tx((t) => inviteEach(t, enforcing.adminActor, enforcing.id, { emails: onSsoDomain, role: 'member' }, links));
-    assert.deepEqual(each, decidedSso.map(({ email, refusal }) => ({ email, result: 'sso_required', message: `${email}: ${refusal.message}` })));
+    assert.deepEqual(
+      each,
+      decidedSso.map(({ email, refusal }) => ({ email, result: 'sso_required', message: `${email}: ${refusal.message}` })),
+    );
 
     const org = await makeOrganization();
     const member = await makeMember(org.id, { profile: { userName: `${unique('ada')}@plain.test` } });
     const emails = [member.userName, `${unique('new')}@plain.test`];
     const decided = await tx((t) => decideAdmission(t, { kind: 'invitees', organizationId: org.id, emails }));
-    assert.deepEqual(decided.map(({ email, refusal }) => [email, refusal.code]), [[member.userName, 'already_member']]);
+    assert.deepEqual(
+      decided.map(({ email, refusal }) => [email, refusal.code]),
+      [[member.userName, 'already_member']],
+    );
     assertSameRefusal(await rejectionOf(tx((t) => inviteMembers(t, org.adminActor, org.id, { emails, role: 'member' }, links))), refusalOfRequest(decided));
     const outcomes = await tx((t) => inviteEach(t, org.adminActor, org.id, { emails, role: 'member' }, links));
-    assert.deepEqual(outcomes.map((outcome) => outcome.result), ['already_member', 'invited']);
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.result),
+      ['already_member', 'invited'],
+    );
   });
 
   it('accepting an invitation: joins with the invited role and seats, or is refused with admission’s refusal', async () => {
@@ -135,9 +159,17 @@ describe('admission decides every way in', () => {
     const userName = `${unique('contractor')}@unverified.test`;
     const decided = await tx((t) => decideAdmission(t, { kind: 'scim', organizationId: scim.org.id, userName, role: 'billing', seats: ['chat'] }));
     assert.deepEqual(decided, { result: 'joins', organizationId: scim.org.id, userName, role: 'billing', source: 'scim', managedBy: 'scim', seats: ['chat'] });
-    const created = await scim.post('/Users', newUser(userName, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', rosterSchema], [rosterSchema]: { role: 'billing', seats: ['chat'] } })).expect(201);
+    const created = await scim
+      .post(
+        '/Users',
+        newUser(userName, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', rosterSchema], [rosterSchema]: { role: 'billing', seats: ['chat'] } }),
+      )
+      .expect(201);
     const member = await db()('members').where({ id: created.body.id }).first();
-    assert.deepEqual([member.organization_id, member.user_name, member.role, member.source, member.managed_by], [decided.organizationId, decided.userName, decided.role, decided.source, decided.managedBy]);
+    assert.deepEqual(
+      [member.organization_id, member.user_name, member.role, member.source, member.managed_by],
+      [decided.organizationId, decided.userName, decided.role, decided.source, decided.managedBy],
+    );
     assert.deepEqual(await db()('seat_assignments').where({ member_id: member.id }).pluck('product'), decided.seats);
 
     // Without a role or seats, admission's defaults: a Member with none.

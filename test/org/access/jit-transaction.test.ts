@@ -88,6 +88,14 @@ describe('a JIT sign-in is all or nothing', () => {
     const signed = await failingInsert('members', org.id, 'NEW.account_id IS NULL', () => postToAcs(app, org.id, org.response({ nameId: email })).expect(200));
     const member = await db()('members').where({ id: signed.body.memberId }).first();
     assert.equal(member.account_id, (await db()('accounts').where({ email }).first()).id);
-    assert.deepEqual(await written(org, email), { members: 1, accounts: 1, identities: 1, seats: 1, sessions: 1, events: ['member.created', 'seat.assigned'], chatAssigned: 1 });
+    assert.deepEqual(await written(org, email), {
+      members: 1,
+      accounts: 1,
+      identities: 1,
+      seats: 1,
+      sessions: 1,
+      events: ['member.created', 'seat.assigned'],
+      chatAssigned: 1,
+    });
   });
 });

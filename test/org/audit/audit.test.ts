@@ -29,15 +29,39 @@ describe('audit log search', () => {
     // Ids in the opposite order to the times: ordering or paging by a rounded time would lose one.
     const [early, late] = [newId(Date.now() + 1000), newId(Date.now())];
     await db()('audit_events').insert([
-      { id: early, organization_id: org.id, actor_type: 'system', action: 'test.micro', target_type: 't', target_id: 'early', data: '{}', created_at: '2024-05-01T00:00:00.000100Z' },
-      { id: late, organization_id: org.id, actor_type: 'system', action: 'test.micro', target_type: 't', target_id: 'late', data: '{}', created_at: '2024-05-01T00:00:00.000200Z' },
+      {
+        id: early,
+        organization_id: org.id,
+        actor_type: 'system',
+        action: 'test.micro',
+        target_type: 't',
+        target_id: 'early',
+        data: '{}',
+        created_at: '2024-05-01T00:00:00.000100Z',
+      },
+      {
+        id: late,
+        organization_id: org.id,
+        actor_type: 'system',
+        action: 'test.micro',
+        target_type: 't',
+        target_id: 'late',
+        data: '{}',
+        created_at: '2024-05-01T00:00:00.000200Z',
+      },
     ]);
     const first = await tx((t) => searchAuditEvents(t, org.id, { action: 'test.micro' }, { limit: 1 }));
-    assert.deepEqual(first.items.map((event) => event.targetId), ['late']);
+    assert.deepEqual(
+      first.items.map((event) => event.targetId),
+      ['late'],
+    );
     // Through the cursor the API hands out, as a client pages.
     const after = decodeCursor(encodeCursor(first.next!), auditAnchor);
     const second = await tx((t) => searchAuditEvents(t, org.id, { action: 'test.micro' }, { limit: 1, after }));
-    assert.deepEqual(second.items.map((event) => event.targetId), ['early']);
+    assert.deepEqual(
+      second.items.map((event) => event.targetId),
+      ['early'],
+    );
     assert.equal(second.next, null);
   });
 

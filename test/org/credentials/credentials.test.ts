@@ -13,7 +13,7 @@ import { db, testDatabase } from '../../support/database.js';
 import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../../support/factories.js';
 
 describe('credentials', () => {
-  it('stores only a SCIM token\'s hash and records its use', async () => {
+  it("stores only a SCIM token's hash and records its use", async () => {
     const org = await makeOrganization();
     const { token, scimToken } = await tx((t) => createScimToken(t, system, org.id, 'Okta'));
     const row = await db()('scim_tokens').where({ id: scimToken.id }).first();

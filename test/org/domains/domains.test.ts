@@ -96,7 +96,21 @@ describe('domains', () => {
     it('refuses consumer mail domains and names under them', async () => {
       const org = await makeOrganization();
       // From the maintained list (free and disposable providers), and the few it lacks.
-      for (const name of ['gmail.com', 'GMail.com.', 'outlook.com', 'yahoo.co.uk', 'uk.yahoo.com', 'proton.me', 'qq.com', 'gmx.de', 'mail.ru', 'mailinator.com', 'fastmail.com', 'hey.com', 'tuta.io']) {
+      for (const name of [
+        'gmail.com',
+        'GMail.com.',
+        'outlook.com',
+        'yahoo.co.uk',
+        'uk.yahoo.com',
+        'proton.me',
+        'qq.com',
+        'gmx.de',
+        'mail.ru',
+        'mailinator.com',
+        'fastmail.com',
+        'hey.com',
+        'tuta.io',
+      ]) {
         const error = await rejectionOf(claim(org, name));
         assert.equal(error.kind, 'invalid', name);
         assert.equal(error.code, 'consumer_domain', name);
@@ -115,10 +129,18 @@ describe('domains', () => {
       assert.equal(await countRows('domains', { organization_id: org.id }), 0);
     });
 
-    it('accepts a registrable domain under a public suffix, and names below it; .test names under the list\'s default rule', async () => {
+    it("accepts a registrable domain under a public suffix, and names below it; .test names under the list's default rule", async () => {
       const org = await makeOrganization();
       const suffix = unique('x').slice(2);
-      const names = [`acme${suffix}.co.uk`, `eng.acme${suffix}.co.uk`, `acme${suffix}.com.au`, `acme${suffix}.github.io`, `app${suffix}.herokuapp.com`, `acme${suffix}.xn--55qx5d.cn`, `acme${suffix}.test`];
+      const names = [
+        `acme${suffix}.co.uk`,
+        `eng.acme${suffix}.co.uk`,
+        `acme${suffix}.com.au`,
+        `acme${suffix}.github.io`,
+        `app${suffix}.herokuapp.com`,
+        `acme${suffix}.xn--55qx5d.cn`,
+        `acme${suffix}.test`,
+      ];
       for (const name of names) assert.equal((await claim(org, name)).domain, name);
       assert.equal(await countRows('domains', { organization_id: org.id }), names.length);
     });
@@ -221,7 +243,10 @@ describe('domains', () => {
         const [first, second] = [await makeOrganization(), await makeOrganization()];
         const name = newDomainName();
         const claims = [await claim(first, name), await claim(second, name)];
-        dns.setTxt(name, claims.map((domain) => domain.txtRecord));
+        dns.setTxt(
+          name,
+          claims.map((domain) => domain.txtRecord),
+        );
         const results = await Promise.allSettled([verify(first, claims[0]!), verify(second, claims[1]!)]);
         const verified = results.filter((result) => result.status === 'fulfilled');
         const refused = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -238,7 +263,10 @@ describe('domains', () => {
       const [first, second] = [await makeOrganization(), await makeOrganization()];
       const name = newDomainName();
       const claims = [await claim(first, name), await claim(second, name)];
-      dns.setTxt(name, claims.map((domain) => domain.txtRecord));
+      dns.setTxt(
+        name,
+        claims.map((domain) => domain.txtRecord),
+      );
       const checks = await Promise.all(claims.map((domain) => checkDomainTxt(domain, lookup)));
 
       const open = await db().transaction();
@@ -261,7 +289,16 @@ describe('domains', () => {
       const [first, second] = [await makeOrganization(), await makeOrganization()];
       const name = newDomainName();
       const claims = [await claim(first, name), await claim(second, name)];
-      const error = await rejectionOf(tx((t) => t('domains').whereIn('id', claims.map((domain) => domain.id)).update({ status: 'verified' })));
+      const error = await rejectionOf(
+        tx((t) =>
+          t('domains')
+            .whereIn(
+              'id',
+              claims.map((domain) => domain.id),
+            )
+            .update({ status: 'verified' }),
+        ),
+      );
       assert.equal(error.code, 'domain_verified_elsewhere');
       assert.equal((await rejectionOf(tx((t) => t('domains').where({ id: claims[0]!.id }).update({ status: 'done' })))).kind, 'conflict');
     });
@@ -279,15 +316,24 @@ describe('domains', () => {
       assert.equal((await tx((t) => setDomainAutoJoin(t, system, org.id, verified.id, true))).autoJoin, true);
       await tx((t) => setDomainAutoJoin(t, system, org.id, verified.id, true));
       assert.equal((await tx((t) => setDomainAutoJoin(t, system, org.id, verified.id, false))).autoJoin, false);
-      assert.deepEqual((await events(org, 'domain.auto_join_changed')).map((event) => event.data.autoJoin), [true, false]);
+      assert.deepEqual(
+        (await events(org, 'domain.auto_join_changed')).map((event) => event.data.autoJoin),
+        [true, false],
+      );
     });
 
     it('lists and deletes claims', async () => {
       const org = await makeOrganization();
       const [beta, alpha] = [await claim(org, 'beta.test'), await claim(org, 'alpha.test')];
-      assert.deepEqual((await tx((t) => listDomains(t, org.id))).map((domain) => domain.domain), ['alpha.test', 'beta.test']);
+      assert.deepEqual(
+        (await tx((t) => listDomains(t, org.id))).map((domain) => domain.domain),
+        ['alpha.test', 'beta.test'],
+      );
       await tx((t) => deleteDomain(t, org.adminActor, org.id, beta.id));
-      assert.deepEqual((await tx((t) => listDomains(t, org.id))).map((domain) => domain.id), [alpha.id]);
+      assert.deepEqual(
+        (await tx((t) => listDomains(t, org.id))).map((domain) => domain.id),
+        [alpha.id],
+      );
       assert.equal((await rejectionOf(tx((t) => deleteDomain(t, system, org.id, beta.id)))).code, 'domain_not_found');
       const [event] = await events(org, 'domain.deleted');
       assert.deepEqual(event!.data, { domain: 'beta.test', status: 'pending' });
@@ -359,7 +405,15 @@ describe('domains', () => {
       const org = await makeOrganization();
       const legacy = async (domain: string, status: 'verified' | 'pending') => {
         const id = crypto.randomUUID();
-        await db()('domains').insert({ id, organization_id: org.id, domain, verification_token: unique('t'), status, verified_at: status === 'verified' ? new Date() : null, auto_join: status === 'verified' });
+        await db()('domains').insert({
+          id,
+          organization_id: org.id,
+          domain,
+          verification_token: unique('t'),
+          status,
+          verified_at: status === 'verified' ? new Date() : null,
+          auto_join: status === 'verified',
+        });
         return id;
       };
       await legacy('github.io', 'verified');

@@ -68,7 +68,7 @@ describe('groups', () => {
     assert.deepEqual((await tx((t) => listGroupMemberIds(t, org.id, group.id))).sort(), [b.id, c.id].sort());
   });
 
-  it('keeps a SCIM-pushed group\'s name and members for the IdP, but lets admins grant it roles', async () => {
+  it("keeps a SCIM-pushed group's name and members for the IdP, but lets admins grant it roles", async () => {
     const org = await makeOrganization();
     const member = await makeMember(org.id);
     const group = await tx((t) => createGroup(t, scim, org.id, { displayName: unique('Pushed') }));
@@ -97,7 +97,7 @@ describe('groups', () => {
     assert.equal(await countRows('members', { id: member.id }), 1);
   });
 
-  it('pages groups by displayName and a group\'s members by userName', async () => {
+  it("pages groups by displayName and a group's members by userName", async () => {
     const org = await makeOrganization();
     const tag = unique('g');
     const members = await Promise.all(['Zed', 'ann', 'Bob'].map((name) => makeMember(org.id, { profile: { userName: `${name}.${tag}@example.test` } })));
@@ -108,10 +108,16 @@ describe('groups', () => {
     const first = await tx((t) => pageGroups(t, org.id, { limit: 2 }));
     const second = await tx((t) => pageGroups(t, org.id, { limit: 2, after: first.next! }));
 
-    assert.deepEqual([...first.items, ...second.items].map((group) => group.displayName.split(' ')[0]), ['Alpha', 'beta', 'gamma']);
+    assert.deepEqual(
+      [...first.items, ...second.items].map((group) => group.displayName.split(' ')[0]),
+      ['Alpha', 'beta', 'gamma'],
+    );
     assert.equal(second.next, null);
     const people = await tx((t) => pageGroupMembers(t, org.id, first.items[0]!.id, { limit: 10 }));
-    assert.deepEqual(people.items.map((entry) => entry.userName.split('.')[0]), ['ann', 'Bob', 'Zed']);
+    assert.deepEqual(
+      people.items.map((entry) => entry.userName.split('.')[0]),
+      ['ann', 'Bob', 'Zed'],
+    );
     assert.equal(people.next, null);
   });
 

@@ -35,7 +35,10 @@ describe('invitations', () => {
 
       const invitations = await tx((t) => inviteMembers(t, org.adminActor, org.id, { emails, role: 'billing', seats: ['chat'] }, links));
 
-      assert.deepEqual(invitations.map((invitation) => invitation.email), emails);
+      assert.deepEqual(
+        invitations.map((invitation) => invitation.email),
+        emails,
+      );
       for (const invitation of invitations) {
         assert.equal(invitation.status, 'pending');
         assert.equal(invitation.expired, false);
@@ -69,7 +72,9 @@ describe('invitations', () => {
       await tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [invited], role: 'member' }, links));
       const fresh = address();
 
-      const asMember = await rejectionOf(tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [fresh, member.userName.toUpperCase()], role: 'member' }, links)));
+      const asMember = await rejectionOf(
+        tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [fresh, member.userName.toUpperCase()], role: 'member' }, links)),
+      );
       assert.equal(asMember.code, 'already_member');
       assert.deepEqual(asMember.details?.emails, [member.userName.toUpperCase()]);
       const again = await rejectionOf(tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [fresh, invited], role: 'member' }, links)));
@@ -84,7 +89,10 @@ describe('invitations', () => {
       const [invitation] = await tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [email], role: 'member' }, links));
       await expireInvitation(invitation!.id);
       assert.equal((await tx((t) => getInvitation(t, org.id, invitation!.id))).expired, true);
-      assert.equal((await rejectionOf(tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [email], role: 'member' }, links)))).code, 'already_invited');
+      assert.equal(
+        (await rejectionOf(tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [email], role: 'member' }, links)))).code,
+        'already_invited',
+      );
       await tx((t) => revokeInvitation(t, org.adminActor, org.id, invitation!.id));
       await tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [email], role: 'member' }, links));
     });
@@ -107,7 +115,9 @@ describe('invitations', () => {
       const enforcing = await ssoOrganization({ enforced: true });
       const other = await makeOrganization();
       for (const org of [enforcing, other]) {
-        const refused = await rejectionOf(tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [address(), enforcing.email()], role: 'member' }, links)));
+        const refused = await rejectionOf(
+          tx((t) => inviteMembers(t, org.adminActor, org.id, { emails: [address(), enforcing.email()], role: 'member' }, links)),
+        );
         assert.equal(refused.code, 'sso_required');
         assert.equal(refused.kind, 'forbidden');
         assert.equal(refused.details?.organizationId, enforcing.id);
@@ -194,15 +204,24 @@ describe('invitations', () => {
         [emails[3], false],
       ]);
       assert.equal(all.next, null);
-      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, role: 'admin' }))).items.map((i) => i.email), [emails[3]]);
-      assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, text: `${tag.toUpperCase()}-3` }))).items.map((i) => i.email), [emails[2]]);
+      assert.deepEqual(
+        (await tx((t) => listPendingInvitations(t, org.id, { limit: 10, role: 'admin' }))).items.map((i) => i.email),
+        [emails[3]],
+      );
+      assert.deepEqual(
+        (await tx((t) => listPendingInvitations(t, org.id, { limit: 10, text: `${tag.toUpperCase()}-3` }))).items.map((i) => i.email),
+        [emails[2]],
+      );
       assert.deepEqual((await tx((t) => listPendingInvitations(t, org.id, { limit: 10, text: '%' }))).items, [], 'LIKE wildcards are matched literally');
 
       const first = await tx((t) => listPendingInvitations(t, org.id, { limit: 2 }));
       assert.equal(first.next !== null, true);
       const rest = await tx((t) => listPendingInvitations(t, org.id, { limit: 2, afterId: first.items.at(-1)!.id }));
       assert.equal(rest.next, null);
-      assert.deepEqual([...first.items, ...rest.items].map((i) => i.id), all.items.map((i) => i.id));
+      assert.deepEqual(
+        [...first.items, ...rest.items].map((i) => i.id),
+        all.items.map((i) => i.id),
+      );
     });
   });
 
@@ -228,9 +247,18 @@ describe('invitations', () => {
       assert.equal(member.userName, email);
       assert.equal(member.name.familyName, 'Lovelace');
       assert.deepEqual(await tx((t) => seatsOf(t, org.id, member.id)), ['chat']);
-      assert.deepEqual((await tx((t) => listSeatPools(t, org.id))).map((pool) => [pool.product, pool.assigned]), [['chat', 1], ['code', 0]]);
+      assert.deepEqual(
+        (await tx((t) => listSeatPools(t, org.id))).map((pool) => [pool.product, pool.assigned]),
+        [
+          ['chat', 1],
+          ['code', 0],
+        ],
+      );
       const access = await tx((t) => effectiveAccess(t, org.id, member.id));
-      assert.deepEqual(access.map((entry) => entry.workspaceId), [org.defaultWorkspace.id]);
+      assert.deepEqual(
+        access.map((entry) => entry.workspaceId),
+        [org.defaultWorkspace.id],
+      );
       const events = await tx((t) => listAuditEvents(t, { organizationId: org.id }));
       const joined = events.find((event) => event.action === 'invitation.accepted')!;
       assert.deepEqual(joined.data.seatsUnavailable, ['code']);
@@ -327,7 +355,10 @@ describe('invitations', () => {
       assert.equal(second.member.role, 'member');
       assert.deepEqual(await tx((t) => seatsOf(t, org.id, second.member.id)), ['code']);
       const access = await tx((t) => effectiveAccess(t, org.id, second.member.id));
-      assert.deepEqual(access.map((entry) => [entry.workspaceId, entry.role]), [[org.defaultWorkspace.id, 'contributor']]);
+      assert.deepEqual(
+        access.map((entry) => [entry.workspaceId, entry.role]),
+        [[org.defaultWorkspace.id, 'contributor']],
+      );
       assert.equal(await countRows('group_members', { member_id: second.member.id }), 0);
     });
   });

@@ -26,8 +26,14 @@ describe('member search and details', () => {
 
     const found = await searchMembers(db(), org.id, { text: ` ${tag.toUpperCase()} `, limit: 10 });
     assert.deepEqual(found.items.map((entry) => entry.id).sort(), [byName.id, bySecondEmail.id].sort(), 'displayName is not searched');
-    assert.deepEqual((await searchMembers(db(), org.id, { text: tag, role: 'billing', limit: 10 })).items.map((entry) => entry.id), [bySecondEmail.id]);
-    assert.deepEqual((await searchMembers(db(), org.id, { role: 'admin', limit: 10 })).items.map((entry) => entry.id), [org.admin.id]);
+    assert.deepEqual(
+      (await searchMembers(db(), org.id, { text: tag, role: 'billing', limit: 10 })).items.map((entry) => entry.id),
+      [bySecondEmail.id],
+    );
+    assert.deepEqual(
+      (await searchMembers(db(), org.id, { role: 'admin', limit: 10 })).items.map((entry) => entry.id),
+      [org.admin.id],
+    );
     assert.equal((await rejectionOf(searchMembers(db(), org.id, { role: 'owner' as never, limit: 10 }))).code, 'invalid_role');
   });
 
@@ -36,11 +42,17 @@ describe('member search and details', () => {
     for (let n = 0; n < 4; n++) await makeMember(org.id);
     const all = await searchMembers(db(), org.id, { limit: 10 });
     assert.equal(all.items.length, 5);
-    assert.deepEqual(all.items.map((entry) => entry.id), all.items.map((entry) => entry.id).sort());
+    assert.deepEqual(
+      all.items.map((entry) => entry.id),
+      all.items.map((entry) => entry.id).sort(),
+    );
     const first = await searchMembers(db(), org.id, { limit: 3 });
     const second = await searchMembers(db(), org.id, { limit: 3, afterId: first.items.at(-1)!.id });
     assert.deepEqual([first.next !== null, second.next !== null], [true, false]);
-    assert.deepEqual([...first.items, ...second.items].map((entry) => entry.id), all.items.map((entry) => entry.id));
+    assert.deepEqual(
+      [...first.items, ...second.items].map((entry) => entry.id),
+      all.items.map((entry) => entry.id),
+    );
     assert.deepEqual((await searchMembers(db(), org.id, { limit: 3, afterId: 'not-an-id' })).items, []);
   });
 
@@ -48,16 +60,23 @@ describe('member search and details', () => {
     const org = await makeOrganization();
     const tag = unique('k');
     const emails = (...values: string[]) => values.map((value, index) => ({ value, primary: index === 0 }));
-    const everywhere = await makeMember(org.id, { profile: { userName: `${tag}.1@example.test`, name: { familyName: `O${tag}` }, emails: emails(`${tag}.1@example.test`, `${tag}.2@example.test`) } });
-    const secondEmail = await makeMember(org.id, { role: 'billing', profile: { userName: `${unique('b')}@example.test`, emails: emails(`${unique('b')}@example.test`, `x${tag}@example.test`) } });
+    const everywhere = await makeMember(org.id, {
+      profile: { userName: `${tag}.1@example.test`, name: { familyName: `O${tag}` }, emails: emails(`${tag}.1@example.test`, `${tag}.2@example.test`) },
+    });
+    const secondEmail = await makeMember(org.id, {
+      role: 'billing',
+      profile: { userName: `${unique('b')}@example.test`, emails: emails(`${unique('b')}@example.test`, `x${tag}@example.test`) },
+    });
     const byName = await makeMember(org.id, { role: 'billing', profile: { userName: `${unique('c')}@example.test`, name: { familyName: `${tag}son` } } });
-    const twoEmails = await makeMember(org.id, { profile: { userName: `a.${tag}@example.test`, emails: emails(`a.${tag}@example.test`, `b.${tag}@example.test`) } });
+    const twoEmails = await makeMember(org.id, {
+      profile: { userName: `a.${tag}@example.test`, emails: emails(`a.${tag}@example.test`, `b.${tag}@example.test`) },
+    });
     await makeMember(org.id, { profile: { userName: `${unique('d')}@example.test`, name: { familyName: 'Elsewhere' } } });
     const expected = [everywhere, secondEmail, byName, twoEmails].map((member) => member.id).sort();
 
     const pages = async (search: { role?: 'billing'; limit: number }) => {
       const ids: string[] = [];
-      for (let afterId: string | undefined, more = true; more; ) {
+      for (let afterId: string | undefined, more = true; more;) {
         const page = await searchMembers(db(), org.id, { text: tag.toUpperCase(), ...search, ...(afterId ? { afterId } : {}) });
         ids.push(...page.items.map((entry) => entry.id));
         afterId = page.items.at(-1)?.id;
@@ -99,8 +118,14 @@ describe('member search and details', () => {
     const details = await tx((t) => getMemberDetails(t, org.id, member.id));
     assert.deepEqual(details.member.seats, ['chat']);
     assert.deepEqual(details.member.groups, [{ id: group.id, displayName: group.displayName, managedBy: 'none' }]);
-    assert.deepEqual(details.workspaces.map((entry) => [entry.workspace.name, entry.role]), [[org.defaultWorkspace.name, 'contributor']]);
-    assert.deepEqual(details.apiKeys.map((key) => key.id), [apiKey.id]);
+    assert.deepEqual(
+      details.workspaces.map((entry) => [entry.workspace.name, entry.role]),
+      [[org.defaultWorkspace.name, 'contributor']],
+    );
+    assert.deepEqual(
+      details.apiKeys.map((key) => key.id),
+      [apiKey.id],
+    );
 
     await tx((t) => revokeApiKey(t, system, org.id, apiKey.id));
     await tx((t) => suspendMember(t, system, org.id, member.id));

@@ -75,8 +75,17 @@ describe('page cursors', () => {
 
   it('cuts the rows read (one more than the page) into a page and where the next one starts', () => {
     const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
-    assert.deepEqual(pageOf(rows, 2, (row) => [row.id]), { items: [{ id: 'a' }, { id: 'b' }], next: ['b'] });
-    assert.deepEqual(pageOf(rows, 3, (row) => [row.id]), { items: rows, next: null });
-    assert.deepEqual(pageOf([], 3, () => ['never']), { items: [], next: null });
+    assert.deepEqual(
+      pageOf(rows, 2, (row) => [row.id]),
+      { items: [{ id: 'a' }, { id: 'b' }], next: ['b'] },
+    );
+    assert.deepEqual(
+      pageOf(rows, 3, (row) => [row.id]),
+      { items: rows, next: null },
+    );
+    assert.deepEqual(
+      pageOf([], 3, () => ['never']),
+      { items: [], next: null },
+    );
   });
 });

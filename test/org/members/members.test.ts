@@ -2,20 +2,8 @@ import assert from 'node:assert/strict';
 import { listAuditEvents } from '../../../src/org/audit/audit.service.js';
 import { createApiKey, authenticateApiKey } from '../../../src/org/credentials/credentials.service.js';
 import { addGroupMembers, createGroup } from '../../../src/org/groups/groups.service.js';
-import {
-  changeMember,
-  changeRole,
-  assessChange,
-  reactivateMember,
-  suspendMember,
-  updateProfile,
-} from '../../../src/org/members/member-changes.service.js';
-import {
-  addMember,
-  getMember,
-  leaveOrganization,
-  removeMember,
-} from '../../../src/org/members/members.service.js';
+import { changeMember, changeRole, assessChange, reactivateMember, suspendMember, updateProfile } from '../../../src/org/members/member-changes.service.js';
+import { addMember, getMember, leaveOrganization, removeMember } from '../../../src/org/members/members.service.js';
 import { assignSeat, listSeatPools, seatsOf, setSeatLimit } from '../../../src/org/seats/seats.service.js';
 import { addWorkspaceMember, createWorkspace, effectiveAccess, getWorkspace } from '../../../src/org/workspaces/workspaces.service.js';
 import { newId } from '../../../src/db/ids.js';
@@ -35,9 +23,15 @@ describe('members', () => {
       assert.equal(member.managedBy, 'none');
       assert.equal(member.version, 1);
       const access = await tx((t) => effectiveAccess(t, org.id, member.id));
-      assert.deepEqual(access.map((entry) => [entry.workspaceId, entry.role]), [[org.defaultWorkspace.id, 'contributor']]);
+      assert.deepEqual(
+        access.map((entry) => [entry.workspaceId, entry.role]),
+        [[org.defaultWorkspace.id, 'contributor']],
+      );
       const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id }));
-      assert.deepEqual(events.map((event) => event.action), ['member.created']);
+      assert.deepEqual(
+        events.map((event) => event.action),
+        ['member.created'],
+      );
     });
 
     it('refuses a member for an Organization that does not exist, and writes nothing', async () => {
@@ -72,9 +66,7 @@ describe('members', () => {
     it('creates exactly one member when 20 requests create one userName in different letter cases at once', async () => {
       const org = await makeOrganization();
       const base = `${unique('race')}@example.test`;
-      const variants = Array.from({ length: 20 }, (_, i) =>
-        [...base].map((char, j) => ((i >> j % 5) & 1 ? char.toUpperCase() : char)).join(''),
-      );
+      const variants = Array.from({ length: 20 }, (_, i) => [...base].map((char, j) => ((i >> (j % 5)) & 1 ? char.toUpperCase() : char)).join(''));
       const results = await Promise.allSettled(variants.map((userName) => makeMember(org.id, { profile: { userName } })));
 
       assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
@@ -99,7 +91,13 @@ describe('members', () => {
       assert.equal(await countRows('workspace_members', { organization_id: org.id }), 1);
       assert.equal(await countRows('audit_events', { organization_id: org.id, action: 'member.created' }), 1);
       const pools = await tx((t) => listSeatPools(t, org.id));
-      assert.deepEqual(pools.map((pool) => [pool.product, pool.assigned]), [['chat', 0], ['code', 0]]);
+      assert.deepEqual(
+        pools.map((pool) => [pool.product, pool.assigned]),
+        [
+          ['chat', 0],
+          ['code', 0],
+        ],
+      );
     });
   });
 
@@ -173,7 +171,10 @@ describe('members', () => {
       assert.equal(changed.title, 'Engineer');
       assert.equal(changed.version, member.version + 1);
       const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id }));
-      assert.deepEqual(events.map((event) => event.action), ['member.created', 'member.updated']);
+      assert.deepEqual(
+        events.map((event) => event.action),
+        ['member.created', 'member.updated'],
+      );
     });
 
     it('writes nothing and says so when another change came in between', async () => {
@@ -183,16 +184,24 @@ describe('members', () => {
       const seen = { ...(await tx((t) => getMember(t, org.id, member.id))), seats: [] };
       await tx((t) => updateProfile(t, system, org.id, member.id, { title: 'Meanwhile' }));
       const error = await rejectionOf(
-        tx((t) => changeMember(t, system, org.id, member.id, { profile: { emails: [{ value: 'new@example.test' }] }, active: false, seats: ['chat'] }, { seen })),
+        tx((t) =>
+          changeMember(t, system, org.id, member.id, { profile: { emails: [{ value: 'new@example.test' }] }, active: false, seats: ['chat'] }, { seen }),
+        ),
       );
       assert.ok(error instanceof ChangedMeanwhileError);
       const stored = await tx((t) => getMember(t, org.id, member.id));
       assert.equal(stored.title, 'Meanwhile');
       assert.equal(stored.status, 'active');
-      assert.deepEqual(stored.emails.map((email) => email.value), member.emails.map((email) => email.value));
+      assert.deepEqual(
+        stored.emails.map((email) => email.value),
+        member.emails.map((email) => email.value),
+      );
       assert.deepEqual(await tx((t) => seatsOf(t, org.id, member.id)), []);
       const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id }));
-      assert.deepEqual(events.map((event) => event.action), ['member.created', 'member.updated']);
+      assert.deepEqual(
+        events.map((event) => event.action),
+        ['member.created', 'member.updated'],
+      );
     });
 
     it('suspends in one statement without a transaction, and revokes nothing when the member changed meanwhile', async () => {
@@ -296,7 +305,13 @@ describe('members', () => {
       const group = await tx((t) => createGroup(t, org.adminActor, org.id, { displayName: unique('Team') }));
       await tx((t) => addGroupMembers(t, org.adminActor, org.id, group.id, [member.id]));
       const { key } = await tx((t) => createApiKey(t, { type: 'member', id: member.id }, org.id, member.id, workspace.id, 'ci'));
-      await db()('sessions').insert({ id: crypto.randomUUID(), account_id: (await accountOf(member.id)), organization_id: org.id, member_id: member.id, expires_at: new Date(Date.now() + 3_600_000) });
+      await db()('sessions').insert({
+        id: crypto.randomUUID(),
+        account_id: await accountOf(member.id),
+        organization_id: org.id,
+        member_id: member.id,
+        expires_at: new Date(Date.now() + 3_600_000),
+      });
 
       const suspended = await tx((t) => suspendMember(t, system, org.id, member.id));
 
@@ -326,7 +341,10 @@ describe('members', () => {
       await tx((t) => reactivateMember(t, system, org.id, member.id));
       await tx((t) => reactivateMember(t, system, org.id, member.id));
       const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id }));
-      assert.deepEqual(events.map((event) => event.action), ['member.created', 'member.suspended', 'member.reactivated']);
+      assert.deepEqual(
+        events.map((event) => event.action),
+        ['member.created', 'member.suspended', 'member.reactivated'],
+      );
     });
   });
 

@@ -61,7 +61,10 @@ describe('organizations', () => {
       assert.ok((await countRows(table, { organization_id: neighbour.id })) > 0, `${table} lost the neighbour's rows`);
     }
     const left = await db()('audit_events').where({ organization_id: org.id });
-    assert.deepEqual(left.map((event: { action: string }) => event.action), ['organization.deleted']);
+    assert.deepEqual(
+      left.map((event: { action: string }) => event.action),
+      ['organization.deleted'],
+    );
   });
 
   it('deletes only when the confirmation is the current name, exactly', async () => {

@@ -20,7 +20,14 @@ describe('seats (invariant 2: assigned ≤ limit)', () => {
 
     assert.deepEqual([lowered.limit, lowered.assigned, lowered.available], [2, 0, 2]);
     const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, action: 'seat_pool.limit_set' }));
-    assert.deepEqual(events.map((event) => [event.data.from, event.data.to]), [[null, 3], [3, 10], [10, 2]]);
+    assert.deepEqual(
+      events.map((event) => [event.data.from, event.data.to]),
+      [
+        [null, 3],
+        [3, 10],
+        [10, 2],
+      ],
+    );
   });
 
   it('refuses to lower a limit below the seats assigned', async () => {
@@ -64,7 +71,10 @@ describe('seats (invariant 2: assigned ≤ limit)', () => {
 
     assert.equal((await tx((t) => getMember(t, org.id, member.id))).version, member.version + 2);
     const events = await tx((t) => listAuditEvents(t, { organizationId: org.id, targetId: member.id }));
-    assert.deepEqual(events.map((event) => event.action), ['member.created', 'seat.assigned', 'seat.released']);
+    assert.deepEqual(
+      events.map((event) => event.action),
+      ['member.created', 'seat.assigned', 'seat.released'],
+    );
   });
 
   it('refuses a seat of a product the Organization has no pool for', async () => {

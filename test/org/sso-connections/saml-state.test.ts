@@ -61,7 +61,7 @@ describe('SAML state', () => {
       }
     });
 
-    it('gives nothing to consumers that waited on the winner\'s row lock', async function () {
+    it("gives nothing to consumers that waited on the winner's row lock", async function () {
       // Two transactions open at once need two connections: PostgreSQL only (the embedded database has one).
       if (!testDatabase().url) this.skip();
       const org = await makeOrganization();
@@ -110,7 +110,14 @@ describe('SAML state', () => {
 
     it('refuses to remember malformed ids or lifetimes, and finds nothing for them', async () => {
       const org = await makeOrganization();
-      for (const [requestId, ttl] of [['', 600], ['x'.repeat(257), 600], [samlId(), 0], [samlId(), -5], [samlId(), Number.NaN], [samlId(), 86_401]] as const) {
+      for (const [requestId, ttl] of [
+        ['', 600],
+        ['x'.repeat(257), 600],
+        [samlId(), 0],
+        [samlId(), -5],
+        [samlId(), Number.NaN],
+        [samlId(), 86_401],
+      ] as const) {
         const error = await rejectionOf(remember(org.id, requestId, ttl));
         assert.equal(error.code, 'invalid_value', `${requestId.length} ${ttl}`);
       }
@@ -140,7 +147,7 @@ describe('SAML state', () => {
       }
     });
 
-    it('refuses posts that waited on the first one\'s uncommitted record', async function () {
+    it("refuses posts that waited on the first one's uncommitted record", async function () {
       if (!testDatabase().url) this.skip();
       const org = await makeOrganization();
       const assertionId = samlId();
@@ -166,7 +173,11 @@ describe('SAML state', () => {
 
     it('refuses malformed input', async () => {
       const org = await makeOrganization();
-      for (const [assertionId, expiresAt] of [['', inTenMinutes()], ['x'.repeat(257), inTenMinutes()], [samlId(), new Date(Number.NaN)]] as const) {
+      for (const [assertionId, expiresAt] of [
+        ['', inTenMinutes()],
+        ['x'.repeat(257), inTenMinutes()],
+        [samlId(), new Date(Number.NaN)],
+      ] as const) {
         assert.equal((await rejectionOf(recordAssertion(org.id, assertionId, expiresAt))).code, 'invalid_value');
       }
       assert.equal((await rejectionOf(recordAssertion('not-a-uuid', samlId()))).code, 'invalid_value');
@@ -214,9 +225,20 @@ describe('sweeping expired sign-in state', () => {
       { organization_id: org.id, request_id: 'old', expires_at: db().raw("now() - interval '1 minute'") },
       { organization_id: org.id, request_id: 'live', expires_at: db().raw("now() + interval '5 minutes'") },
     ]);
-    await db()('sign_in_links').insert({ id: crypto.randomUUID(), token_hash: crypto.randomUUID(), email: 'x@example.test', expires_at: db().raw("now() - interval '2 days'") });
+    await db()('sign_in_links').insert({
+      id: crypto.randomUUID(),
+      token_hash: crypto.randomUUID(),
+      email: 'x@example.test',
+      expires_at: db().raw("now() - interval '2 days'"),
+    });
     await sweepExpiredSignInState(db());
     assert.deepEqual(await db()('saml_requests').where({ organization_id: org.id }).pluck('request_id'), ['live']);
-    assert.equal(await db()('sign_in_links').where({ email: 'x@example.test' }).count({ n: '*' }).then((rows) => Number(rows[0]!.n)), 0);
+    assert.equal(
+      await db()('sign_in_links')
+        .where({ email: 'x@example.test' })
+        .count({ n: '*' })
+        .then((rows) => Number(rows[0]!.n)),
+      0,
+    );
   });
 });

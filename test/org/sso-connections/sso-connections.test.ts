@@ -48,7 +48,14 @@ describe('SSO connections', () => {
       assert.equal(connection.nameIdFormat, 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress');
       assert.deepEqual(connection.attributeMapping, {});
       assert.deepEqual(
-        [connection.enabled, connection.jitEnabled, connection.idpInitiatedEnabled, connection.enforced, connection.autoAssignSeats, connection.autoSeatProducts],
+        [
+          connection.enabled,
+          connection.jitEnabled,
+          connection.idpInitiatedEnabled,
+          connection.enforced,
+          connection.autoAssignSeats,
+          connection.autoSeatProducts,
+        ],
         [false, false, false, false, false, []],
       );
       assert.equal(connection.version, 1);
@@ -75,7 +82,10 @@ describe('SSO connections', () => {
       await tx((t) => recordSsoOutcome(t, org.id, { ok: false, reason: 'wrong_issuer' }));
 
       const rotated = [certificate(), certificate()];
-      const replaced = await save(org, idpSettings({ idpEntityId: 'https://sts.windows.net/tenant/', ssoUrl: 'https://login.microsoftonline.com/tenant/saml2', certificates: rotated }));
+      const replaced = await save(
+        org,
+        idpSettings({ idpEntityId: 'https://sts.windows.net/tenant/', ssoUrl: 'https://login.microsoftonline.com/tenant/saml2', certificates: rotated }),
+      );
 
       assert.equal(replaced.id, first.id);
       assert.equal(replaced.idpEntityId, 'https://sts.windows.net/tenant/');
@@ -91,7 +101,13 @@ describe('SSO connections', () => {
       assert.equal(await countRows('sso_connections', { organization_id: org.id }), 1);
 
       const saved = await events(org, 'sso.connection_saved');
-      assert.deepEqual(saved.map((event) => [event.data.created, event.data.certificates]), [[true, 1], [false, 2]]);
+      assert.deepEqual(
+        saved.map((event) => [event.data.created, event.data.certificates]),
+        [
+          [true, 1],
+          [false, 2],
+        ],
+      );
     });
 
     it('changes nothing and records nothing when the same settings are saved again', async () => {
@@ -313,7 +329,10 @@ describe('SSO connections', () => {
 
       await tx((t) => recordSsoOutcome(t, org.id, { ok: false, reason: '   ' }));
       assert.equal((await get(org)).lastFailureReason, 'unknown failure');
-      assert.deepEqual((await events(org)).map((event) => event.action), ['sso.connection_saved']);
+      assert.deepEqual(
+        (await events(org)).map((event) => event.action),
+        ['sso.connection_saved'],
+      );
     });
 
     it('is one statement, and false without a connection', async () => {

@@ -20,9 +20,7 @@ describe('workspaces', () => {
   it('makes the member who creates a Workspace its admin, and renames it', async () => {
     const org = await makeOrganization();
     const workspace = await tx((t) => createWorkspace(t, org.adminActor, org.id, 'Design'));
-    assert.deepEqual(await tx((t) => listWorkspaceMembers(t, org.id, workspace.id)), [
-      { workspaceId: workspace.id, memberId: org.admin.id, role: 'admin' },
-    ]);
+    assert.deepEqual(await tx((t) => listWorkspaceMembers(t, org.id, workspace.id)), [{ workspaceId: workspace.id, memberId: org.admin.id, role: 'admin' }]);
     const renamed = await tx((t) => renameWorkspace(t, org.adminActor, org.id, workspace.id, 'Product design'));
     assert.equal(renamed.name, 'Product design');
   });
@@ -105,12 +103,15 @@ describe('workspaces', () => {
 
     const reached = await tx((t) => listWorkspacesOfMember(t, org.id, member.id));
 
-    assert.deepEqual(reached.map((workspace) => workspace.id), [org.defaultWorkspace.id, direct.id, granted.id]);
+    assert.deepEqual(
+      reached.map((workspace) => workspace.id),
+      [org.defaultWorkspace.id, direct.id, granted.id],
+    );
     await tx((t) => suspendMember(t, system, org.id, member.id));
     assert.deepEqual(await tx((t) => listWorkspacesOfMember(t, org.id, member.id)), []);
   });
 
-  it('pages a Workspace\'s direct members by userName, case-insensitively, without skipping or repeating', async () => {
+  it("pages a Workspace's direct members by userName, case-insensitively, without skipping or repeating", async () => {
     const org = await makeOrganization();
     const workspace = await tx((t) => createWorkspace(t, system, org.id, unique('Paged')));
     const tag = unique('p');
@@ -129,7 +130,10 @@ describe('workspaces', () => {
       after = page.next;
     }
 
-    assert.deepEqual(seen, [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+    assert.deepEqual(
+      seen,
+      [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())),
+    );
     const first = await tx((t) => pageWorkspaceMembers(t, org.id, workspace.id, { limit: 200 }));
     assert.equal(first.next, null);
     assert.equal(first.items.find((entry) => entry.userName.startsWith('Cid'))!.role, 'admin');

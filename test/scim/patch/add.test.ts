@@ -86,7 +86,10 @@ describe('SCIM PATCH add (RFC 7644 §3.5.2.1)', () => {
   describe('without a path', () => {
     it('adds each attribute of the value: an email is appended, a nickName set', () => {
       const patched = patchUser(user(), { op: 'add', value: { emails: [{ value: 'ada@lovelace.example', type: 'other' }], nickName: 'Ada' } });
-      assert.deepEqual(patched.emails.map((email: { value: string }) => email.value), ['ada@analytical.example', 'ada@home.example', 'ada@lovelace.example']);
+      assert.deepEqual(
+        patched.emails.map((email: { value: string }) => email.value),
+        ['ada@analytical.example', 'ada@home.example', 'ada@lovelace.example'],
+      );
       assert.equal(patched.nickName, 'Ada');
       assert.equal(patched.title, 'Analyst');
     });
@@ -96,7 +99,7 @@ describe('SCIM PATCH add (RFC 7644 §3.5.2.1)', () => {
       assert.deepEqual(patched[enterprise], { department: 'Mathematics', costCenter: 'M-1' });
     });
 
-    it('ignores schemas, meta and the resource\'s own id in the value', () => {
+    it("ignores schemas, meta and the resource's own id in the value", () => {
       const before = user();
       const patched = patchUser(before, { op: 'add', value: { schemas: ['urn:example:other'], meta: { version: 'W/"1"' }, id: userId, title: 'Engineer' } });
       assert.deepEqual(patched, { ...before, title: 'Engineer' });
@@ -134,4 +137,3 @@ describe('SCIM PATCH add (RFC 7644 §3.5.2.1)', () => {
     });
   });
 });
-

@@ -25,15 +25,20 @@ describe('SCIM PATCH replace (RFC 7644 §3.5.2.3)', () => {
     });
 
     it('replaces one sub-attribute, name.familyName', () => {
-      assert.deepEqual(patchUser(user(), { op: 'replace', path: 'name.familyName', value: 'King' }).name, { formatted: 'Ada Byron', givenName: 'Ada', familyName: 'King' });
+      assert.deepEqual(patchUser(user(), { op: 'replace', path: 'name.familyName', value: 'King' }).name, {
+        formatted: 'Ada Byron',
+        givenName: 'Ada',
+        familyName: 'King',
+      });
     });
 
     it('replaces the work address, addresses[type eq "work"], keeping the sub-attributes not given', () => {
-      const patched = patchUser(user(), { op: 'replace', path: 'addresses[type eq "work"]', value: { streetAddress: '1 Difference Lane', locality: 'Cambridge' } });
-      assert.deepEqual(patched.addresses, [
-        { type: 'work', streetAddress: '1 Difference Lane', locality: 'Cambridge', country: 'GB' },
-        user().addresses[1],
-      ]);
+      const patched = patchUser(user(), {
+        op: 'replace',
+        path: 'addresses[type eq "work"]',
+        value: { streetAddress: '1 Difference Lane', locality: 'Cambridge' },
+      });
+      assert.deepEqual(patched.addresses, [{ type: 'work', streetAddress: '1 Difference Lane', locality: 'Cambridge', country: 'GB' }, user().addresses[1]]);
     });
 
     it('replaces one sub-attribute of the work address, addresses[type eq "work"].streetAddress', () => {
@@ -55,7 +60,7 @@ describe('SCIM PATCH replace (RFC 7644 §3.5.2.3)', () => {
       assert.deepEqual(patched.addresses, user().addresses);
     });
 
-    it('renames a group and replaces its members from one object (Okta\'s group push)', () => {
+    it("renames a group and replaces its members from one object (Okta's group push)", () => {
       const patched = patchGroup(group(), { op: 'replace', value: { id: groupId, displayName: 'Language Design', members: [{ value: memberIds.barbara }] } });
       assert.equal(patched.displayName, 'Language Design');
       assert.deepEqual(idsOf(patched.members), [memberIds.barbara]);
@@ -71,7 +76,10 @@ describe('SCIM PATCH replace (RFC 7644 §3.5.2.3)', () => {
 
   describe('what Entra sends', () => {
     it('keeps "False" and "True" as sent; the User mapper reads them as booleans', () => {
-      for (const [sent, active] of [['False', false], ['True', true]] as const) {
+      for (const [sent, active] of [
+        ['False', false],
+        ['True', true],
+      ] as const) {
         const patched = patchUser(user({ active: !active }), { op: 'Replace', path: 'active', value: sent });
         assert.equal(patched.active, sent);
         assert.equal(fromPatchedScimUser(patched).active, active, sent);
@@ -91,7 +99,7 @@ describe('SCIM PATCH replace (RFC 7644 §3.5.2.3)', () => {
       assert.equal(patched.active, 'False');
     });
 
-    it('writes under the schema\'s own name when the document spells an attribute differently', () => {
+    it("writes under the schema's own name when the document spells an attribute differently", () => {
       const { title: _title, ...rest } = user();
       const patched = patchUser({ ...rest, Title: 'Analyst' }, { op: 'Replace', path: 'title', value: 'Engineer' });
       assert.equal(patched.title, 'Engineer');
@@ -111,8 +119,15 @@ describe('SCIM PATCH replace (RFC 7644 §3.5.2.3)', () => {
     });
 
     it('creates a missing work email from emails[type eq "work"].value', () => {
-      const patched = patchUser(user({ emails: [{ value: 'ada@home.example', type: 'home' }] }), { op: 'Replace', path: 'emails[type eq "work"].value', value: 'ada@analytical.example' });
-      assert.deepEqual(patched.emails, [{ value: 'ada@home.example', type: 'home' }, { type: 'work', value: 'ada@analytical.example' }]);
+      const patched = patchUser(user({ emails: [{ value: 'ada@home.example', type: 'home' }] }), {
+        op: 'Replace',
+        path: 'emails[type eq "work"].value',
+        value: 'ada@analytical.example',
+      });
+      assert.deepEqual(patched.emails, [
+        { value: 'ada@home.example', type: 'home' },
+        { type: 'work', value: 'ada@analytical.example' },
+      ]);
     });
   });
 

@@ -22,7 +22,9 @@ describe('SCIM PATCH request (RFC 7644 §3.5.2)', () => {
     });
 
     it('reads member names whatever their case: operations, OP, Path, VALUE', () => {
-      assert.deepEqual(parsePatchRequest({ operations: [{ OP: 'replace', Path: 'title', VALUE: 'Engineer' }] }), [{ op: 'replace', path: 'title', value: 'Engineer' }]);
+      assert.deepEqual(parsePatchRequest({ operations: [{ OP: 'replace', Path: 'title', VALUE: 'Engineer' }] }), [
+        { op: 'replace', path: 'title', value: 'Engineer' },
+      ]);
     });
 
     it('keeps a null value, which means "no value", and drops a null or empty path', () => {
@@ -32,7 +34,17 @@ describe('SCIM PATCH request (RFC 7644 §3.5.2)', () => {
     });
 
     it('refuses a message that is not a PatchOp with invalidSyntax', () => {
-      for (const body of [null, 'add', [], {}, { Operations: [] }, { Operations: {} }, { Operations: ['add'] }, { Operations: [{ op: 'move', path: 'title' }] }, { Operations: [{ path: 'title' }] }]) {
+      for (const body of [
+        null,
+        'add',
+        [],
+        {},
+        { Operations: [] },
+        { Operations: {} },
+        { Operations: ['add'] },
+        { Operations: [{ op: 'move', path: 'title' }] },
+        { Operations: [{ path: 'title' }] },
+      ]) {
         refused(() => parsePatchRequest(body), 'invalidSyntax');
       }
     });
@@ -71,7 +83,13 @@ describe('SCIM PATCH request (RFC 7644 §3.5.2)', () => {
     });
 
     it('turns syntax errors into invalidPath', () => {
-      for (const text of ['emails[type eq "work"', 'emails[type eq]', 'emails[type eq "work"]value', 'name.givenName[value eq "x"]', 'urn:example:unknown:title']) {
+      for (const text of [
+        'emails[type eq "work"',
+        'emails[type eq]',
+        'emails[type eq "work"]value',
+        'name.givenName[value eq "x"]',
+        'urn:example:unknown:title',
+      ]) {
         refused(() => parsePath(text), 'invalidPath');
       }
     });

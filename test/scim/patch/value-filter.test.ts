@@ -55,7 +55,7 @@ describe('SCIM PATCH value filters (RFC 7644 §3.5.2)', () => {
       assert.equal(matches({ value: 'b' }, filterOf('value le "b"')), true);
     });
 
-    it('matches a simple value, such as a seat\'s product, as its own value', () => {
+    it("matches a simple value, such as a seat's product, as its own value", () => {
       assert.equal(matches('chat', filterOf('value eq "CHAT"')), true);
       assert.equal(matches('code', filterOf('value eq "chat"')), false);
     });

@@ -35,7 +35,9 @@ export function DomainsTab() {
       {domains.isError && <ErrorNotice error={domains.error} />}
       {domains.isPending && <Loading what="Reading the domains" />}
       {domains.data?.length === 0 && <p>No domains yet.</p>}
-      {domains.data?.map((domain) => <DomainPanel key={domain.id} domain={domain} />)}
+      {domains.data?.map((domain) => (
+        <DomainPanel key={domain.id} domain={domain} />
+      ))}
     </>
   );
 }

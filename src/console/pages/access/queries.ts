@@ -4,7 +4,9 @@ import { unwrap } from '../../api/errors';
 import { client } from '../../api/session';
 
 export type SsoState = Schema<'SsoConnection'>;
-export type SsoSettings = Partial<Pick<NonNullable<SsoState['connection']>, 'enabled' | 'jitEnabled' | 'idpInitiatedEnabled' | 'enforced' | 'autoAssignSeats' | 'autoSeatProducts'>>;
+export type SsoSettings = Partial<
+  Pick<NonNullable<SsoState['connection']>, 'enabled' | 'jitEnabled' | 'idpInitiatedEnabled' | 'enforced' | 'autoAssignSeats' | 'autoSeatProducts'>
+>;
 export type Domain = Schema<'Domain'>;
 export type NewScimToken = Schema<'NewScimToken'>;
 
@@ -21,7 +23,8 @@ export const useSso = () => useQuery({ queryKey: accessKeys.sso, queryFn: () => 
 export const useSeatPools = () => useQuery({ queryKey: accessKeys.seats, queryFn: async () => (await unwrap(client.GET('/api/v1/seats'))).pools });
 export const useDomains = () => useQuery({ queryKey: accessKeys.domains, queryFn: async () => (await unwrap(client.GET('/api/v1/domains'))).domains });
 export const useScimInfo = () => useQuery({ queryKey: accessKeys.scim, queryFn: () => unwrap(client.GET('/api/v1/scim')) });
-export const useScimTokens = () => useQuery({ queryKey: accessKeys.scimTokens, queryFn: async () => (await unwrap(client.GET('/api/v1/scim-tokens'))).scimTokens });
+export const useScimTokens = () =>
+  useQuery({ queryKey: accessKeys.scimTokens, queryFn: async () => (await unwrap(client.GET('/api/v1/scim-tokens'))).scimTokens });
 
 /** The IdP side of SSO, from a metadata document (uploaded) or its URL (Roster fetches it). */
 export function useConfigureSso() {
@@ -57,7 +60,9 @@ function useDomainChange<Input>(call: (input: Input) => Promise<unknown>) {
 export const useClaimDomain = () => useDomainChange((domain: string) => unwrap(client.POST('/api/v1/domains', { body: { domain } })));
 export const useVerifyDomain = () => useDomainChange((id: string) => unwrap(client.POST('/api/v1/domains/{id}/verify', { params: { path: { id } } })));
 export const useDomainAutoJoin = () =>
-  useDomainChange(({ id, autoJoin }: { id: string; autoJoin: boolean }) => unwrap(client.PATCH('/api/v1/domains/{id}', { params: { path: { id } }, body: { autoJoin } })));
+  useDomainChange(({ id, autoJoin }: { id: string; autoJoin: boolean }) =>
+    unwrap(client.PATCH('/api/v1/domains/{id}', { params: { path: { id } }, body: { autoJoin } })),
+  );
 export const useDeleteDomain = () => useDomainChange((id: string) => unwrap(client.DELETE('/api/v1/domains/{id}', { params: { path: { id } } })));
 
 export function useCreateScimToken() {

@@ -35,9 +35,7 @@ export function ScimTab() {
       </section>
       <section className="panel" aria-labelledby="scim-tokens">
         <h2 id="scim-tokens">Tokens</h2>
-        <p>
-          At most {info.data?.maxActiveTokens ?? 2} tokens are active at once: create the new one, give it to the IdP, then revoke the old one.
-        </p>
+        <p>At most {info.data?.maxActiveTokens ?? 2} tokens are active at once: create the new one, give it to the IdP, then revoke the old one.</p>
         <form
           className="inline-form"
           onSubmit={(event) => {

@@ -71,7 +71,13 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
       )}
       <div className="metadata-choices">
         <div>
-          <input ref={fileInput} type="file" accept=".xml,application/xml,text/xml,application/samlmetadata+xml" hidden onChange={(event) => void readFile(event.target.files?.[0])} />
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".xml,application/xml,text/xml,application/samlmetadata+xml"
+            hidden
+            onChange={(event) => void readFile(event.target.files?.[0])}
+          />
           <button type="button" className="button-secondary" onClick={() => fileInput.current?.click()}>
             Choose a metadata file
           </button>
@@ -80,7 +86,11 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
               <p>
                 Chosen: <strong>{file.name}</strong>
               </p>
-              <button type="button" disabled={configure.isPending} onClick={() => configure.mutate({ metadataXml: file.xml }, { onSuccess: () => setFile(null) })}>
+              <button
+                type="button"
+                disabled={configure.isPending}
+                onClick={() => configure.mutate({ metadataXml: file.xml }, { onSuccess: () => setFile(null) })}
+              >
                 Upload metadata
               </button>
             </>
@@ -93,7 +103,14 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
           }}
         >
           <label htmlFor={urlId}>Metadata URL (https)</label>
-          <input id={urlId} type="url" required placeholder="https://idp.example.com/app/metadata" value={url} onChange={(event) => setUrl(event.target.value)} />
+          <input
+            id={urlId}
+            type="url"
+            required
+            placeholder="https://idp.example.com/app/metadata"
+            value={url}
+            onChange={(event) => setUrl(event.target.value)}
+          />
           <button type="submit" disabled={configure.isPending}>
             Fetch metadata
           </button>
@@ -125,29 +142,30 @@ function IdpPanel({ connection }: { connection: SsoState['connection'] }) {
 }
 
 /** The connection's on/off sign-in rules, in the order the panel shows them. */
-const ruleSwitches: ReadonlyArray<{ setting: 'enabled' | 'jitEnabled' | 'enforced' | 'idpInitiatedEnabled' | 'autoAssignSeats'; label: string; hint: string }> = [
-  {
-    setting: 'enabled',
-    label: 'SSO enabled',
-    hint: 'Members sign in through the IdP. Off, the IdP signs nobody in and members sign in by email link until it is switched on; its metadata and the rules below are kept.',
-  },
-  {
-    setting: 'jitEnabled',
-    label: 'Create members on first sign-in (JIT)',
-    hint: 'Someone the IdP signs in with an email on a verified domain becomes a Member. Not needed when the IdP provisions over SCIM.',
-  },
-  {
-    setting: 'enforced',
-    label: 'Enforce SSO',
-    hint: 'Addresses on your verified domains must sign in through the IdP: no email links, no invitations. In effect only while SSO is enabled.',
-  },
-  {
-    setting: 'idpInitiatedEnabled',
-    label: 'Allow sign-in started at the IdP',
-    hint: 'From the IdP’s dashboard (IdP-initiated). Off, only sign-ins that start at Roster are accepted.',
-  },
-  { setting: 'autoAssignSeats', label: 'Assign seats automatically', hint: 'On a member’s first SSO sign-in, a free seat of each product ticked below.' },
-];
+const ruleSwitches: ReadonlyArray<{ setting: 'enabled' | 'jitEnabled' | 'enforced' | 'idpInitiatedEnabled' | 'autoAssignSeats'; label: string; hint: string }> =
+  [
+    {
+      setting: 'enabled',
+      label: 'SSO enabled',
+      hint: 'Members sign in through the IdP. Off, the IdP signs nobody in and members sign in by email link until it is switched on; its metadata and the rules below are kept.',
+    },
+    {
+      setting: 'jitEnabled',
+      label: 'Create members on first sign-in (JIT)',
+      hint: 'Someone the IdP signs in with an email on a verified domain becomes a Member. Not needed when the IdP provisions over SCIM.',
+    },
+    {
+      setting: 'enforced',
+      label: 'Enforce SSO',
+      hint: 'Addresses on your verified domains must sign in through the IdP: no email links, no invitations. In effect only while SSO is enabled.',
+    },
+    {
+      setting: 'idpInitiatedEnabled',
+      label: 'Allow sign-in started at the IdP',
+      hint: 'From the IdP’s dashboard (IdP-initiated). Off, only sign-ins that start at Roster are accepted.',
+    },
+    { setting: 'autoAssignSeats', label: 'Assign seats automatically', hint: 'On a member’s first SSO sign-in, a free seat of each product ticked below.' },
+  ];
 
 function SettingsPanel({ connection }: { connection: NonNullable<SsoState['connection']> }) {
   const settings = useSsoSettings();
@@ -161,7 +179,14 @@ function SettingsPanel({ connection }: { connection: NonNullable<SsoState['conne
     <section className="panel" aria-labelledby="sso-settings">
       <h2 id="sso-settings">Sign-in rules</h2>
       {ruleSwitches.map(({ setting, label, hint }) => (
-        <SwitchRow key={setting} label={label} hint={hint} checked={connection[setting]} disabled={saving} onChange={(on) => settings.mutate({ [setting]: on })} />
+        <SwitchRow
+          key={setting}
+          label={label}
+          hint={hint}
+          checked={connection[setting]}
+          disabled={saving}
+          onChange={(on) => settings.mutate({ [setting]: on })}
+        />
       ))}
       <fieldset className="products" disabled={saving}>
         <legend>Products for automatic seats</legend>
@@ -169,7 +194,13 @@ function SettingsPanel({ connection }: { connection: NonNullable<SsoState['conne
         {pools.isPending && <Loading what="Reading the products" />}
         {pools.data?.length === 0 && <p className="hint">No products have seats yet.</p>}
         {pools.data?.map((pool) => (
-          <ProductCheckbox key={pool.product} product={pool.product} available={pool.available} checked={connection.autoSeatProducts.includes(pool.product)} onChange={(on) => toggleProduct(pool.product, on)} />
+          <ProductCheckbox
+            key={pool.product}
+            product={pool.product}
+            available={pool.available}
+            checked={connection.autoSeatProducts.includes(pool.product)}
+            onChange={(on) => toggleProduct(pool.product, on)}
+          />
         ))}
       </fieldset>
       {settings.isError && <ErrorNotice error={settings.error} />}

@@ -11,14 +11,10 @@ export function ProfileSection({ member }: { member: Member }) {
   const update = useUpdateProfile();
   return (
     <section className="panel" aria-labelledby="profile">
-      <h2 id="profile">
-        Profile {managedBy && <span className="badge">Managed by {managedBy}</span>}
-      </h2>
+      <h2 id="profile">Profile {managedBy && <span className="badge">Managed by {managedBy}</span>}</h2>
       {managedBy ? (
         <>
-          <p className="hint">
-            Your name and email come from your Organization’s identity provider ({managedBy}); change them there, and Roster follows.
-          </p>
+          <p className="hint">Your name and email come from your Organization’s identity provider ({managedBy}); change them there, and Roster follows.</p>
           <dl className="facts facts-wide">
             <Fact label="Email" value={member.email ?? member.userName} />
             <Fact label="First name" value={member.firstName ?? '—'} />
@@ -27,7 +23,14 @@ export function ProfileSection({ member }: { member: Member }) {
         </>
       ) : (
         // Keyed by the last change, so the form starts again from what Roster saved.
-        <ProfileForm key={member.updatedAt} profile={member} pending={update.isPending} error={update.error} saved={update.isSuccess} onSave={(changes) => update.mutate(changes)} />
+        <ProfileForm
+          key={member.updatedAt}
+          profile={member}
+          pending={update.isPending}
+          error={update.error}
+          saved={update.isSuccess}
+          onSave={(changes) => update.mutate(changes)}
+        />
       )}
       <dl className="facts facts-wide">
         <Fact label="Sign-in name" value={member.userName} />
@@ -35,7 +38,11 @@ export function ProfileSection({ member }: { member: Member }) {
         <Fact label="Seats" value={member.seats.length > 0 ? member.seats.join(', ') : 'None'} />
         <Fact
           label="Workspaces"
-          value={member.workspaces.length > 0 ? member.workspaces.map((workspace) => `${workspace.name} (${workspace.role === 'admin' ? 'Admin' : 'Contributor'})`).join(', ') : 'None'}
+          value={
+            member.workspaces.length > 0
+              ? member.workspaces.map((workspace) => `${workspace.name} (${workspace.role === 'admin' ? 'Admin' : 'Contributor'})`).join(', ')
+              : 'None'
+          }
         />
       </dl>
     </section>

@@ -22,8 +22,15 @@ export function SessionsSection({ organizationId }: { organizationId: string | n
       <div className="title-bar">
         <h2 id="sessions">Sessions</h2>
         {others.length > 0 && (
-          <ConfirmButton tone="danger" label="Sign out other sessions" title="Sign out every other session?" confirm="Sign them out" onConfirm={() => end.mutate(others)}>
-            {others.length === 1 ? 'The other session stops' : `The ${others.length} other sessions stop`} working on their next request. This one stays signed in.
+          <ConfirmButton
+            tone="danger"
+            label="Sign out other sessions"
+            title="Sign out every other session?"
+            confirm="Sign them out"
+            onConfirm={() => end.mutate(others)}
+          >
+            {others.length === 1 ? 'The other session stops' : `The ${others.length} other sessions stop`} working on their next request. This one stays signed
+            in.
           </ConfirmButton>
         )}
       </div>

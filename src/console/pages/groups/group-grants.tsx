@@ -34,7 +34,11 @@ export function GroupGrants({ group }: { group: Group }) {
                   <tr key={grant.workspaceId}>
                     <th scope="row">{name}</th>
                     <td>
-                      <WorkspaceRoleSelect label={`Role in ${name}`} value={grant.role} onChange={(role) => setGrant.mutate({ workspaceId: grant.workspaceId, role }, report)} />
+                      <WorkspaceRoleSelect
+                        label={`Role in ${name}`}
+                        value={grant.role}
+                        onChange={(role) => setGrant.mutate({ workspaceId: grant.workspaceId, role }, report)}
+                      />
                     </td>
                     <td>
                       <ConfirmButton
@@ -52,7 +56,9 @@ export function GroupGrants({ group }: { group: Group }) {
               })}
             </ListTable>
             {workspaces.isError && <ErrorNotice error={workspaces.error} />}
-            {workspaces.data && <NewGrant grants={list} workspaces={workspaces.data} onGrant={(workspaceId, role) => setGrant.mutate({ workspaceId, role }, report)} />}
+            {workspaces.data && (
+              <NewGrant grants={list} workspaces={workspaces.data} onGrant={(workspaceId, role) => setGrant.mutate({ workspaceId, role }, report)} />
+            )}
           </>
         )}
       </QueryView>

@@ -61,7 +61,10 @@ export function useGroupMembers(id: string, cursor: string | undefined) {
 }
 
 export function useGroupGrants(id: string) {
-  return useQuery({ queryKey: groupKeys.grants(id), queryFn: async () => (await unwrap(client.GET('/api/v1/groups/{id}/grants', { params: { path: { id } } }))).grants });
+  return useQuery({
+    queryKey: groupKeys.grants(id),
+    queryFn: async () => (await unwrap(client.GET('/api/v1/groups/{id}/grants', { params: { path: { id } } }))).grants,
+  });
 }
 
 /**

@@ -54,8 +54,20 @@ export function GroupsTab({ member, canManage }: TabProps) {
 function AddToGroup({ member, onAdd }: { member: Member; onAdd(groupId: string): void }) {
   const groups = useEveryGroup();
   const current = new Set(member.groups.map((group) => group.id));
-  const choices = (groups.data ?? []).filter((group) => group.managedBy === 'none' && !current.has(group.id)).map((group) => ({ id: group.id, name: group.displayName }));
+  const choices = (groups.data ?? [])
+    .filter((group) => group.managedBy === 'none' && !current.has(group.id))
+    .map((group) => ({ id: group.id, name: group.displayName }));
   return (
-    <ChooseForm title="Add to a group" label="Group" choices={choices} loading={groups.isPending} error={groups.error} placeholder="Choose a group" none="No other group to add to" submit="Add to group" onChoose={onAdd} />
+    <ChooseForm
+      title="Add to a group"
+      label="Group"
+      choices={choices}
+      loading={groups.isPending}
+      error={groups.error}
+      placeholder="Choose a group"
+      none="No other group to add to"
+      submit="Add to group"
+      onChoose={onAdd}
+    />
   );
 }

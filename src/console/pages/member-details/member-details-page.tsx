@@ -40,7 +40,10 @@ export function MemberDetailsPage() {
               <h1>{memberName(data)}</h1>
               {(data.email ?? data.userName) !== memberName(data) && <p className="muted">{data.email ?? data.userName}</p>}
             </div>
-            <AddressTabs label="Member details" tabs={tabs.map(({ value, label, Panel }) => ({ value, label, panel: () => <Panel member={data} canManage={canManage} /> }))} />
+            <AddressTabs
+              label="Member details"
+              tabs={tabs.map(({ value, label, Panel }) => ({ value, label, panel: () => <Panel member={data} canManage={canManage} /> }))}
+            />
           </>
         )}
       </QueryView>

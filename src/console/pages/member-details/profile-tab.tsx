@@ -20,8 +20,8 @@ export function ProfileTab({ member, canManage }: TabProps) {
       <h2 id="profile-heading">Profile</h2>
       {managed && (
         <p className="hint">
-          <span className="badge">Managed by {source}</span> The identity provider owns this member’s name and email ({source}): change them there, and
-          Roster takes them over {member.managedBy === 'scim' ? 'with its next update' : 'at their next sign-in'}.
+          <span className="badge">Managed by {source}</span> The identity provider owns this member’s name and email ({source}): change them there, and Roster
+          takes them over {member.managedBy === 'scim' ? 'with its next update' : 'at their next sign-in'}.
         </p>
       )}
       <dl className="facts facts-wide">
@@ -43,7 +43,14 @@ export function ProfileTab({ member, canManage }: TabProps) {
       </dl>
       {/* A new answer from Roster (after a save) starts the form again from what Roster now holds. */}
       {editable && (
-        <ProfileForm key={member.updatedAt} profile={member} pending={update.isPending} error={update.error} saved={update.isSuccess} onSave={(changes) => update.mutate({ id: member.id, changes })} />
+        <ProfileForm
+          key={member.updatedAt}
+          profile={member}
+          pending={update.isPending}
+          error={update.error}
+          saved={update.isSuccess}
+          onSave={(changes) => update.mutate({ id: member.id, changes })}
+        />
       )}
     </section>
   );

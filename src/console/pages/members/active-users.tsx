@@ -48,99 +48,99 @@ export function ActiveUsers({ myId, canManage, pools }: { myId: string; canManag
       {problem !== null && <ErrorNotice error={problem} />}
       <QueryView query={members} loading="Loading members">
         {(page) => (
-        <>
-          <ListTable
-            caption="Active Users"
-            actions
-            labels={[
-              'Name',
-              'Email',
-              'Role',
-              ...pools.map((pool) => (
-                <>
-                  {pool.product} <span className="muted">{pool.available} available</span>
-                </>
-              )),
-            ]}
-          >
-            {page.members.length === 0 && <EmptyRow columns={4 + pools.length}>No member matches.</EmptyRow>}
-            {page.members.map((member) => {
-              const name = memberName(member);
-              const email = member.email ?? member.userName;
-              return (
-                <tr key={member.id}>
-                  <th scope="row">
-                    <Link to={`/members/${member.id}`}>{name}</Link>
-                    {member.id === myId && <span className="badge">You</span>}
-                    {member.managedBy !== 'none' && (
-                      <span className="badge" title={`Name and email come from the identity provider (${member.managedBy.toUpperCase()})`}>
-                        Managed by {member.managedBy.toUpperCase()}
-                      </span>
-                    )}
-                    {member.status === 'suspended' && <span className="badge badge-warning">Suspended</span>}
-                  </th>
-                  <td>{email}</td>
-                  <td>
-                    {canManage ? (
-                      <select
-                        aria-label={`Role of ${email}`}
-                        value={member.role}
-                        onChange={(event) => changeRole.mutate({ id: member.id, role: event.target.value as OrganizationRole }, report)}
-                      >
-                        {roles.map((role) => (
-                          <option key={role} value={role}>
-                            {roleName(role)}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      roleName(member.role)
-                    )}
-                  </td>
-                  {pools.map((pool) => {
-                    const on = member.seats.includes(pool.product);
-                    return (
-                      <td key={pool.product}>
-                        {canManage ? (
-                          <Switch.Root
-                            className="switch"
-                            checked={on}
-                            aria-label={`${pool.product} seat for ${email}`}
-                            onCheckedChange={(checked) => toggleSeat.mutate({ id: member.id, product: pool.product, on: checked }, report)}
-                          >
-                            <Switch.Thumb className="switch-thumb" />
-                          </Switch.Root>
-                        ) : (
-                          <span>{on ? 'Seat' : '—'}</span>
-                        )}
-                      </td>
-                    );
-                  })}
-                  <td>
-                    {member.id === myId ? (
-                      <ConfirmButton label="Leave" title="Leave the Organization?" confirm="Leave" onConfirm={() => leave.mutate(undefined, report)}>
-                        You lose access to this Organization, its Workspaces and your seats at once. To come back, an Admin must invite you again.
-                      </ConfirmButton>
-                    ) : (
-                      canManage && (
-                        <ConfirmButton
-                          label="Remove"
-                          accessibleLabel={`Remove ${email}`}
-                          title={`Remove ${name}?`}
-                          confirm="Remove"
-                          onConfirm={() => remove.mutate({ id: member.id }, report)}
+          <>
+            <ListTable
+              caption="Active Users"
+              actions
+              labels={[
+                'Name',
+                'Email',
+                'Role',
+                ...pools.map((pool) => (
+                  <>
+                    {pool.product} <span className="muted">{pool.available} available</span>
+                  </>
+                )),
+              ]}
+            >
+              {page.members.length === 0 && <EmptyRow columns={4 + pools.length}>No member matches.</EmptyRow>}
+              {page.members.map((member) => {
+                const name = memberName(member);
+                const email = member.email ?? member.userName;
+                return (
+                  <tr key={member.id}>
+                    <th scope="row">
+                      <Link to={`/members/${member.id}`}>{name}</Link>
+                      {member.id === myId && <span className="badge">You</span>}
+                      {member.managedBy !== 'none' && (
+                        <span className="badge" title={`Name and email come from the identity provider (${member.managedBy.toUpperCase()})`}>
+                          Managed by {member.managedBy.toUpperCase()}
+                        </span>
+                      )}
+                      {member.status === 'suspended' && <span className="badge badge-warning">Suspended</span>}
+                    </th>
+                    <td>{email}</td>
+                    <td>
+                      {canManage ? (
+                        <select
+                          aria-label={`Role of ${email}`}
+                          value={member.role}
+                          onChange={(event) => changeRole.mutate({ id: member.id, role: event.target.value as OrganizationRole }, report)}
                         >
-                          {email} loses access at once: sessions, API keys, seats, Workspaces and groups go.
+                          {roles.map((role) => (
+                            <option key={role} value={role}>
+                              {roleName(role)}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        roleName(member.role)
+                      )}
+                    </td>
+                    {pools.map((pool) => {
+                      const on = member.seats.includes(pool.product);
+                      return (
+                        <td key={pool.product}>
+                          {canManage ? (
+                            <Switch.Root
+                              className="switch"
+                              checked={on}
+                              aria-label={`${pool.product} seat for ${email}`}
+                              onCheckedChange={(checked) => toggleSeat.mutate({ id: member.id, product: pool.product, on: checked }, report)}
+                            >
+                              <Switch.Thumb className="switch-thumb" />
+                            </Switch.Root>
+                          ) : (
+                            <span>{on ? 'Seat' : '—'}</span>
+                          )}
+                        </td>
+                      );
+                    })}
+                    <td>
+                      {member.id === myId ? (
+                        <ConfirmButton label="Leave" title="Leave the Organization?" confirm="Leave" onConfirm={() => leave.mutate(undefined, report)}>
+                          You lose access to this Organization, its Workspaces and your seats at once. To come back, an Admin must invite you again.
                         </ConfirmButton>
-                      )
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </ListTable>
-          <PageButtons paging={paging} nextCursor={page.nextCursor} label="Active Users" />
-        </>
+                      ) : (
+                        canManage && (
+                          <ConfirmButton
+                            label="Remove"
+                            accessibleLabel={`Remove ${email}`}
+                            title={`Remove ${name}?`}
+                            confirm="Remove"
+                            onConfirm={() => remove.mutate({ id: member.id }, report)}
+                          >
+                            {email} loses access at once: sessions, API keys, seats, Workspaces and groups go.
+                          </ConfirmButton>
+                        )
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </ListTable>
+            <PageButtons paging={paging} nextCursor={page.nextCursor} label="Active Users" />
+          </>
         )}
       </QueryView>
     </>

@@ -96,7 +96,10 @@ export function InviteDialog({ pools }: { pools: SeatPool[] }) {
                       checked={seats.includes(pool.product)}
                       onChange={(event) => setSeats(event.target.checked ? [...seats, pool.product] : seats.filter((seat) => seat !== pool.product))}
                     />
-                    {pool.product} <span className="muted">({pool.available} of {pool.limit} available)</span>
+                    {pool.product}{' '}
+                    <span className="muted">
+                      ({pool.available} of {pool.limit} available)
+                    </span>
                   </label>
                 ))}
               </fieldset>

@@ -34,40 +34,40 @@ export function InvitedUsers() {
       )}
       <QueryView query={invitations} loading="Loading invitations">
         {(page) => (
-        <>
-          <ListTable caption="Invited Users" actions labels={['Email', 'Role', 'Seats', 'Status', 'Expires']}>
-            {page.invitations.length === 0 && <EmptyRow columns={6}>No pending invitation.</EmptyRow>}
-            {page.invitations.map((invitation) => (
-              <tr key={invitation.id}>
-                <th scope="row">{invitation.email}</th>
-                <td>{roleName(invitation.role)}</td>
-                <td>{invitation.seats.length > 0 ? invitation.seats.join(', ') : '—'}</td>
-                <td>{invitation.status === 'expired' ? <span className="badge badge-warning">Expired</span> : 'Pending'}</td>
-                <td>{dateTime.format(new Date(invitation.expiresAt))}</td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="button-secondary button-small"
-                    aria-label={`Resend to ${invitation.email}`}
-                    onClick={() => resend.mutate({ id: invitation.id }, report(`A new link went to ${invitation.email}; the previous one no longer works.`))}
-                  >
-                    Resend
-                  </button>
-                  <ConfirmButton
-                    label="Revoke"
-                    accessibleLabel={`Revoke ${invitation.email}`}
-                    title={`Revoke the invitation of ${invitation.email}?`}
-                    confirm="Revoke"
-                    onConfirm={() => revoke.mutate({ id: invitation.id }, report(`The invitation of ${invitation.email} was revoked.`))}
-                  >
-                    Its link stops working at once.
-                  </ConfirmButton>
-                </td>
-              </tr>
-            ))}
-          </ListTable>
-          <PageButtons paging={paging} nextCursor={page.nextCursor} label="Invited Users" />
-        </>
+          <>
+            <ListTable caption="Invited Users" actions labels={['Email', 'Role', 'Seats', 'Status', 'Expires']}>
+              {page.invitations.length === 0 && <EmptyRow columns={6}>No pending invitation.</EmptyRow>}
+              {page.invitations.map((invitation) => (
+                <tr key={invitation.id}>
+                  <th scope="row">{invitation.email}</th>
+                  <td>{roleName(invitation.role)}</td>
+                  <td>{invitation.seats.length > 0 ? invitation.seats.join(', ') : '—'}</td>
+                  <td>{invitation.status === 'expired' ? <span className="badge badge-warning">Expired</span> : 'Pending'}</td>
+                  <td>{dateTime.format(new Date(invitation.expiresAt))}</td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button-secondary button-small"
+                      aria-label={`Resend to ${invitation.email}`}
+                      onClick={() => resend.mutate({ id: invitation.id }, report(`A new link went to ${invitation.email}; the previous one no longer works.`))}
+                    >
+                      Resend
+                    </button>
+                    <ConfirmButton
+                      label="Revoke"
+                      accessibleLabel={`Revoke ${invitation.email}`}
+                      title={`Revoke the invitation of ${invitation.email}?`}
+                      confirm="Revoke"
+                      onConfirm={() => revoke.mutate({ id: invitation.id }, report(`The invitation of ${invitation.email} was revoked.`))}
+                    >
+                      Its link stops working at once.
+                    </ConfirmButton>
+                  </td>
+                </tr>
+              ))}
+            </ListTable>
+            <PageButtons paging={paging} nextCursor={page.nextCursor} label="Invited Users" />
+          </>
         )}
       </QueryView>
     </>

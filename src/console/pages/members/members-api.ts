@@ -19,7 +19,9 @@ export const memberKeys = {
 
 /** Refetches everything a change to members may have touched: the lists, the pools and the details pages. */
 function refetchMembers(queryClient: QueryClient): Promise<unknown> {
-  return Promise.all([memberKeys.members, memberKeys.invitations, memberKeys.seats, memberKeys.details].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+  return Promise.all(
+    [memberKeys.members, memberKeys.invitations, memberKeys.seats, memberKeys.details].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
+  );
 }
 
 /** One page a list shows: the search, the role, and the cursor the page starts at. */
@@ -108,8 +110,8 @@ export function useRevokeInvitation() {
 }
 
 export function useInvite() {
-  return usePanelMutation(async (body: { emails: string[]; role: OrganizationRole; seats: string[] }) =>
-    (await unwrap(client.POST('/api/v1/invitations/batch', { body }))).results,
+  return usePanelMutation(
+    async (body: { emails: string[]; role: OrganizationRole; seats: string[] }) => (await unwrap(client.POST('/api/v1/invitations/batch', { body }))).results,
   );
 }
 

@@ -71,7 +71,12 @@ function PoolRow({ pool, onSave }: { pool: SeatPool; onSave(limit: number): Prom
             {pool.product} seat limit
           </label>
           <input id={id} type="number" min={0} step={1} required value={limit} onChange={(event) => setLimit(event.target.value)} className="number-input" />
-          <button type="submit" className="button-secondary button-small" disabled={limit === String(pool.limit)} aria-label={`Save the ${pool.product} seat limit`}>
+          <button
+            type="submit"
+            className="button-secondary button-small"
+            disabled={limit === String(pool.limit)}
+            aria-label={`Save the ${pool.product} seat limit`}
+          >
             Save
           </button>
         </form>
@@ -100,7 +105,16 @@ function NewPool({ onAdd }: { onAdd(product: string, limit: number): Promise<voi
       <label htmlFor={`${id}-product`}>Product</label>
       <input id={`${id}-product`} required value={product} onChange={(event) => setProduct(event.target.value)} aria-describedby={`${id}-hint`} />
       <label htmlFor={`${id}-limit`}>Seats</label>
-      <input id={`${id}-limit`} type="number" min={0} step={1} required value={limit} onChange={(event) => setLimit(event.target.value)} className="number-input" />
+      <input
+        id={`${id}-limit`}
+        type="number"
+        min={0}
+        step={1}
+        required
+        value={limit}
+        onChange={(event) => setLimit(event.target.value)}
+        className="number-input"
+      />
       <button type="submit">Add product</button>
       <p id={`${id}-hint`} className="hint">
         Lower-case letters, digits, “-” and “_”, as your products are named where seats are checked (chat, video…).

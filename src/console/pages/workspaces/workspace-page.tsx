@@ -28,7 +28,9 @@ function Workspace() {
         {workspace.name}
         {workspace.isDefault && <span className="badge">Default</span>}
       </h1>
-      {workspace.isDefault && <p className="hint">Every member of the Organization is in the default Workspace; their role here can change, but nobody is removed from it.</p>}
+      {workspace.isDefault && (
+        <p className="hint">Every member of the Organization is in the default Workspace; their role here can change, but nobody is removed from it.</p>
+      )}
       <WorkspaceMembers workspace={workspace} />
       <WorkspaceGrants workspace={workspace} />
     </>

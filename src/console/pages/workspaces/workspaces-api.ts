@@ -29,7 +29,9 @@ function useListMutation<Input, Output>(mutationFn: (input: Input) => Promise<Ou
 export const useCreateWorkspace = () => useListMutation((name: string) => unwrap(client.POST('/api/v1/workspaces', { body: { name } })));
 
 export const useRenameWorkspace = () =>
-  useListMutation(({ id, name }: { id: string; name: string }) => unwrap(client.PATCH('/api/v1/workspaces/{id}', { params: { path: { id } }, body: { name } })));
+  useListMutation(({ id, name }: { id: string; name: string }) =>
+    unwrap(client.PATCH('/api/v1/workspaces/{id}', { params: { path: { id } }, body: { name } })),
+  );
 
 export const useDeleteWorkspace = () => useListMutation((id: string) => unwrap(client.DELETE('/api/v1/workspaces/{id}', { params: { path: { id } } })));
 
@@ -37,7 +39,8 @@ export const useDeleteWorkspace = () => useListMutation((id: string) => unwrap(c
 export function useWorkspaceMembers(id: string, cursor: string | undefined) {
   return useQuery({
     queryKey: [...workspaceKeys.members(id), cursor ?? null],
-    queryFn: () => unwrap(client.GET('/api/v1/workspaces/{id}/members', { params: { path: { id }, query: { limit: pageSize, ...(cursor ? { cursor } : {}) } } })),
+    queryFn: () =>
+      unwrap(client.GET('/api/v1/workspaces/{id}/members', { params: { path: { id }, query: { limit: pageSize, ...(cursor ? { cursor } : {}) } } })),
     placeholderData: keepPreviousData,
   });
 }
@@ -46,7 +49,8 @@ export function useWorkspaceMembers(id: string, cursor: string | undefined) {
 export function useWorkspaceGrants(id: string, cursor: string | undefined) {
   return useQuery({
     queryKey: [...workspaceKeys.grants(id), cursor ?? null],
-    queryFn: () => unwrap(client.GET('/api/v1/workspaces/{id}/grants', { params: { path: { id }, query: { limit: pageSize, ...(cursor ? { cursor } : {}) } } })),
+    queryFn: () =>
+      unwrap(client.GET('/api/v1/workspaces/{id}/grants', { params: { path: { id }, query: { limit: pageSize, ...(cursor ? { cursor } : {}) } } })),
     placeholderData: keepPreviousData,
   });
 }
