@@ -8,7 +8,7 @@ import { auditAnchor, searchAuditEvents, type AuditFilter } from '../org/audit/a
 import { decodeCursor, type Anchor, type Page } from '../org/lists/page.js';
 import type { AuditEvent } from '../org/audit/types.js';
 import { csvRow } from './csv.js';
-import { cursorOf } from './pagination.js';
+import { pageAnswer, pageSchema } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 const auditEventSchema = z
@@ -96,11 +96,11 @@ export function auditRoutes(db: Knex): ApiRoute[] {
       tag,
       roles: admin,
       query: pageQuery,
-      response: { status: 200, schema: z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() }) },
+      response: { status: 200, schema: pageSchema('events', auditEventSchema) },
       handle: async ({ caller, query }) => {
         const { limit, cursor, ...filter } = query;
         const found = await page(caller.organizationId, filterOf(filter), limit ?? 50, cursor === undefined ? undefined : decodeCursor(cursor, auditAnchor));
-        return { events: found.items.map(presentAuditEvent), nextCursor: cursorOf(found.next) };
+        return pageAnswer('events', found, presentAuditEvent);
       },
     }),
     defineRoute({

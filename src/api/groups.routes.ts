@@ -17,7 +17,7 @@ import {
 } from '../org/groups/groups.service.js';
 import { workspaceRoles } from '../org/workspaces/types.js';
 import type { Group, GroupGrant } from '../org/groups/types.js';
-import { cursorOf, keysetQueryOf, pageQuery } from './pagination.js';
+import { keysetQueryOf, pageAnswer, pageQuery, pageSchema } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 const groupSchema = z
@@ -83,11 +83,9 @@ export function groupRoutes(db: Knex): ApiRoute[] {
       tag,
       roles: admin,
       query: pageQuery,
-      response: { status: 200, schema: z.object({ groups: z.array(groupSchema), nextCursor: z.string().nullable() }) },
-      handle: async ({ caller, query }) => {
-        const page = await inTransaction(db, (tx) => pageGroups(tx, caller.organizationId, keysetQueryOf(query)));
-        return { groups: page.items.map(presentGroup), nextCursor: cursorOf(page.next) };
-      },
+      response: { status: 200, schema: pageSchema('groups', groupSchema) },
+      handle: async ({ caller, query }) =>
+        pageAnswer('groups', await inTransaction(db, (tx) => pageGroups(tx, caller.organizationId, keysetQueryOf(query))), presentGroup),
     }),
     defineRoute({
       method: 'post',
@@ -145,11 +143,13 @@ export function groupRoutes(db: Knex): ApiRoute[] {
       tag,
       roles: admin,
       query: pageQuery,
-      response: { status: 200, schema: z.object({ members: z.array(groupMemberSchema), nextCursor: z.string().nullable() }) },
-      handle: async ({ caller, params, query }) => {
-        const page = await inTransaction(db, (tx) => pageGroupMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
-        return { members: page.items.map(presentGroupMember), nextCursor: cursorOf(page.next) };
-      },
+      response: { status: 200, schema: pageSchema('members', groupMemberSchema) },
+      handle: async ({ caller, params, query }) =>
+        pageAnswer(
+          'members',
+          await inTransaction(db, (tx) => pageGroupMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query))),
+          presentGroupMember,
+        ),
     }),
     defineRoute({
       method: 'post',

@@ -7,7 +7,7 @@ import { inviteEach, refusalReasons, type AddressOutcome } from '../org/invitati
 import { inviteMembers, listPendingInvitations, maxInvitationsAtOnce, resendInvitation, revokeInvitation } from '../org/invitations/invitations.service.js';
 import { organizationRoles } from '../org/organizations/types.js';
 import type { Invitation } from '../org/invitations/types.js';
-import { cursorOf, textSearchOf, pageQuery } from './pagination.js';
+import { pageAnswer, pageQuery, pageSchema, textSearchOf } from './pagination.js';
 import { defineRoute, type ApiRoute } from './registry.js';
 
 const role = z.enum(organizationRoles);
@@ -102,11 +102,9 @@ export function invitationRoutes(db: Knex, publicUrl: string, requestsPerHour: n
       tag,
       roles: admin,
       query: listQuery,
-      response: { status: 200, schema: z.object({ invitations: z.array(invitationSchema), nextCursor: z.string().nullable() }) },
-      handle: async ({ caller, query }) => {
-        const page = await inTransaction(db, (tx) => listPendingInvitations(tx, caller.organizationId, textSearchOf(query)));
-        return { invitations: page.items.map(presentInvitation), nextCursor: cursorOf(page.next) };
-      },
+      response: { status: 200, schema: pageSchema('invitations', invitationSchema) },
+      handle: async ({ caller, query }) =>
+        pageAnswer('invitations', await inTransaction(db, (tx) => listPendingInvitations(tx, caller.organizationId, textSearchOf(query))), presentInvitation),
     }),
     defineRoute({
       method: 'post',

@@ -7,7 +7,7 @@ import { leaveOrganization, removeMember } from '../org/members/members.service.
 import { assignSeat, releaseSeat } from '../org/seats/seats.service.js';
 import { organizationRoles } from '../org/organizations/types.js';
 import type { Member, ProfileChanges } from '../org/members/types.js';
-import { cursorOf, textSearchOf, pageQuery } from './pagination.js';
+import { pageAnswer, pageQuery, pageSchema, textSearchOf } from './pagination.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
 const timestamp = z.string().nullable();
@@ -207,11 +207,9 @@ export function memberRoutes(db: Knex): ApiRoute[] {
       tag,
       roles: readers,
       query: listQuery,
-      response: { status: 200, schema: z.object({ members: z.array(memberSummarySchema), nextCursor: z.string().nullable() }) },
-      handle: async ({ caller, query }) => {
-        const page = await inTransaction(db, (tx) => searchMembers(tx, caller.organizationId, textSearchOf(query)));
-        return { members: page.items.map(presentMemberSummary), nextCursor: cursorOf(page.next) };
-      },
+      response: { status: 200, schema: pageSchema('members', memberSummarySchema) },
+      handle: async ({ caller, query }) =>
+        pageAnswer('members', await inTransaction(db, (tx) => searchMembers(tx, caller.organizationId, textSearchOf(query))), presentMemberSummary),
     }),
     defineRoute({
       method: 'get',

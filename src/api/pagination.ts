@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keysetAnchor, maxPageSize, type KeysetQuery } from '../org/lists/keyset.js';
-import { decodeCursor, encodeCursor, idAnchor, maxCursorLength, type Anchor } from '../org/lists/page.js';
+import { decodeCursor, encodeCursor, idAnchor, maxCursorLength, type Anchor, type Page } from '../org/lists/page.js';
 
 /**
  * Cursor paging of `/api/v1` lists: `?limit=` (default 50, at most 200) and
@@ -27,7 +27,7 @@ export const pageQuery = z
 export type PageQueryInput = z.infer<typeof pageQuery>;
 
 /** The page's nextCursor: its anchor as the one opaque cursor every list gives out (org/lists/page.ts). */
-export function cursorOf(next: Anchor | null): string | null {
+function cursorOf(next: Anchor | null): string | null {
   return next ? encodeCursor(next) : null;
 }
 
@@ -46,4 +46,16 @@ export function textSearchOf<Role extends string>(
   query: PageQueryInput & { q?: string | undefined; role?: Role | undefined },
 ): { text?: string; role?: Role; afterId?: string; limit: number } {
   return { ...(query.q ? { text: query.q } : {}), ...(query.role ? { role: query.role } : {}), ...idPageOf(query) };
+}
+
+type PageSchema<Key extends string, Item extends z.ZodType> = z.ZodObject<{ [K in Key]: z.ZodArray<Item> } & { nextCursor: z.ZodNullable<z.ZodString> }>;
+
+/** A list's answer: its items under their name, then the next page's cursor (null on the last page). */
+export function pageSchema<Key extends string, Item extends z.ZodType>(key: Key, item: Item): PageSchema<Key, Item> {
+  return z.object({ [key]: z.array(item), nextCursor: z.string().nullable() }) as unknown as PageSchema<Key, Item>;
+}
+
+/** A page of the domain's as a list answers it (see `pageSchema`). */
+export function pageAnswer<Key extends string, T, U>(key: Key, page: Page<T>, present: (item: T) => U): { [K in Key]: U[] } & { nextCursor: string | null } {
+  return { [key]: page.items.map(present), nextCursor: cursorOf(page.next) } as { [K in Key]: U[] } & { nextCursor: string | null };
 }

@@ -15,7 +15,7 @@ import {
   type WorkspaceGrantEntry,
   type WorkspaceMemberEntry,
 } from '../org/workspaces/workspaces.service.js';
-import { cursorOf, keysetQueryOf, pageQuery } from './pagination.js';
+import { keysetQueryOf, pageAnswer, pageQuery, pageSchema } from './pagination.js';
 import { allRoles, defineRoute, type ApiRoute } from './registry.js';
 
 const workspaceSchema = z
@@ -144,11 +144,13 @@ export function workspaceRoutes(db: Knex): ApiRoute[] {
       tag,
       roles: admin,
       query: pageQuery,
-      response: { status: 200, schema: z.object({ members: z.array(workspaceMemberSchema), nextCursor: z.string().nullable() }) },
-      handle: async ({ caller, params, query }) => {
-        const page = await inTransaction(db, (tx) => pageWorkspaceMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
-        return { members: page.items.map(presentWorkspaceMember), nextCursor: cursorOf(page.next) };
-      },
+      response: { status: 200, schema: pageSchema('members', workspaceMemberSchema) },
+      handle: async ({ caller, params, query }) =>
+        pageAnswer(
+          'members',
+          await inTransaction(db, (tx) => pageWorkspaceMembers(tx, caller.organizationId, params.id!, keysetQueryOf(query))),
+          presentWorkspaceMember,
+        ),
     }),
     defineRoute({
       method: 'get',
@@ -158,11 +160,13 @@ export function workspaceRoutes(db: Knex): ApiRoute[] {
       tag,
       roles: admin,
       query: pageQuery,
-      response: { status: 200, schema: z.object({ grants: z.array(workspaceGrantSchema), nextCursor: z.string().nullable() }) },
-      handle: async ({ caller, params, query }) => {
-        const page = await inTransaction(db, (tx) => pageWorkspaceGrants(tx, caller.organizationId, params.id!, keysetQueryOf(query)));
-        return { grants: page.items.map(presentWorkspaceGrant), nextCursor: cursorOf(page.next) };
-      },
+      response: { status: 200, schema: pageSchema('grants', workspaceGrantSchema) },
+      handle: async ({ caller, params, query }) =>
+        pageAnswer(
+          'grants',
+          await inTransaction(db, (tx) => pageWorkspaceGrants(tx, caller.organizationId, params.id!, keysetQueryOf(query))),
+          presentWorkspaceGrant,
+        ),
     }),
     defineRoute({
       method: 'put',

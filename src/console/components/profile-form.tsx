@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ErrorNotice } from './error-notice';
+import { Fact } from './fact';
 
 /** A profile change as the admin API takes it: only the fields that changed; an emptied name is no name. */
 export interface ProfileChanges {
@@ -12,6 +13,24 @@ interface Profile {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+}
+
+/** Where the last save stands: the state of the mutation that saves the profile. */
+interface Saving {
+  isPending: boolean;
+  error: unknown;
+  isSuccess: boolean;
+}
+
+/** Name and email shown, not edited (an identity provider owns them, or the reader may not change them); inside a facts list. */
+export function ProfileFacts({ profile, userName }: { profile: Profile; userName: string }) {
+  return (
+    <>
+      <Fact label="Email" value={profile.email ?? userName} />
+      <Fact label="First name" value={profile.firstName ?? '—'} />
+      <Fact label="Last name" value={profile.lastName ?? '—'} />
+    </>
+  );
 }
 
 function changesOf(profile: Profile, fields: { firstName: string; lastName: string; email: string }): ProfileChanges {
@@ -29,19 +48,8 @@ function changesOf(profile: Profile, fields: { firstName: string; lastName: stri
  * form sends what changed. Key it by the profile's `updatedAt`, so it starts again from what
  * Roster saved.
  */
-export function ProfileForm({
-  profile,
-  pending,
-  error,
-  saved,
-  onSave,
-}: {
-  profile: Profile;
-  pending: boolean;
-  error: unknown;
-  saved: boolean;
-  onSave(changes: ProfileChanges): void;
-}) {
+export function ProfileForm({ profile, saving, onSave }: { profile: Profile; saving: Saving; onSave(changes: ProfileChanges): void }) {
+  const { isPending: pending, error, isSuccess: saved } = saving;
   const id = useId();
   const [fields, setFields] = useState({ firstName: profile.firstName ?? '', lastName: profile.lastName ?? '', email: profile.email ?? '' });
   const set = (field: keyof typeof fields) => (event: { target: { value: string } }) => setFields({ ...fields, [field]: event.target.value });

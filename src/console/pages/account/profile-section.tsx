@@ -1,5 +1,5 @@
 import { roleName } from '../../components/layout';
-import { ProfileForm } from '../../components/profile-form';
+import { ProfileFacts, ProfileForm } from '../../components/profile-form';
 import { Fact } from '../../components/fact';
 import { useUpdateProfile, type Member } from './account-api';
 
@@ -16,21 +16,12 @@ export function ProfileSection({ member }: { member: Member }) {
         <>
           <p className="hint">Your name and email come from your Organization’s identity provider ({managedBy}); change them there, and Roster follows.</p>
           <dl className="facts facts-wide">
-            <Fact label="Email" value={member.email ?? member.userName} />
-            <Fact label="First name" value={member.firstName ?? '—'} />
-            <Fact label="Last name" value={member.lastName ?? '—'} />
+            <ProfileFacts profile={member} userName={member.userName} />
           </dl>
         </>
       ) : (
         // Keyed by the last change, so the form starts again from what Roster saved.
-        <ProfileForm
-          key={member.updatedAt}
-          profile={member}
-          pending={update.isPending}
-          error={update.error}
-          saved={update.isSuccess}
-          onSave={(changes) => update.mutate(changes)}
-        />
+        <ProfileForm key={member.updatedAt} profile={member} saving={update} onSave={(changes) => update.mutate(changes)} />
       )}
       <dl className="facts facts-wide">
         <Fact label="Sign-in name" value={member.userName} />

@@ -1,6 +1,6 @@
 import { CopyButton } from '../../components/copy-button';
 import { roleName } from '../../components/layout';
-import { ProfileForm } from '../../components/profile-form';
+import { ProfileFacts, ProfileForm } from '../../components/profile-form';
 import { Fact } from '../../components/fact';
 import { useUpdateProfile, type TabProps } from './member-details-api';
 
@@ -25,13 +25,7 @@ export function ProfileTab({ member, canManage }: TabProps) {
         </p>
       )}
       <dl className="facts facts-wide">
-        {!editable && (
-          <>
-            <Fact label="Email" value={member.email ?? member.userName} />
-            <Fact label="First name" value={member.firstName ?? '—'} />
-            <Fact label="Last name" value={member.lastName ?? '—'} />
-          </>
-        )}
+        {!editable && <ProfileFacts profile={member} userName={member.userName} />}
         <div>
           <dt>User ID</dt>
           <dd>
@@ -42,16 +36,7 @@ export function ProfileTab({ member, canManage }: TabProps) {
         <Fact label="Status" value={statusNames[member.status]} />
       </dl>
       {/* A new answer from Roster (after a save) starts the form again from what Roster now holds. */}
-      {editable && (
-        <ProfileForm
-          key={member.updatedAt}
-          profile={member}
-          pending={update.isPending}
-          error={update.error}
-          saved={update.isSuccess}
-          onSave={(changes) => update.mutate({ id: member.id, changes })}
-        />
-      )}
+      {editable && <ProfileForm key={member.updatedAt} profile={member} saving={update} onSave={(changes) => update.mutate({ id: member.id, changes })} />}
     </section>
   );
 }
