@@ -1,7 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-// The base stylesheet first, so a page's own CSS wins ties with it.
-import './styles.css';
+// In this order: the frame, then controls, then what pages share and add, so later rules win ties.
+import './styles/base.css';
+import './styles/controls.css';
+import './styles/members.css';
+import './styles/shared.css';
+import './styles/pages.css';
 import { App, createQueryClient } from './app';
 
 declare global {
