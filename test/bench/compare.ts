@@ -274,8 +274,7 @@ export async function compare(): Promise<void> {
         phase: 'userName lookup',
         count: lookups,
         concurrency,
-        operation: (side, round) => (index) =>
-          send(side, 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName(round, pick(round, index))}"`)}`),
+        operation: (side, round) => (index) => send(side, 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName(round, pick(round, index))}"`)}`),
         expected: (_side, round) => (response, index) => {
           const list = response.status === 200 ? parse(response.body) : undefined;
           return list?.totalResults === 1 && list.Resources?.[0]?.userName === userName(round, pick(round, index));
@@ -298,7 +297,8 @@ export async function compare(): Promise<void> {
         concurrency,
         operation: (side, round) => (index) =>
           send(side, 'PATCH', `/Users/${side.ids[round]![index]}`, patch([{ op: 'replace', path: 'active', value: index % 2 === 1 }])),
-        expected: (side, round) => (response, index) => isUser(response, 200, (user) => user.id === side.ids[round]![index] && user.active === (index % 2 === 1)),
+        expected: (side, round) => (response, index) =>
+          isUser(response, 200, (user) => user.id === side.ids[round]![index] && user.active === (index % 2 === 1)),
       },
     ]);
     await measure([
@@ -368,14 +368,16 @@ export async function compare(): Promise<void> {
           phase: `single-member remove at ${size} members`,
           count: 200,
           concurrency: 1,
-          operation: (side) => (index) => send(side, 'PATCH', `/Groups/${side.group}`, patch([{ op: 'remove', path: `members[value eq "${sample(side, index)}"]` }])),
+          operation: (side) => (index) =>
+            send(side, 'PATCH', `/Groups/${side.group}`, patch([{ op: 'remove', path: `members[value eq "${sample(side, index)}"]` }])),
           expected: () => (response) => response.status === 204 && response.body === '',
         },
         {
           phase: `single-member add at ${size} members`,
           count: 200,
           concurrency: 1,
-          operation: (side) => (index) => send(side, 'PATCH', `/Groups/${side.group}`, patch([{ op: 'add', path: 'members', value: [{ value: sample(side, index) }] }])),
+          operation: (side) => (index) =>
+            send(side, 'PATCH', `/Groups/${side.group}`, patch([{ op: 'add', path: 'members', value: [{ value: sample(side, index) }] }])),
           expected: () => (response) => response.status === 204 && response.body === '',
         },
       ]);
@@ -383,7 +385,8 @@ export async function compare(): Promise<void> {
     // Every remove was added back: each group is as large as it was grown (Roster by SCIM, the floor by SQL).
     for (const current of sides) {
       let members: number;
-      if (current.name === 'Roster') members = (parse((await send(current, 'GET', `/Groups/${current.group}`)).body)?.members as unknown[] | undefined)?.length ?? -1;
+      if (current.name === 'Roster')
+        members = (parse((await send(current, 'GET', `/Groups/${current.group}`)).body)?.members as unknown[] | undefined)?.length ?? -1;
       else {
         const { rows } = (await inBench.raw('SELECT count(*)::int AS n FROM floor_group_members WHERE group_id = ?', [current.group!])) as {
           rows: Array<{ n: number }>;

@@ -62,7 +62,7 @@ export function watchRss(child: ChildProcess): { stop(): number } {
 }
 
 /** CPU seconds used so far by a process (Linux /proc), or by every PostgreSQL backend together. */
-export function cpuSeconds(pid: number): number {
+function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -71,7 +71,7 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-export function postgresCpuSeconds(): number {
+function postgresCpuSeconds(): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -98,4 +98,3 @@ export function cpuMeter(serverPid: number) {
     },
   };
 }
-
