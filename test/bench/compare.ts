@@ -49,6 +49,8 @@ interface Step {
   concurrency: number;
   operation: (side: Side, round: number) => (index: number) => Promise<Response>;
   expected: (side: Side, round: number) => (response: Response, index: number) => boolean;
+  /** Checks the server's state after the step's `ops` requests (not timed); throws when it is wrong. */
+  verify?: (side: Side, ops: number) => Promise<void>;
 }
 
 interface Summary {
@@ -185,6 +187,7 @@ export async function compare(): Promise<void> {
             const result = await runPhase(step.phase, step.count, step.concurrency, step.operation(current, round), step.expected(current, round));
             const line = { ...result, ...current.meter.perOperation(result.ops) };
             print({ server: current.name, round: round + 1, ...line });
+            await step.verify?.(current, result.ops);
             const key = `${step.phase}\n${current.name}`;
             results.set(key, [...(results.get(key) ?? []), line]);
           }
@@ -201,6 +204,7 @@ export async function compare(): Promise<void> {
           const result = await runPhase(step.phase, count, step.concurrency, step.operation(counting, rounds), step.expected(counting, rounds));
           roundTrips.set(`${step.phase}\n${current.name}`, { perRequest: Math.round((current.counter.count() / count) * 100) / 100, errors: result.errors });
           if (result.errors > 0) print({ server: current.name, countingPass: true, ...result });
+          await step.verify?.(counting, result.ops);
         }
       }
       for (const step of steps) {
@@ -343,7 +347,8 @@ export async function compare(): Promise<void> {
 
     // One group per server, grown in 100-member PATCHes (not timed) from the first half of every
     // round's users (the second half is what the DELETE phase removes); single-member changes at
-    // each size, one request at a time as an IdP syncs one group.
+    // each size, one request at a time as an IdP syncs one group. After each remove and add step
+    // the group's size is checked, so a server that answers 204 and changes nothing fails.
     const pool = (side: Side) => side.ids.slice(0, rounds).flatMap((ids) => ids.slice(0, half));
     const checkpoints = [1_000, 10_000, 100_000].filter((size) => size <= users && size <= half * rounds);
     for (const current of sides) {
@@ -351,6 +356,18 @@ export async function compare(): Promise<void> {
       current.group = parse(response.body)?.id as string;
       if (response.status !== 201 || !current.group) throw new Error(`${current.name} did not create the group: ${response.status} ${response.body}`);
     }
+    // The group's size after a step: Roster's by SCIM, the floor's (which serves no GET of a group) by SQL.
+    const groupSize = async (side: Side): Promise<number> => {
+      if (side.name === 'Roster') return (parse((await send(side, 'GET', `/Groups/${side.group}`)).body)?.members as unknown[] | undefined)?.length ?? -1;
+      const { rows } = (await inBench.raw('SELECT count(*)::int AS n FROM floor_group_members WHERE group_id = ?', [side.group!])) as {
+        rows: Array<{ n: number }>;
+      };
+      return rows[0]!.n;
+    };
+    const expectSize = async (side: Side, size: number) => {
+      const members = await groupSize(side);
+      if (members !== size) throw new Error(`${side.name}'s group has ${members} members, not ${size}`);
+    };
     let grown = 0;
     for (const size of checkpoints) {
       for (const current of sides) {
@@ -371,6 +388,7 @@ export async function compare(): Promise<void> {
           operation: (side) => (index) =>
             send(side, 'PATCH', `/Groups/${side.group}`, patch([{ op: 'remove', path: `members[value eq "${sample(side, index)}"]` }])),
           expected: () => (response) => response.status === 204 && response.body === '',
+          verify: (side, ops) => expectSize(side, size - ops),
         },
         {
           phase: `single-member add at ${size} members`,
@@ -379,23 +397,10 @@ export async function compare(): Promise<void> {
           operation: (side) => (index) =>
             send(side, 'PATCH', `/Groups/${side.group}`, patch([{ op: 'add', path: 'members', value: [{ value: sample(side, index) }] }])),
           expected: () => (response) => response.status === 204 && response.body === '',
+          verify: (side) => expectSize(side, size),
         },
       ]);
     }
-    // Every remove was added back: each group is as large as it was grown (Roster by SCIM, the floor by SQL).
-    for (const current of sides) {
-      let members: number;
-      if (current.name === 'Roster')
-        members = (parse((await send(current, 'GET', `/Groups/${current.group}`)).body)?.members as unknown[] | undefined)?.length ?? -1;
-      else {
-        const { rows } = (await inBench.raw('SELECT count(*)::int AS n FROM floor_group_members WHERE group_id = ?', [current.group!])) as {
-          rows: Array<{ n: number }>;
-        };
-        members = rows[0]!.n;
-      }
-      if (members !== grown) throw new Error(`${current.name}'s group has ${members} members after the single-member phases, not ${grown}`);
-    }
-
     await measure([
       {
         phase: 'delete users',
