@@ -1,11 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
+import { compare } from './compare.js';
+import { cli, cpuMeter, freePort, roster, waitUntilReady, watchRss } from './harness.js';
 import { Client, runPhase, type PhaseResult, type Response } from './load.js';
 
 /**
@@ -14,106 +12,15 @@ import { Client, runPhase, type PhaseResult, type Response } from './load.js';
  * the server's peak RSS. Sizes: BENCH_USERS (100000), BENCH_CONCURRENCY (16).
  * The database is a fresh one on BENCH_DATABASE_URL / DATABASE_URL's server
  * (default postgres://postgres@127.0.0.1:5432/postgres), dropped at the end.
+ * BENCH_COMPARE=1 runs the side-by-side comparison with the floor instead (compare.ts).
  */
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = path.join(root, 'dist/src/cli.js');
 const users = Number(process.env.BENCH_USERS ?? 100_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const ok = (status: number) => (response: Response) => response.status === status;
 const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function roster(env: NodeJS.ProcessEnv, ...args: string[]): Record<string, any> {
-  const result = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`roster ${args.join(' ')} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as Record<string, any>;
-}
-
-async function waitUntilReady(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('Roster did not become ready');
-}
-
-/** Samples the server's resident set size (Linux /proc) until stopped; returns the peak in MB. */
-function watchRss(child: ChildProcess): { stop(): number } {
-  let peak = 0;
-  const sample = () => {
-    try {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      peak = Math.max(peak, kb / 1024);
-    } catch {
-      // process gone
-    }
-  };
-  const timer = setInterval(sample, 100);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      sample();
-      return Math.round(peak);
-    },
-  };
-}
-
-/** CPU seconds used so far by a process (Linux /proc), or by every PostgreSQL backend together. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith('postgres')) total += cpuSeconds(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return total;
-}
-
-/** Where the CPU went during a phase: Roster, PostgreSQL and this load generator, in ms per operation. */
-function cpuMeter(serverPid: number) {
-  const read = () => ({ server: cpuSeconds(serverPid), postgres: postgresCpuSeconds(), client: process.cpuUsage() });
-  let start = read();
-  return {
-    reset: () => (start = read()),
-    perOperation: (ops: number) => {
-      const end = read();
-      const ms = (seconds: number) => Math.round(((seconds * 1000) / ops) * 1000) / 1000;
-      const client = (end.client.user + end.client.system - start.client.user - start.client.system) / 1e6;
-      return { serverCpuMsPerOp: ms(end.server - start.server), postgresCpuMsPerOp: ms(end.postgres - start.postgres), clientCpuMsPerOp: ms(client) };
-    },
-  };
-}
 
 async function main(): Promise<void> {
   const name = `roster_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
@@ -249,10 +156,11 @@ async function main(): Promise<void> {
         ok(200),
       ),
     );
+    // PUT replaces users 1, 2, …: at most users - 1 of them (with BENCH_USERS ≤ 5000 the last one was undefined).
     report(
       await runPhase(
         'PUT user',
-        Math.min(5_000, users),
+        Math.min(5_000, users - 1),
         concurrency,
         (index) =>
           scim.send('PUT', `/Users/${ids[index + 1]}`, {
@@ -360,7 +268,7 @@ function average(values: number[]): number {
   return values.length === 0 ? 0 : Math.round((values.reduce((sum, value) => sum + value, 0) / values.length) * 100) / 100;
 }
 
-main().catch((error: unknown) => {
+(process.env.BENCH_COMPARE ? compare() : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
