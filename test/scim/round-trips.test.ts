@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { updateProfile } from '../../src/org/members/member-changes.service.js';
+import { db, testDatabase } from '../support/database.js';
+import { setSeatLimit, seatsOf } from '../../src/org/seats/seats.service.js';
+import { system, tx, unique } from '../support/factories.js';
+import { newUser, scimApp, scimClient, type ScimClient } from '../support/scim.js';
+
+const roster = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
+
+/**
+ * The round trips of Roster's hot SCIM writes, counted: every statement sent to the
+ * database costs a round trip on both sides, so a write that needs more of them than
+ * its count here has regressed. BEGIN and COMMIT count like any other statement.
+ */
+
+interface Sent {
+  sql: string;
+  /** Whether knex sent it inside a transaction. */
+  inTransaction: boolean;
+}
+
+/** What the database was sent while `work` ran. */
+async function sentDuring(work: () => PromiseLike<unknown>, onEach?: (sent: Sent) => void): Promise<Sent[]> {
+  const sent: Sent[] = [];
+  const listener = (query: { sql: string; __knexTxId?: string }) => {
+    const statement = { sql: query.sql, inTransaction: query.__knexTxId !== undefined };
+    sent.push(statement);
+    onEach?.(statement);
+  };
+  db().on('query', listener);
+  try {
+    await work();
+  } finally {
+    db().removeListener('query', listener);
+  }
+  return sent;
+}
+
+const transactionControl = (sent: Sent[]) => sent.filter((statement) => /^(begin|commit|rollback)\b/i.test(statement.sql));
+
+/** An IdP whose token stays verified for the whole test, so that no request pays for its authentication. */
+async function idpClient(): Promise<ScimClient> {
+  const idp = await scimClient(scimApp({ scimTokenCacheMs: 60_000 }));
+  await idp.get('/Users?count=1').expect(200);
+  return idp;
+}
+
+async function createUser(idp: ScimClient, extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  return (await idp.post('/Users', newUser(`${unique('trips')}@example.com`, extra)).expect(201)).body as Record<string, any>;
+}
+
+describe('SCIM writes: the statements each sends', () => {
+  describe('PUT /Users/{id}', () => {
+    it('is a read and one versioned statement when the profile changes, with no transaction', async () => {
+      const idp = await idpClient();
+      const user = await createUser(idp, { title: 'Engineer' });
+      let replaced: Record<string, any> = {};
+      const sent = await sentDuring(async () => {
+        replaced = (await idp.put(`/Users/${user.id}`, newUser(user.userName, { title: 'Manager' })).expect(200)).body as Record<string, any>;
+      });
+      assert.equal(sent.length, 2, sent.map((statement) => statement.sql).join('\n'));
+      assert.deepEqual(transactionControl(sent), []);
+      assert.match(sent[1]!.sql, /^with "changed" as \(update "members"/);
+      assert.equal(replaced.title, 'Manager');
+      assert.equal(replaced.meta.version, 'W/"2"');
+      const events = await db()('audit_events').where({ organization_id: idp.org.id, target_id: user.id }).orderBy('created_at');
+      assert.deepEqual(
+        events.map((event: { action: string }) => event.action),
+        ['member.created', 'member.updated'],
+      );
+    });
+
+    it('is one read when it changes nothing, If-Match checked against it', async () => {
+      const idp = await idpClient();
+      const user = await createUser(idp, { title: 'Engineer' });
+      const same = newUser(user.userName, { title: 'Engineer' });
+      let answered: Record<string, any> = {};
+      const sent = await sentDuring(async () => {
+        answered = (await idp.put(`/Users/${user.id}`, same).set('If-Match', 'W/"1"').expect(200)).body as Record<string, any>;
+      });
+      assert.equal(sent.length, 1, sent.map((statement) => statement.sql).join('\n'));
+      assert.equal(answered.meta.version, 'W/"1"');
+      assert.equal((await idp.put(`/Users/${user.id}`, same).set('If-Match', 'W/"7"').expect(412)).body.status, '412');
+    });
+
+    it('suspends in one statement: seats released and the event written with it', async () => {
+      const idp = await idpClient();
+      await tx((t) => setSeatLimit(t, system, idp.org.id, 'chat', 1));
+      const user = await createUser(idp, { [roster]: { seats: ['chat'] } });
+      const sent = await sentDuring(() => idp.put(`/Users/${user.id}`, newUser(user.userName, { active: false, [roster]: { seats: ['chat'] } })).expect(200));
+      assert.equal(sent.length, 2, sent.map((statement) => statement.sql).join('\n'));
+      assert.equal((await db()('members').where({ id: user.id }).first()).status, 'suspended');
+      assert.deepEqual(await tx((t) => seatsOf(t, idp.org.id, user.id as string)), []);
+      assert.equal((await db()('audit_events').where({ target_id: user.id, action: 'member.suspended' })).length, 1);
+    });
+
+    it('locks an Admin before it writes, so the last active Admin is still kept (invariant 1)', async () => {
+      const idp = await idpClient();
+      const admin = (await db()('members').where({ id: idp.org.admin.id }).first()) as { user_name: string };
+      const sent = await sentDuring(() => idp.put(`/Users/${idp.org.admin.id}`, newUser(admin.user_name, { [roster]: { role: 'member' } })).expect(409));
+      assert.ok(
+        sent.some((statement) => statement.inTransaction && / for update/i.test(statement.sql)),
+        'the Admin is read under its lock',
+      );
+      assert.equal((await db()('members').where({ id: idp.org.admin.id }).first()).role, 'admin');
+    });
+
+    it('is worked out again on a locked read when the member changed between its read and its write', async function () {
+      // The embedded database has one connection: no other change can come in between.
+      if (!testDatabase().url) return this.skip();
+      const idp = await idpClient();
+      const user = await createUser(idp, { title: 'Engineer' });
+      // Another change of the member, not yet committed while the PUT reads it.
+      let changed!: () => void;
+      const meanwhileWritten = new Promise<void>((resolve) => (changed = resolve));
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      const meanwhile = db().transaction(async (trx) => {
+        await updateProfile(trx, system, idp.org.id, user.id as string, { title: 'Meanwhile' });
+        changed();
+        await committing;
+      });
+      await meanwhileWritten;
+      // It commits once the PUT has read the member and sends its next statement: the write,
+      // guarded by the version the PUT read (a PUT that took a lock first would wait for it).
+      let statements = 0;
+      const onEach = () => {
+        if (++statements === 2) commit();
+      };
+      let replaced: Record<string, any> = {};
+      const sent = await sentDuring(async () => {
+        replaced = (await idp.put(`/Users/${user.id}`, newUser(user.userName, { title: 'Manager' })).expect(200)).body as Record<string, any>;
+      }, onEach);
+      await meanwhile;
+      assert.deepEqual(
+        sent.slice(0, 2).map((statement) => statement.inTransaction),
+        [false, false],
+        'the PUT read without a lock, then sent one statement',
+      );
+      assert.match(sent[1]!.sql, /^with "changed" as \(update "members"/);
+      assert.equal(replaced.title, 'Manager');
+      assert.equal(replaced.meta.version, 'W/"3"', 'the PUT is the change after the other one');
+      assert.ok(
+        sent.some((statement) => statement.inTransaction && / for update/i.test(statement.sql)),
+        'the PUT ran again on a locked read',
+      );
+      const events = await db()('audit_events').where({ organization_id: idp.org.id, target_id: user.id }).orderBy('created_at');
+      assert.deepEqual(
+        events.map((event: { action: string }) => event.action),
+        ['member.created', 'member.updated', 'member.updated'],
+      );
+    });
+  });
+});
