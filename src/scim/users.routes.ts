@@ -5,7 +5,7 @@ import { decideAdmission } from '../org/access/admission.js';
 import { getMemberEntry, listMembers } from '../org/lists/directory.service.js';
 import type { MemberEntry } from '../org/lists/directory.service.js';
 import { changeMember, assessChange, type MemberChanges } from '../org/members/member-changes.service.js';
-import { addMember, isOneStatementCreate, removeMember, type NewMember } from '../org/members/members.service.js';
+import { addMember, isOneStatementCreate, removeMember, removeMemberUnlessActiveAdmin, type NewMember } from '../org/members/members.service.js';
 import type { Member } from '../org/members/types.js';
 import { assertVersion, ChangedMeanwhileError, type ExpectedVersion } from '../org/organizations/versions.js';
 import { seatsOf } from '../org/seats/seats.service.js';
@@ -68,7 +68,10 @@ export const userWrites: ResourceWrites = {
   },
 
   async remove({ db, caller }, id, ifVersion) {
-    await inTransaction(db, (tx) => removeMember(tx, caller.actor, caller.organizationId, id, { ifVersion }));
+    // A member who is not an active Admin goes in one statement; an Admin (or an id that
+    // statement did not find at the version asked) takes the locked path, which says why not.
+    const removed = await inOneStatement(db, (tx) => removeMemberUnlessActiveAdmin(tx, caller.actor, caller.organizationId, id, { ifVersion }));
+    if (!removed) await inTransaction(db, (tx) => removeMember(tx, caller.actor, caller.organizationId, id, { ifVersion }));
     return { status: 204 };
   },
 };

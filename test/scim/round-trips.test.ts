@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { updateProfile } from '../../src/org/members/member-changes.service.js';
 import { db, testDatabase } from '../support/database.js';
-import { setSeatLimit, seatsOf } from '../../src/org/seats/seats.service.js';
-import { system, tx, unique } from '../support/factories.js';
+import { listSeatPools, setSeatLimit, seatsOf } from '../../src/org/seats/seats.service.js';
+import { authenticateApiKey, createApiKey } from '../../src/org/credentials/credentials.service.js';
+import { apiClient, authApp, sessionFor } from '../support/auth.js';
+import { countRows, system, tx, unique } from '../support/factories.js';
 import { newUser, scimApp, scimClient, type ScimClient } from '../support/scim.js';
 
 const roster = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
+const groupSchema = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /**
  * The round trips of Roster's hot SCIM writes, counted: every statement sent to the
@@ -149,6 +152,70 @@ describe('SCIM writes: the statements each sends', () => {
         events.map((event: { action: string }) => event.action),
         ['member.created', 'member.updated', 'member.updated'],
       );
+    });
+  });
+
+  describe('DELETE /Users/{id}', () => {
+    it('removes a member who is not an Admin in one statement: access revoked, seats released, memberships gone, the event written', async () => {
+      const idp = await idpClient();
+      await tx((t) => setSeatLimit(t, system, idp.org.id, 'chat', 1));
+      const user = await createUser(idp, { [roster]: { seats: ['chat'] } });
+      const group = (await idp.post('/Groups', { schemas: [groupSchema], displayName: unique('Readers'), members: [{ value: user.id }] }).expect(201)).body;
+      const { key } = await tx((t) => createApiKey(t, system, idp.org.id, user.id as string, idp.org.defaultWorkspace.id, 'ci'));
+      const session = await sessionFor(authApp(), idp.org.id, user.userName as string);
+      const sent = await sentDuring(() => idp.delete(`/Users/${user.id}`).expect(204));
+      assert.equal(sent.length, 1, sent.map((statement) => statement.sql).join('\n'));
+      assert.equal(sent[0]!.inTransaction, false);
+      assert.equal(await countRows('members', { id: user.id }), 0);
+      assert.equal(await countRows('group_members', { member_id: user.id }), 0);
+      assert.equal(await tx((t) => authenticateApiKey(t, key)), null);
+      await apiClient(authApp(), session).get('/members/me').expect(401);
+      assert.equal((await tx((t) => listSeatPools(t, idp.org.id))).find((pool) => pool.product === 'chat')!.assigned, 0);
+      assert.equal((await idp.get(`/Groups/${group.id}`).expect(200)).body.members?.length ?? 0, 0);
+      const events = await db()('audit_events').where({ organization_id: idp.org.id, target_id: user.id, action: 'member.removed' });
+      assert.equal(events.length, 1);
+      assert.deepEqual(events[0].data, { userName: user.userName, groupsLeft: 1, sessionsRevoked: 1, apiKeysRevoked: 1, seatsReleased: ['chat'] });
+      assert.equal(events[0].actor_type, 'scim_token');
+    });
+
+    it('writes seatsReleased as an empty list when the member held none, as the locked path does', async () => {
+      const idp = await idpClient();
+      const user = await createUser(idp);
+      await idp.delete(`/Users/${user.id}`).expect(204);
+      const event = await db()('audit_events').where({ target_id: user.id, action: 'member.removed' }).first();
+      assert.deepEqual(event.data, { userName: user.userName, groupsLeft: 0, sessionsRevoked: 0, apiKeysRevoked: 0, seatsReleased: [] });
+    });
+
+    it('honours If-Match: another version removes nothing and answers 412', async () => {
+      const idp = await idpClient();
+      const user = await createUser(idp);
+      await idp.delete(`/Users/${user.id}`).set('If-Match', 'W/"2"').expect(412);
+      assert.equal(await countRows('members', { id: user.id }), 1);
+      assert.equal(await countRows('audit_events', { target_id: user.id, action: 'member.removed' }), 0);
+      const sent = await sentDuring(() => idp.delete(`/Users/${user.id}`).set('If-Match', 'W/"1"').expect(204));
+      assert.equal(sent.length, 1);
+      await idp.delete(`/Users/${user.id}`).expect(404);
+    });
+
+    it('removes an Admin on the locked path, and refuses the last active one (invariant 1)', async () => {
+      const idp = await idpClient();
+      const other = await createUser(idp, { [roster]: { role: 'admin' } });
+      const sent = await sentDuring(() => idp.delete(`/Users/${other.id}`).expect(204));
+      assert.ok(
+        sent.some((statement) => statement.inTransaction && / for update/i.test(statement.sql)),
+        'the Admin is removed under its lock',
+      );
+      assert.equal(await countRows('audit_events', { target_id: other.id, action: 'member.removed' }), 1);
+      await idp.delete(`/Users/${idp.org.admin.id}`).expect(409);
+      assert.equal(await countRows('members', { id: idp.org.admin.id }), 1);
+    });
+
+    it("answers 404 for another Organization's member and removes nothing", async () => {
+      const [idp, other] = [await idpClient(), await idpClient()];
+      const user = await createUser(other);
+      await idp.delete(`/Users/${user.id}`).expect(404);
+      await idp.delete('/Users/not-an-id').expect(404);
+      assert.equal(await countRows('members', { id: user.id }), 1);
     });
   });
 });
