@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
+import { inOneStatement } from '../../src/db/transaction.js';
+import { changeOneMembership, createGroup } from '../../src/org/groups/groups.service.js';
 import { updateProfile } from '../../src/org/members/member-changes.service.js';
 import { db, testDatabase } from '../support/database.js';
 import { listSeatPools, setSeatLimit, seatsOf } from '../../src/org/seats/seats.service.js';
 import { authenticateApiKey, createApiKey } from '../../src/org/credentials/credentials.service.js';
 import { apiClient, authApp, sessionFor } from '../support/auth.js';
-import { countRows, system, tx, unique } from '../support/factories.js';
-import { newUser, scimApp, scimClient, type ScimClient } from '../support/scim.js';
+import { countRows, makeMember, system, tx, unique } from '../support/factories.js';
+import { newUser, patchOp, scimApp, scimClient, type ScimClient } from '../support/scim.js';
 
 const roster = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
 const groupSchema = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -216,6 +218,120 @@ describe('SCIM writes: the statements each sends', () => {
       await idp.delete(`/Users/${user.id}`).expect(404);
       await idp.delete('/Users/not-an-id').expect(404);
       assert.equal(await countRows('members', { id: user.id }), 1);
+    });
+  });
+
+  describe('PATCH /Groups/{id} with one member in or out', () => {
+    const addOne = (memberId: string) => patchOp({ op: 'add', path: 'members', value: [{ value: memberId }] });
+    const removeOne = (memberId: string) => patchOp({ op: 'remove', path: `members[value eq "${memberId}"]` });
+    const groupEvents = async (groupId: string) =>
+      (await db()('audit_events').where({ target_id: groupId }).orderBy('created_at')).map((event: { action: string; data: unknown }) => [
+        event.action,
+        event.data,
+      ]);
+
+    async function pushedGroup(idp: ScimClient): Promise<Record<string, any>> {
+      return (await idp.post('/Groups', { schemas: [groupSchema], displayName: unique('Readers') }).expect(201)).body as Record<string, any>;
+    }
+
+    it('adds and removes in one statement each: the membership, the next version and the event together', async () => {
+      const idp = await idpClient();
+      const member = await makeMember(idp.org.id);
+      const group = await pushedGroup(idp);
+      const added = await sentDuring(() => idp.patch(`/Groups/${group.id}`, addOne(member.id)).expect(204).expect('ETag', 'W/"2"'));
+      assert.equal(added.length, 1, added.map((statement) => statement.sql).join('\n'));
+      assert.equal(added[0]!.inTransaction, false);
+      assert.equal(await countRows('group_members', { group_id: group.id, member_id: member.id }), 1);
+      const removed = await sentDuring(() => idp.patch(`/Groups/${group.id}`, removeOne(member.id)).expect(204).expect('ETag', 'W/"3"'));
+      assert.equal(removed.length, 1, removed.map((statement) => statement.sql).join('\n'));
+      assert.equal(await countRows('group_members', { group_id: group.id }), 0);
+      assert.deepEqual(await groupEvents(group.id as string), [
+        ['group.created', { displayName: group.displayName, managedBy: 'scim', memberIds: [] }],
+        ['group.updated', { membersAdded: [member.id] }],
+        ['group.updated', { membersRemoved: [member.id] }],
+      ]);
+    });
+
+    it('changes nothing, in one statement, when the member is already in or already out', async () => {
+      const idp = await idpClient();
+      const member = await makeMember(idp.org.id);
+      const group = await pushedGroup(idp);
+      await idp.patch(`/Groups/${group.id}`, addOne(member.id)).expect(204);
+      const again = await sentDuring(() => idp.patch(`/Groups/${group.id}`, addOne(member.id)).expect(204).expect('ETag', 'W/"2"'));
+      assert.equal(again.length, 1);
+      await idp.patch(`/Groups/${group.id}`, removeOne(member.id)).expect(204).expect('ETag', 'W/"3"');
+      await idp.patch(`/Groups/${group.id}`, removeOne(member.id)).expect(204).expect('ETag', 'W/"3"');
+      assert.equal((await groupEvents(group.id as string)).length, 3);
+    });
+
+    it('refuses a member of another Organization or an unknown one with 400, changing nothing', async () => {
+      const [idp, other] = [await idpClient(), await idpClient()];
+      const theirs = await makeMember(other.org.id);
+      const group = await pushedGroup(idp);
+      for (const id of [theirs.id, '00000000-0000-7000-8000-000000000000', 'nope']) {
+        const refused = await idp.patch(`/Groups/${group.id}`, addOne(id)).expect(400);
+        assert.match(refused.body.detail, new RegExp(id));
+      }
+      assert.equal(await countRows('group_members', { group_id: group.id }), 0);
+      assert.equal((await groupEvents(group.id as string)).length, 1);
+      // Another Organization's group is not found, whatever the member.
+      const mine = await makeMember(idp.org.id);
+      const theirGroup = await pushedGroup(other);
+      await idp.patch(`/Groups/${theirGroup.id}`, addOne(mine.id)).expect(404);
+      await idp.patch(`/Groups/${theirGroup.id}`, removeOne(theirs.id)).expect(404);
+      assert.equal(await countRows('group_members', { group_id: theirGroup.id }), 0);
+    });
+
+    it('honours If-Match: another version changes nothing and answers 412', async () => {
+      const idp = await idpClient();
+      const member = await makeMember(idp.org.id);
+      const group = await pushedGroup(idp);
+      await idp.patch(`/Groups/${group.id}`, addOne(member.id)).set('If-Match', 'W/"2"').expect(412);
+      assert.equal(await countRows('group_members', { group_id: group.id }), 0);
+      await idp.patch(`/Groups/${group.id}`, addOne(member.id)).set('If-Match', 'W/"1"').expect(204).expect('ETag', 'W/"2"');
+      await idp.patch(`/Groups/${group.id}`, removeOne(member.id)).set('If-Match', 'W/"1"').expect(412);
+      assert.equal(await countRows('group_members', { group_id: group.id }), 1);
+    });
+
+    it('answers with the group when attributes are asked for', async () => {
+      const idp = await idpClient();
+      const member = await makeMember(idp.org.id);
+      const group = await pushedGroup(idp);
+      const answered = await idp.patch(`/Groups/${group.id}?attributes=members`, addOne(member.id)).expect(200);
+      assert.deepEqual(
+        answered.body.members.map((entry: { value: string }) => entry.value),
+        [member.id],
+      );
+      assert.equal(answered.headers.etag, 'W/"2"');
+    });
+
+    it("keeps a SCIM-pushed group's members for the IdP: the one statement changes nothing for an admin", async () => {
+      const idp = await idpClient();
+      const member = await makeMember(idp.org.id);
+      const group = await pushedGroup(idp);
+      const change = { kind: 'add' as const, memberId: member.id };
+      assert.equal(await inOneStatement(db(), (t) => changeOneMembership(t, idp.org.adminActor, idp.org.id, group.id as string, change)), undefined);
+      assert.equal(await countRows('group_members', { group_id: group.id }), 0);
+      const mine = await tx((t) => createGroup(t, idp.org.adminActor, idp.org.id, { displayName: unique('Admins made') }));
+      const changed = await inOneStatement(db(), (t) => changeOneMembership(t, idp.org.adminActor, idp.org.id, mine.id, change));
+      assert.equal(changed?.version, 2);
+    });
+
+    it('applies concurrent single adds and removes one after another: none lost, one version and one event each', async () => {
+      const idp = await idpClient();
+      const members = await Promise.all(Array.from({ length: 12 }, () => makeMember(idp.org.id)));
+      const group = await pushedGroup(idp);
+      const responses = await Promise.all(members.map((member) => idp.patch(`/Groups/${group.id}`, addOne(member.id))));
+      assert.deepEqual(
+        responses.map((response) => response.status),
+        Array(12).fill(204),
+      );
+      const removals = await Promise.all(members.slice(0, 6).map((member) => idp.patch(`/Groups/${group.id}`, removeOne(member.id))));
+      assert.ok(removals.every((response) => response.status === 204));
+      const stored = await db()('groups').where({ id: group.id }).first();
+      assert.equal(stored.version, 1 + 12 + 6);
+      assert.equal(await countRows('group_members', { group_id: group.id }), 6);
+      assert.equal((await groupEvents(group.id as string)).length, 1 + 12 + 6);
     });
   });
 });
