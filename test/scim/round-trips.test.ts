@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { inOneStatement } from '../../src/db/transaction.js';
-import { changeOneMembership, createGroup } from '../../src/org/groups/groups.service.js';
+import { changeGroup, changeOneMembership, createGroup } from '../../src/org/groups/groups.service.js';
 import { updateProfile } from '../../src/org/members/member-changes.service.js';
 import { db, testDatabase } from '../support/database.js';
 import { listSeatPools, setSeatLimit, seatsOf } from '../../src/org/seats/seats.service.js';
@@ -332,6 +332,47 @@ describe('SCIM writes: the statements each sends', () => {
       assert.equal(stored.version, 1 + 12 + 6);
       assert.equal(await countRows('group_members', { group_id: group.id }), 6);
       assert.equal((await groupEvents(group.id as string)).length, 1 + 12 + 6);
+    });
+
+    it('removes a member added by a change that held the group while the removal waited for it', async function () {
+      // The embedded database has one connection: nothing can hold the group meanwhile.
+      if (!testDatabase().url) return this.skip();
+      const idp = await idpClient();
+      const member = await makeMember(idp.org.id);
+      const group = await pushedGroup(idp);
+      // An add of the member holds the group's lock, not yet committed.
+      let added!: () => void;
+      const addWritten = new Promise<void>((resolve) => (added = resolve));
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      const adding = db().transaction(async (trx) => {
+        await changeGroup(trx, { type: 'scim_token', id: 'other' }, idp.org.id, group.id as string, [{ addMembers: [member.id] }]);
+        added();
+        await committing;
+      });
+      await addWritten;
+      const removal = idp.patch(`/Groups/${group.id}`, removeOne(member.id)).then((response) => response);
+      // The removal has started and waits for the group's lock; then the add commits.
+      for (let waited = 0; ; waited += 20) {
+        const waiting = await db().raw("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'with \"target\"%'");
+        if (waiting.rows[0].n > 0) break;
+        assert.ok(waited < 5_000, 'the removal waits for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      commit();
+      await adding;
+      const response = await removal;
+      assert.equal(response.status, 204);
+      assert.equal(await countRows('group_members', { group_id: group.id }), 0, 'the member added meanwhile is removed');
+      assert.equal(response.headers.etag, 'W/"3"');
+      assert.deepEqual(
+        (await groupEvents(group.id as string)).map(([action, data]) => [action, data]),
+        [
+          ['group.created', { displayName: group.displayName, managedBy: 'scim', memberIds: [] }],
+          ['group.updated', { membersAdded: [member.id] }],
+          ['group.updated', { membersRemoved: [member.id] }],
+        ],
+      );
     });
   });
 });

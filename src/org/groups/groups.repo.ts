@@ -174,7 +174,8 @@ export interface OneMembershipGuard {
  * event. An add takes only a member of the group's Organization. Answers the group as
  * it is now and whether the membership changed; undefined, with nothing written, when
  * the statement found no group to change (unknown, not at one of `versions`, or
- * managed by SCIM while `unmanagedOnly`) or, on an add, no such member.
+ * managed by SCIM while `unmanagedOnly`), on an add no such member, and on a removal
+ * a group changed by another request while this one waited for its lock.
  */
 export async function changeOneGroupMember(
   tx: Tx,
@@ -196,9 +197,16 @@ export async function changeOneGroupMember(
       ),
     );
   } else {
-    query = query.with(
+    // The delete sees the memberships as of the statement's start. A change that held the
+    // group's lock meanwhile (and so moved its version) may have added the member since:
+    // then nothing is written, for the caller to remove it on a locked path.
+    query = query.with('seen', tx.raw('SELECT version FROM groups WHERE organization_id = ? AND id = ?', [organizationId, groupId])).with(
       'delta',
-      tx.raw('DELETE FROM group_members WHERE group_id = (SELECT id FROM target) AND member_id = ? RETURNING member_id', [change.memberId]),
+      tx.raw(
+        `DELETE FROM group_members WHERE group_id = (SELECT id FROM target) AND member_id = ?
+           AND (SELECT version FROM target) = (SELECT version FROM seen) RETURNING member_id`,
+        [change.memberId],
+      ),
     );
   }
   query = query
@@ -213,13 +221,13 @@ export async function changeOneGroupMember(
   const [row] = (await query
     .select(
       'target.*',
-      tx.raw(change.kind === 'add' ? 'EXISTS (SELECT 1 FROM member) AS member_found' : 'TRUE AS member_found'),
+      tx.raw(change.kind === 'add' ? 'EXISTS (SELECT 1 FROM member) AS applicable' : 'target.version = (SELECT version FROM seen) AS applicable'),
       'bumped.version AS bumped_version',
       'bumped.updated_at AS bumped_updated_at',
     )
     .from('target')
-    .leftJoin('bumped', tx.raw('TRUE'))) as Array<GroupRow & { member_found: boolean; bumped_version: number | null; bumped_updated_at: Date | null }>;
-  if (!row || !row.member_found) return undefined;
+    .leftJoin('bumped', tx.raw('TRUE'))) as Array<GroupRow & { applicable: boolean; bumped_version: number | null; bumped_updated_at: Date | null }>;
+  if (!row || !row.applicable) return undefined;
   const changed = row.bumped_version !== null;
   return {
     group: rowToGroup({ ...row, ...(changed ? { version: row.bumped_version!, updated_at: row.bumped_updated_at! } : {}) }),

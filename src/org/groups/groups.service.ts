@@ -243,8 +243,9 @@ export function oneMembershipChange(steps: GroupStep[]): OneMembershipChange | u
  * (the group's row lock, the membership, the new version and the event together).
  * Undefined, with nothing written, when the group was not there to change that way
  * (unknown, at another version than `ifVersion`, SCIM-managed and the actor not the
- * IdP) or the member to add is not in its Organization: the caller then runs
- * `changeGroup`, which says what stood in the way.
+ * IdP, or, for a removal, changed by another request meanwhile) or the member to add
+ * is not in its Organization: the caller then runs `changeGroup`, which applies the
+ * change under the group's lock or says what stood in the way.
  */
 export async function changeOneMembership(
   tx: Tx,
