@@ -206,6 +206,12 @@ export interface RemovalOptions {
  * Workspace and group memberships and SSO identities cascade; the pools' counters
  * follow the seats by trigger), and the event written. Nothing happens, and false is
  * answered, when there is no such member (at one of `versions`) to remove.
+ *
+ * The statement sees the database as it was when it started. A sign-in that commits a
+ * session (or a key) while the delete waits for the member's row is not revoked by
+ * name: the cascade leaves it without a member, and a session or key without its
+ * member lets no one in (checkSession, authenticateApiKey). The row's deletion itself
+ * waits for the row and checks role, status and version on the row as it is then.
  */
 export async function deleteMemberUnlessActiveAdmin(tx: Tx, organizationId: string, id: string, { versions, event, reason }: RemovalOptions): Promise<boolean> {
   const removed = tx('members')
