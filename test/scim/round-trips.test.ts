@@ -99,6 +99,16 @@ describe('SCIM writes: the statements each sends', () => {
       assert.equal((await db()('audit_events').where({ target_id: user.id, action: 'member.suspended' })).length, 1);
     });
 
+    it('changes an Admin who stays an active Admin in one statement too', async () => {
+      const idp = await idpClient();
+      const admin = await createUser(idp, { [roster]: { role: 'admin' } });
+      const sent = await sentDuring(() => idp.put(`/Users/${admin.id}`, newUser(admin.userName, { title: 'Lead', [roster]: { role: 'admin' } })).expect(200));
+      assert.equal(sent.length, 2, sent.map((statement) => statement.sql).join('\n'));
+      assert.deepEqual(transactionControl(sent), []);
+      const stored = await db()('members').where({ id: admin.id }).first();
+      assert.deepEqual([stored.role, stored.status, stored.title], ['admin', 'active', 'Lead']);
+    });
+
     it('locks an Admin before it writes, so the last active Admin is still kept (invariant 1)', async () => {
       const idp = await idpClient();
       const admin = (await db()('members').where({ id: idp.org.admin.id }).first()) as { user_name: string };
