@@ -11,7 +11,12 @@ import { createHash } from 'node:crypto';
  * - statements without parameters (transaction control, DDL, migrations);
  * - statements with array parameters (`= ANY(?)`, `unnest(?::uuid[])`): a
  *   generic plan made while a group was small can later scan the whole group;
- * - statements with many parameters (one text per list length);
+ * - statements with more than `maxParameters` parameters: batch inserts and
+ *   long id lists, whose text changes with their length, so that each would be
+ *   planned for one use and take a slot of the per-connection cap. One member's
+ *   write (a SCIM create or PUT: the whole profile, a few emails, the audit
+ *   event, 40 to 80 parameters) stays under it and is prepared, one text per
+ *   shape of request;
  * - anything past a per-connection cap, so that filters of unbounded variety
  *   cannot grow a backend's memory.
  */
@@ -30,7 +35,7 @@ interface PgConnection {
 
 type Callback = (error: (Error & { code?: string }) | null, result?: unknown) => void;
 
-const maxParameters = 32;
+const maxParameters = 128;
 const maxNamedPerConnection = 500;
 
 function cacheable(config: QueryConfig): config is QueryConfig & { text: string } {

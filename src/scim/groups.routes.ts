@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
-import { inTransaction } from '../db/transaction.js';
+import { inOneStatement, inTransaction } from '../db/transaction.js';
 import { getGroupEntry, listGroups } from '../org/lists/directory.service.js';
-import { changeGroup, createGroup, deleteGroup } from '../org/groups/groups.service.js';
+import { changeGroup, changeOneMembership, createGroup, deleteGroup, oneMembershipChange } from '../org/groups/groups.service.js';
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
 import { fromScimGroup, groupSteps, toScimGroup } from './groups.mapper.js';
@@ -37,7 +37,12 @@ export const groupWrites: ResourceWrites = {
 
   async patch({ db, caller }, id, body, ifVersion) {
     const steps = groupSteps(parsePatchRequest(body), id);
-    const { group } = await inTransaction(db, (tx) => changeGroup(tx, caller.actor, caller.organizationId, id, steps, { ifVersion }));
+    // One member in or out (what IdPs send most) is one statement; anything else, or a
+    // group that statement could not change, goes through the group's lock in a transaction.
+    const single = oneMembershipChange(steps);
+    const group =
+      (single && (await inOneStatement(db, (tx) => changeOneMembership(tx, caller.actor, caller.organizationId, id, single, { ifVersion })))) ??
+      (await inTransaction(db, (tx) => changeGroup(tx, caller.actor, caller.organizationId, id, steps, { ifVersion }))).group;
     // RFC 7644 §3.5.2 allows 204; Entra prefers not to receive every member back.
     return { status: 204, id: group.id, version: group.version };
   },

@@ -5,9 +5,9 @@ import { decideAdmission } from '../org/access/admission.js';
 import { getMemberEntry, listMembers } from '../org/lists/directory.service.js';
 import type { MemberEntry } from '../org/lists/directory.service.js';
 import { changeMember, assessChange, type MemberChanges } from '../org/members/member-changes.service.js';
-import { addMember, isOneStatementCreate, removeMember, type NewMember } from '../org/members/members.service.js';
+import { addMember, isOneStatementCreate, removeMember, removeMemberUnlessActiveAdmin, type NewMember } from '../org/members/members.service.js';
 import type { Member } from '../org/members/types.js';
-import { assertVersion, ChangedMeanwhileError } from '../org/organizations/versions.js';
+import { assertVersion, ChangedMeanwhileError, type ExpectedVersion } from '../org/organizations/versions.js';
 import { seatsOf } from '../org/seats/seats.service.js';
 import { callerOf } from './auth.js';
 import type { ResourceWrites, ScimContext, WriteResult } from './context.js';
@@ -51,56 +51,71 @@ export const userWrites: ResourceWrites = {
     return { status: 201, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
   },
 
-  async replace({ db, baseUrl, caller }, id, body, ifVersion) {
+  async replace(context, id, body, ifVersion) {
     assertCoreSchema(body, userSchema);
     const input = fromScimUser(body);
-    const entry = await inTransaction(db, async (tx) => {
-      const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);
-      return changedEntry(current, input, await changeMember(tx, caller.actor, caller.organizationId, current.id, input, { ifVersion, locked: current }));
-    });
-    return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
+    // A PUT names the whole member: the same changes whatever it is found to be.
+    const entry = await changeAsSeen(context, id, ifVersion, () => input);
+    return { status: 200, resource: toScimUser(entry, context.baseUrl), id: entry.id, version: entry.version };
   },
 
-  async patch({ db, baseUrl, caller }, id, body, ifVersion) {
+  async patch(context, id, body, ifVersion) {
     const operations = parsePatchRequest(body);
     const patch = (current: MemberEntry) =>
-      fromPatchedScimUser(new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, baseUrl), operations));
-    // IdPs often PATCH what is already stored (Okta re-sends active=true, say). Such a
-    // PATCH changes nothing, so it is answered from a plain read: no lock, no transaction.
-    const seen = await getMemberEntry(db, caller.organizationId, id, everything);
-    const seenChanges = patch(seen);
-    const assessed = assessChange(seen, seenChanges);
-    if (assessed.nothing) {
-      assertVersion('member', seen.version, ifVersion);
-      return { status: 200, resource: toScimUser(seen, baseUrl), id: seen.id, version: seen.version };
-    }
-    // The change is written if the member is still as seen (its version); if another
-    // request changed it meanwhile, the operations apply again to a locked read.
-    const run = assessed.oneStatement ? inOneStatement : inTransaction;
-    const entry = await run(db, async (tx) =>
-      changedEntry(seen, seenChanges, await changeMember(tx, caller.actor, caller.organizationId, seen.id, seenChanges, { ifVersion, seen })),
-    ).catch((error: unknown) => {
-      if (!(error instanceof ChangedMeanwhileError)) throw error;
-      return inTransaction(db, async (tx) => {
-        const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);
-        const changes = patch(current);
-        return changedEntry(current, changes, await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion, locked: current }));
-      });
-    });
-    return { status: 200, resource: toScimUser(entry, baseUrl), id: entry.id, version: entry.version };
+      fromPatchedScimUser(new ResourcePatcher(userDefinition, userSchema, current.id).apply(toScimUser(current, context.baseUrl), operations));
+    const entry = await changeAsSeen(context, id, ifVersion, patch);
+    return { status: 200, resource: toScimUser(entry, context.baseUrl), id: entry.id, version: entry.version };
   },
 
   async remove({ db, caller }, id, ifVersion) {
-    await inTransaction(db, (tx) => removeMember(tx, caller.actor, caller.organizationId, id, { ifVersion }));
+    // A member who is not an active Admin goes in one statement; an Admin (or an id that
+    // statement did not find at the version asked) takes the locked path, which says why not.
+    const removed = await inOneStatement(db, (tx) => removeMemberUnlessActiveAdmin(tx, caller.actor, caller.organizationId, id, { ifVersion }));
+    if (!removed) await inTransaction(db, (tx) => removeMember(tx, caller.actor, caller.organizationId, id, { ifVersion }));
     return { status: 204 };
   },
 };
 
 /**
- * The directory entry after `changeMember` applied `changes` to the locked `current`
- * entry, without reading it again: groups do not change with a user; a suspended
- * member holds no seat; an active one holds exactly the seats the request named
- * (each once, in the directory's order), or those it held.
+ * A PUT or PATCH of member `id`, `changesOf` working out the changes from the member as
+ * found. IdPs often send what is already stored (Okta re-sends active=true; a PUT
+ * repeats the profile): such a request changes nothing and is answered from a plain
+ * read, with no lock and no transaction. Otherwise the change is written if the member
+ * is still as seen (its version), in one statement where `assessChange` allows; if
+ * another request changed it meanwhile, the changes are worked out again on a locked read.
+ */
+async function changeAsSeen(
+  { db, caller }: ScimContext,
+  id: string,
+  ifVersion: ExpectedVersion | undefined,
+  changesOf: (current: MemberEntry) => MemberChanges,
+): Promise<MemberEntry> {
+  const seen = await getMemberEntry(db, caller.organizationId, id, everything);
+  const seenChanges = changesOf(seen);
+  const assessed = assessChange(seen, seenChanges);
+  if (assessed.nothing) {
+    assertVersion('member', seen.version, ifVersion);
+    return seen;
+  }
+  const run = assessed.oneStatement ? inOneStatement : inTransaction;
+  return run(db, async (tx) =>
+    changedEntry(seen, seenChanges, await changeMember(tx, caller.actor, caller.organizationId, seen.id, seenChanges, { ifVersion, seen })),
+  ).catch((error: unknown) => {
+    if (!(error instanceof ChangedMeanwhileError)) throw error;
+    return inTransaction(db, async (tx) => {
+      const current = await getMemberEntry(tx, caller.organizationId, id, everything, true);
+      const changes = changesOf(current);
+      return changedEntry(current, changes, await changeMember(tx, caller.actor, caller.organizationId, current.id, changes, { ifVersion, locked: current }));
+    });
+  });
+}
+
+/**
+ * The directory entry after `changeMember` applied `changes` to the `current` entry
+ * (locked, or seen at the version the write was guarded by), without reading it
+ * again: groups do not change with a user; a suspended member holds no seat; an
+ * active one holds exactly the seats the request named (each once, in the
+ * directory's order), or those it held.
  */
 function changedEntry(current: MemberEntry, changes: MemberChanges, member: Member): MemberEntry {
   const seats = member.status !== 'active' ? [] : changes.seats !== undefined ? [...new Set(changes.seats)].sort() : current.seats;

@@ -91,7 +91,9 @@ describe('database faults: PostgreSQL behind a proxy that resets or black-holes 
   const auditEvents = async (requestId: string) => Number((await db()('audit_events').where({ request_id: requestId }).count({ n: '*' }))[0]!.n);
 
   it('answers 503 with Retry-After, not 500, when the connection resets inside a SCIM transaction, and deletes nothing', async () => {
-    const created = await server.call('POST', '/scim/v2/Users', { token: scimToken, json: newUser(`${unique('reset')}@example.test`), contentType: scimJson });
+    // An Admin: removing one is a transaction of several statements (a member who is not an Admin goes in one statement).
+    const admin = newUser(`${unique('reset')}@example.test`, { 'urn:ietf:params:scim:schemas:extension:roster:2.0:User': { role: 'admin' } });
+    const created = await server.call('POST', '/scim/v2/Users', { token: scimToken, json: admin, contentType: scimJson });
     assert.equal(created.status, 201);
     const id = (created.body as { id: string }).id;
 

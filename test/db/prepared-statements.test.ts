@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { createApp } from '../../src/app.js';
 import { openDatabase, type Database } from '../../src/db/connection.js';
 import { inTransaction } from '../../src/db/transaction.js';
+import { createLogger } from '../../src/log.js';
 import { testDatabase } from '../support/database.js';
+import { unique } from '../support/factories.js';
+import { newUser, patchOp, scimClient, testConfig } from '../support/scim.js';
 
 describe('prepared statements on PostgreSQL', () => {
   let single: Database;
@@ -38,5 +43,32 @@ describe('prepared statements on PostgreSQL', () => {
     await single.knex.raw(`ALTER TABLE ${table} ADD COLUMN more int DEFAULT 2`);
     const inside = await inTransaction(single.knex, (tx) => read(tx));
     assert.deepEqual(inside.rows, [{ id: 1, name: 'a', extra: 'x', more: 2 }]);
+  });
+
+  it('prepares the hot SCIM writes, a whole profile included, with one text per request shape', async () => {
+    const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const idp = await scimClient(createApp({ config: testConfig(), knex: single.knex, logger: createLogger('silent', silent) }));
+    const preparedCount = async () => Number((await single.knex.raw('SELECT count(*)::int AS n FROM pg_prepared_statements')).rows[0].n);
+    const preparedLike = async (start: string) =>
+      Number((await single.knex.raw(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '${start}%'`)).rows[0].n);
+    const group = (await idp.post('/Groups', { displayName: unique('Prepared') }).expect(201)).body;
+    // Two rounds of one user with one email: created, replaced, into the group and out, removed; the second round must plan nothing new.
+    const round = async (title: string) => {
+      const userName = `${unique('prepared')}@example.com`;
+      const created = await idp.post('/Users', newUser(userName, { title })).expect(201);
+      const id = created.body.id as string;
+      await idp.put(`/Users/${id}`, newUser(userName, { title: `${title} again` })).expect(200);
+      await idp.patch(`/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] })).expect(204);
+      await idp.patch(`/Groups/${group.id}`, patchOp({ op: 'remove', path: `members[value eq "${id}"]` })).expect(204);
+      await idp.delete(`/Users/${id}`).expect(204);
+    };
+    await round('First');
+    const afterFirst = await preparedCount();
+    await round('Second');
+    assert.equal(await preparedCount(), afterFirst, 'the same shape of request adds no prepared statement');
+    assert.equal(await preparedLike('with "created" as (insert into "members"'), 1, 'the create is prepared');
+    assert.equal(await preparedLike('with "changed" as (update "members"'), 1, 'the PUT is prepared');
+    assert.equal(await preparedLike('with "target" as (select * from "groups"'), 2, 'the group member add and remove are prepared');
+    assert.equal(await preparedLike('with "removed" as (delete from "members"'), 1, 'the DELETE is prepared');
   });
 });

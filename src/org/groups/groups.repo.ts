@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/transaction.js';
+import { insertAuditEventPer, type NewAuditEvent } from '../audit/audit.repo.js';
 import type { Keyset, KeysetRow } from '../lists/keyset.js';
 import type { Group, GroupGrant } from './types.js';
 import type { MemberStatus } from '../members/types.js';
@@ -149,6 +150,89 @@ export async function deleteGroupMembers(tx: Tx, groupId: string, memberIds: str
 export async function deleteAllGroupMembersExcept(tx: Tx, groupId: string, keep: string[]): Promise<string[]> {
   const result = await tx.raw('DELETE FROM group_members WHERE group_id = ? AND NOT (member_id = ANY(?::uuid[])) RETURNING member_id', [groupId, keep]);
   return (result.rows as Array<{ member_id: string }>).map((row) => row.member_id);
+}
+
+/** One member in or out of a group, as `changeOneGroupMember` applies it. */
+export interface OneMembershipChange {
+  kind: 'add' | 'remove';
+  memberId: string;
+}
+
+export interface OneMembershipGuard {
+  /** Change the group only at one of these versions (an If-Match precondition). */
+  versions?: readonly number[];
+  /** Change it only if it is not managed by SCIM (the actor is not the IdP). */
+  unmanagedOnly: boolean;
+  /** The change's event, written in the same statement when the membership changed. */
+  event: NewAuditEvent;
+}
+
+/**
+ * Adds a member to the group, or removes one, in one statement: the group row is
+ * locked first (membership changes of a group still apply one after another), then
+ * the membership written, then, only if it changed, the group's next version and the
+ * event. An add takes only a member of the group's Organization. Answers the group as
+ * it is now and whether the membership changed; undefined, with nothing written, when
+ * the statement found no group to change (unknown, not at one of `versions`, or
+ * managed by SCIM while `unmanagedOnly`), on an add no such member, and on a removal
+ * a group changed by another request while this one waited for its lock.
+ */
+export async function changeOneGroupMember(
+  tx: Tx,
+  organizationId: string,
+  groupId: string,
+  change: OneMembershipChange,
+  { versions, unmanagedOnly, event }: OneMembershipGuard,
+): Promise<{ group: Group; changed: boolean } | undefined> {
+  const target = tx('groups').where({ organization_id: organizationId, id: groupId }).select('*').forUpdate();
+  if (versions !== undefined) target.whereIn('version', [...versions]);
+  if (unmanagedOnly) target.whereNot('managed_by', 'scim');
+  let query = tx.with('target', target);
+  if (change.kind === 'add') {
+    query = query.with('member', tx.raw('SELECT id FROM members WHERE organization_id = ? AND id = ?', [organizationId, change.memberId])).with(
+      'delta',
+      tx.raw(
+        `INSERT INTO group_members (group_id, member_id, organization_id) SELECT target.id, member.id, target.organization_id FROM target, member
+           ON CONFLICT (group_id, member_id) DO NOTHING RETURNING member_id`,
+      ),
+    );
+  } else {
+    // The delete sees the memberships as of the statement's start. A change that held the
+    // group's lock meanwhile (and so moved its version) may have added the member since:
+    // then nothing is written, for the caller to remove it on a locked path.
+    query = query.with('seen', tx.raw('SELECT version FROM groups WHERE organization_id = ? AND id = ?', [organizationId, groupId])).with(
+      'delta',
+      tx.raw(
+        `DELETE FROM group_members WHERE group_id = (SELECT id FROM target) AND member_id = ?
+           AND (SELECT version FROM target) = (SELECT version FROM seen) RETURNING member_id`,
+        [change.memberId],
+      ),
+    );
+  }
+  query = query
+    .with(
+      'bumped',
+      tx.raw(
+        'UPDATE groups SET version = version + 1, updated_at = now() WHERE organization_id = ? AND id = ? AND EXISTS (SELECT 1 FROM delta) RETURNING version, updated_at',
+        [organizationId, groupId],
+      ),
+    )
+    .with('logged', insertAuditEventPer(tx, 'bumped', event));
+  const [row] = (await query
+    .select(
+      'target.*',
+      tx.raw(change.kind === 'add' ? 'EXISTS (SELECT 1 FROM member) AS applicable' : 'target.version = (SELECT version FROM seen) AS applicable'),
+      'bumped.version AS bumped_version',
+      'bumped.updated_at AS bumped_updated_at',
+    )
+    .from('target')
+    .leftJoin('bumped', tx.raw('TRUE'))) as Array<GroupRow & { applicable: boolean; bumped_version: number | null; bumped_updated_at: Date | null }>;
+  if (!row || !row.applicable) return undefined;
+  const changed = row.bumped_version !== null;
+  return {
+    group: rowToGroup({ ...row, ...(changed ? { version: row.bumped_version!, updated_at: row.bumped_updated_at! } : {}) }),
+    changed,
+  };
 }
 
 export async function selectGroupMemberIds(tx: Tx, groupId: string): Promise<string[]> {

@@ -1,12 +1,13 @@
 import { isId, newId } from '../../db/ids.js';
 import type { Tx } from '../../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
-import { recordEvent } from '../audit/audit.service.js';
+import { auditEvent, recordEvent } from '../audit/audit.service.js';
 import { requireKeysetQuery, toKeysetPage, type KeysetQuery } from '../lists/keyset.js';
 import type { Page } from '../lists/page.js';
 import { assertVersion, type ExpectedVersion } from '../organizations/versions.js';
 import {
   bumpGroup,
+  changeOneGroupMember,
   deleteAllGroupMembersExcept,
   deleteGroupGrant,
   deleteGroupMembers,
@@ -22,6 +23,7 @@ import {
   upsertGroupGrant,
   type GroupFieldChanges,
   type GroupMemberEntry,
+  type OneMembershipChange,
 } from './groups.repo.js';
 import { selectExistingMemberIds } from '../members/members.repo.js';
 import { selectOrganization } from '../organizations/organizations.repo.js';
@@ -222,6 +224,51 @@ export type GroupStep =
   | { removeMembers: string[] }
   /** Makes the members exactly these; an empty list empties the group. */
   | { replaceMembers: string[] };
+
+/**
+ * The one member a change adds or removes, when that is all it does (an IdP's
+ * usual group PATCH): `changeOneMembership` can apply it in one statement.
+ */
+export function oneMembershipChange(steps: GroupStep[]): OneMembershipChange | undefined {
+  if (steps.length !== 1) return undefined;
+  const step = steps[0]!;
+  const ids = 'addMembers' in step ? step.addMembers : 'removeMembers' in step ? step.removeMembers : [];
+  const unique = [...new Set(ids)];
+  if (unique.length !== 1 || !isId(unique[0]!)) return undefined;
+  return { kind: 'addMembers' in step ? 'add' : 'remove', memberId: unique[0]! };
+}
+
+/**
+ * What `changeGroup` does with one member added or removed, as one statement
+ * (the group's row lock, the membership, the new version and the event together).
+ * Undefined, with nothing written, when the group was not there to change that way
+ * (unknown, at another version than `ifVersion`, SCIM-managed and the actor not the
+ * IdP, or, for a removal, changed by another request meanwhile) or the member to add
+ * is not in its Organization: the caller then runs `changeGroup`, which applies the
+ * change under the group's lock or says what stood in the way.
+ */
+export async function changeOneMembership(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  groupId: string,
+  change: OneMembershipChange,
+  options: { ifVersion?: ExpectedVersion } = {},
+): Promise<Group | undefined> {
+  if (!isId(groupId) || !isId(organizationId)) return undefined;
+  const { ifVersion } = options;
+  const event = auditEvent(organizationId, actor, {
+    action: 'group.updated',
+    target: { type: 'group', id: groupId },
+    data: change.kind === 'add' ? { membersAdded: [change.memberId] } : { membersRemoved: [change.memberId] },
+  });
+  const changed = await changeOneGroupMember(tx, organizationId, groupId, change, {
+    ...(ifVersion === undefined ? {} : { versions: typeof ifVersion === 'number' ? [ifVersion] : ifVersion }),
+    unmanagedOnly: actor.type !== 'scim_token',
+    event,
+  });
+  return changed?.group;
+}
 
 /**
  * Applies a SCIM PUT or PATCH to a group under one lock, as SQL deltas whose

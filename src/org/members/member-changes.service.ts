@@ -43,18 +43,20 @@ export interface ChangeOptions extends UpdateOptions {
 
 /**
  * The member a change is planned on. A member seen without a lock is trusted up
- * to the write, which checks its version (`guard`), except an Admin: the last-Admin
- * check counts Admins while holding the member's lock, so an Admin is locked first.
+ * to the write, which checks its version (`guard`), except an active Admin whom the
+ * change would demote or suspend: the last-Admin check counts Admins while holding
+ * the member's lock, so that Admin is locked first.
  */
 async function basisOf(
   tx: Tx,
   organizationId: string,
   memberId: string,
+  changes: MemberChanges,
   options: ChangeOptions,
 ): Promise<{ member: Member & { seats?: string[] }; guard?: number }> {
   if (options.locked?.id === memberId) return { member: options.locked };
   const seen = options.seen?.id === memberId ? options.seen : undefined;
-  if (seen && seen.role !== 'admin') return { member: seen, guard: seen.version };
+  if (seen && !endsActiveAdmin(seen, changes)) return { member: seen, guard: seen.version };
   const member = await lockExistingMember(tx, organizationId, memberId);
   if (seen && member.version !== seen.version) throw new ChangedMeanwhileError('member', memberId);
   return { member };
@@ -68,7 +70,7 @@ export async function changeMember(
   changes: MemberChanges,
   options: ChangeOptions = {},
 ): Promise<Member> {
-  const { member, guard } = await basisOf(tx, organizationId, memberId, options);
+  const { member, guard } = await basisOf(tx, organizationId, memberId, changes, options);
   assertVersion('member', member.version, options.ifVersion);
 
   const { profile, fields, role, status } = planChange(member, changes);
@@ -103,6 +105,13 @@ export async function changeMember(
   return changed;
 }
 
+/** Whether `changes` would make an active Admin stop being one (the last-Admin rule applies). */
+function endsActiveAdmin(member: Member, changes: MemberChanges): boolean {
+  if (member.role !== 'admin' || member.status !== 'active') return false;
+  const { role, status } = planChange(member, changes);
+  return role !== 'admin' || status !== 'active';
+}
+
 /** What `changes` would make of the member's profile, role and status. */
 function planChange(member: Member, changes: MemberChanges) {
   const profile = normaliseProfileChanges(changes.profile ?? {});
@@ -121,8 +130,8 @@ function planChange(member: Member, changes: MemberChanges) {
  *   the request can be answered from that read, without a transaction;
  * - `oneStatement`: the write is the member's row alone (profile columns, role,
  *   status, a suspension's revocations and the event together), atomic on its own,
- *   so it needs no transaction. Not so for an Admin (locked first), new emails,
- *   or seats to take or release.
+ *   so it needs no transaction. Not so for an active Admin the change demotes or
+ *   suspends (locked first), new emails, or seats to take or release.
  */
 export function assessChange(seen: Member & { seats: string[] }, changes: MemberChanges): { nothing: boolean; oneStatement: boolean } {
   const { fields, role, status } = planChange(seen, changes);
@@ -133,7 +142,7 @@ export function assessChange(seen: Member & { seats: string[] }, changes: Member
     (status === 'active' ? sameProducts(seen.seats, changes.seats) : changes.seats.map(requireProduct).every((product) => seen.seats.includes(product)));
   return {
     nothing: fields.length === 0 && role === seen.role && status === seen.status && seatsKept,
-    oneStatement: seen.role !== 'admin' && !fields.includes('emails') && seatsKept,
+    oneStatement: !endsActiveAdmin(seen, changes) && !fields.includes('emails') && seatsKept,
   };
 }
 

@@ -191,6 +191,46 @@ export async function deleteMemberRow(tx: Tx, organizationId: string, id: string
   await tx('members').where({ organization_id: organizationId, id }).delete();
 }
 
+export interface RemovalOptions {
+  /** Remove the member only at one of these versions (an If-Match precondition). */
+  versions?: readonly number[];
+  /** The removal's event, written in the same statement; its data gains the userName, groupsLeft and what was revoked. */
+  event: NewAuditEvent;
+  /** Why the member's sessions and API keys were revoked. */
+  reason: string;
+}
+
+/**
+ * Removes the member in one statement unless it is an active Admin: its sessions and
+ * API keys revoked and seats released (`revocationSteps`), the row deleted (emails,
+ * Workspace and group memberships and SSO identities cascade; the pools' counters
+ * follow the seats by trigger), and the event written. Nothing happens, and false is
+ * answered, when there is no such member (at one of `versions`) to remove.
+ *
+ * The statement sees the database as it was when it started. A sign-in that commits a
+ * session (or a key) while the delete waits for the member's row is not revoked by
+ * name: the cascade leaves it without a member, and a session or key without its
+ * member lets no one in (checkSession, authenticateApiKey). The row's deletion itself
+ * waits for the row and checks role, status and version on the row as it is then.
+ */
+export async function deleteMemberUnlessActiveAdmin(tx: Tx, organizationId: string, id: string, { versions, event, reason }: RemovalOptions): Promise<boolean> {
+  const removed = tx('members')
+    .where({ organization_id: organizationId, id })
+    .whereRaw("NOT (role = 'admin' AND status = 'active')")
+    .delete()
+    .returning(['id', 'user_name']);
+  if (versions !== undefined) removed.whereIn('version', [...versions]);
+  let query = tx
+    .with('removed', removed)
+    // Read before the row's deletion cascades to its group memberships (one snapshot for the whole statement).
+    .with('groups_left', tx.raw('SELECT count(*)::int AS n FROM group_members WHERE member_id = ?', [id]));
+  for (const [name, step] of revocationSteps(tx, organizationId, id, reason, 'EXISTS (SELECT 1 FROM removed)')) query = query.with(name, step);
+  const departure = `jsonb_build_object('userName', removed.user_name, 'groupsLeft', (SELECT n FROM groups_left)) || ${revocationSummary}`;
+  query = query.with('logged', insertAuditEventPer(tx, 'removed', event, departure));
+  const rows = (await query.select('id').from('removed')) as unknown[];
+  return rows.length > 0;
+}
+
 /** Ids among `ids` that name members of this Organization. */
 export async function selectExistingMemberIds(tx: Tx, organizationId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();

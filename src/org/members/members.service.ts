@@ -8,6 +8,7 @@ import { selectGroupIdsOfMember } from '../groups/groups.repo.js';
 import {
   countActiveAdminsOtherThan,
   deleteMemberRow,
+  deleteMemberUnlessActiveAdmin,
   insertMember,
   isMissingOrganizationViolation,
   lockMember,
@@ -137,6 +138,35 @@ export interface UpdateOptions {
  */
 export async function removeMember(tx: Tx, actor: Actor, organizationId: string, memberId: string, options: UpdateOptions = {}): Promise<void> {
   await removeOrLeave(tx, actor, organizationId, memberId, 'member.removed', options);
+}
+
+/**
+ * `removeMember` as one statement, for a member who is not an active Admin (the
+ * last-Admin rule counts Admins under locks, in a transaction). True when the member
+ * was removed; false, with nothing written, when there was no such member to remove
+ * that way (an active Admin, an unknown id, another version than `ifVersion`): the
+ * caller then runs `removeMember`, which removes the Admin or says what stood in the way.
+ */
+export async function removeMemberUnlessActiveAdmin(
+  tx: Tx,
+  actor: Actor,
+  organizationId: string,
+  memberId: string,
+  options: UpdateOptions = {},
+): Promise<boolean> {
+  if (!isId(memberId)) return false;
+  const { ifVersion } = options;
+  // The statement fills in the member's userName, the groups it left and what was revoked and released.
+  const event = auditEvent(organizationId, actor, {
+    action: 'member.removed',
+    target: { type: 'member', id: memberId },
+    data: { userName: '', groupsLeft: 0, sessionsRevoked: 0, apiKeysRevoked: 0, seatsReleased: [] },
+  });
+  return deleteMemberUnlessActiveAdmin(tx, organizationId, memberId, {
+    ...(ifVersion === undefined ? {} : { versions: typeof ifVersion === 'number' ? [ifVersion] : ifVersion }),
+    event,
+    reason: 'member_removed',
+  });
 }
 
 /** A member leaves on their own; the last active Admin cannot. */
