@@ -6,15 +6,13 @@ import {
   createGroup,
   deleteGroup,
   getGroup,
-  grantGroupRole,
-  listGroupGrants,
   pageGroupMembers,
   pageGroups,
   removeGroupMember,
-  revokeGroupRole,
   updateGroup,
   type GroupMemberEntry,
 } from '../org/groups/groups.service.js';
+import { grantGroupRole, listGroupGrants, revokeGroupRole } from '../org/groups/group-grants.service.js';
 import { workspaceRoles } from '../org/workspaces/types.js';
 import type { Group, GroupGrant } from '../org/groups/types.js';
 import { keysetQueryOf, pageAnswer, pageQuery, pageSchema } from './pagination.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { addGroupMembers, createGroup, grantGroupRole } from '../../src/org/groups/groups.service.js';
+import { addGroupMembers, createGroup } from '../../src/org/groups/groups.service.js';
+import { grantGroupRole } from '../../src/org/groups/group-grants.service.js';
 import type { Actor } from '../../src/org/organizations/types.js';
 import { createWorkspace, effectiveAccess } from '../../src/org/workspaces/workspaces.service.js';
 import { apiClient, authApp, sessionFor } from '../support/auth.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { createGroup, grantGroupRole } from '../../src/org/groups/groups.service.js';
+import { createGroup } from '../../src/org/groups/groups.service.js';
+import { grantGroupRole } from '../../src/org/groups/group-grants.service.js';
 import { addWorkspaceMember, createWorkspace, effectiveAccess } from '../../src/org/workspaces/workspaces.service.js';
 import { apiClient, authApp, sessionFor } from '../support/auth.js';
 import { countRows, makeMember, makeOrganization, system, tx, unique } from '../support/factories.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { createGroup, grantGroupRole } from '../../src/org/groups/groups.service.js';
+import { createGroup } from '../../src/org/groups/groups.service.js';
+import { grantGroupRole } from '../../src/org/groups/group-grants.service.js';
 import { createWorkspace, deleteWorkspace } from '../../src/org/workspaces/workspaces.service.js';
 import { checkPage, describeInBrowser, useRosterInBrowser } from '../support/browser.js';
 import { signedInWithCookie } from '../support/console-flows.js';

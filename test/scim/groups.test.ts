@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { listAuditEvents } from '../../src/org/audit/audit.service.js';
-import { addGroupMembers, grantGroupRole } from '../../src/org/groups/groups.service.js';
+import { addGroupMembers } from '../../src/org/groups/groups.service.js';
+import { grantGroupRole } from '../../src/org/groups/group-grants.service.js';
 import { createWorkspace, effectiveAccess } from '../../src/org/workspaces/workspaces.service.js';
 import { countRows, makeMember, rejectionOf, system, tx, unique } from '../support/factories.js';
 import { newUser, patchOp, scimClient, type ScimClient } from '../support/scim.js';

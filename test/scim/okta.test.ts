@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { effectiveAccess } from '../../src/org/workspaces/workspaces.service.js';
 import { createWorkspace } from '../../src/org/workspaces/workspaces.service.js';
-import { grantGroupRole } from '../../src/org/groups/groups.service.js';
+import { grantGroupRole } from '../../src/org/groups/group-grants.service.js';
 import { listAuditEvents } from '../../src/org/audit/audit.service.js';
 import { system, tx, unique } from '../support/factories.js';
 import { fixture, scimClient, type ScimClient } from '../support/scim.js';

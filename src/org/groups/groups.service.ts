@@ -9,18 +9,15 @@ import {
   bumpGroup,
   changeOneGroupMember,
   deleteAllGroupMembersExcept,
-  deleteGroupGrant,
   deleteGroupMembers,
   deleteGroupRow,
   insertGroup,
   insertGroupMembers,
   lockGroup,
   selectGroup,
-  selectGroupGrants,
   selectGroupMemberIds,
   selectGroupMemberPage,
   selectGroupPage,
-  upsertGroupGrant,
   type GroupFieldChanges,
   type GroupMemberEntry,
   type OneMembershipChange,
@@ -28,10 +25,8 @@ import {
 import { selectExistingMemberIds } from '../members/members.repo.js';
 import { selectOrganization } from '../organizations/organizations.repo.js';
 import type { Actor } from '../organizations/types.js';
-import type { Group, GroupGrant } from './types.js';
-import type { WorkspaceRole } from '../workspaces/types.js';
-import { requireText, requireWorkspaceRole } from '../organizations/validation.js';
-import { getWorkspace } from '../workspaces/workspaces.service.js';
+import type { Group } from './types.js';
+import { requireText } from '../organizations/validation.js';
 
 export type { GroupMemberEntry } from './groups.repo.js';
 
@@ -54,7 +49,7 @@ export async function getGroup(tx: Tx, organizationId: string, groupId: string):
   return group;
 }
 
-async function lockExistingGroup(tx: Tx, organizationId: string, groupId: string): Promise<Group> {
+export async function lockExistingGroup(tx: Tx, organizationId: string, groupId: string): Promise<Group> {
   const group = isId(groupId) ? await lockGroup(tx, organizationId, groupId) : undefined;
   if (!group) throw new NotFoundError('group', groupId);
   return group;
@@ -176,44 +171,6 @@ export async function replaceGroupMembers(
 export async function listGroupMemberIds(tx: Tx, organizationId: string, groupId: string): Promise<string[]> {
   await getGroup(tx, organizationId, groupId);
   return selectGroupMemberIds(tx, groupId);
-}
-
-/**
- * Grants the group a role in a Workspace (or changes the role it has there);
- * every member of the group holds it from now on. Allowed on SCIM-pushed groups
- * too: the IdP owns their name and members, Roster owns their access.
- */
-export async function grantGroupRole(
-  tx: Tx,
-  actor: Actor,
-  organizationId: string,
-  groupId: string,
-  workspaceId: string,
-  role: WorkspaceRole,
-): Promise<GroupGrant> {
-  const workspaceRole = requireWorkspaceRole(role);
-  await lockExistingGroup(tx, organizationId, groupId);
-  await getWorkspace(tx, organizationId, workspaceId);
-  const grant = { groupId, workspaceId, role: workspaceRole };
-  const previous = await upsertGroupGrant(tx, organizationId, grant);
-  if (previous === workspaceRole) return grant;
-  await recordEvent(tx, organizationId, actor, {
-    action: 'group.role_granted',
-    target: { type: 'group', id: groupId },
-    data: { workspaceId, role: workspaceRole, ...(previous ? { from: previous } : {}) },
-  });
-  return grant;
-}
-
-export async function revokeGroupRole(tx: Tx, actor: Actor, organizationId: string, groupId: string, workspaceId: string): Promise<void> {
-  await lockExistingGroup(tx, organizationId, groupId);
-  if (!isId(workspaceId) || !(await deleteGroupGrant(tx, groupId, workspaceId))) throw new NotFoundError('group_grant', workspaceId);
-  await recordEvent(tx, organizationId, actor, { action: 'group.role_revoked', target: { type: 'group', id: groupId }, data: { workspaceId } });
-}
-
-export async function listGroupGrants(tx: Tx, organizationId: string, groupId: string): Promise<GroupGrant[]> {
-  await getGroup(tx, organizationId, groupId);
-  return selectGroupGrants(tx, groupId);
 }
 
 /** One step of a group change, in the order the IdP sent it (RFC 7644 §3.5.2: operations apply in sequence). */

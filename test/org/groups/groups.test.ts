@@ -4,8 +4,6 @@ import {
   createGroup,
   deleteGroup,
   getGroup,
-  grantGroupRole,
-  listGroupGrants,
   listGroupMemberIds,
   pageGroupMembers,
   pageGroups,
@@ -14,6 +12,7 @@ import {
   replaceGroupMembers,
   updateGroup,
 } from '../../../src/org/groups/groups.service.js';
+import { grantGroupRole, listGroupGrants } from '../../../src/org/groups/group-grants.service.js';
 import type { Actor } from '../../../src/org/organizations/types.js';
 import { countRows, makeMember, makeOrganization, rejectionOf, system, tx, unique } from '../../support/factories.js';
 

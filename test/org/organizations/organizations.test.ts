@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { listAuditEvents } from '../../../src/org/audit/audit.service.js';
 import { createApiKey, createScimToken } from '../../../src/org/credentials/credentials.service.js';
-import { createGroup, grantGroupRole } from '../../../src/org/groups/groups.service.js';
+import { createGroup } from '../../../src/org/groups/groups.service.js';
+import { grantGroupRole } from '../../../src/org/groups/group-grants.service.js';
 import { deleteOrganization, renameOrganization } from '../../../src/org/organizations/organizations.service.js';
 import { setSeatLimit } from '../../../src/org/seats/seats.service.js';
 import { createWorkspace } from '../../../src/org/workspaces/workspaces.service.js';

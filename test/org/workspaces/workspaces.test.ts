@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { addGroupMembers, createGroup, grantGroupRole, removeGroupMembers } from '../../../src/org/groups/groups.service.js';
+import { addGroupMembers, createGroup, removeGroupMembers } from '../../../src/org/groups/groups.service.js';
+import { grantGroupRole } from '../../../src/org/groups/group-grants.service.js';
 import {
   addWorkspaceMember,
   createWorkspace,
