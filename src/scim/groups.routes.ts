@@ -17,10 +17,8 @@ export const groupWrites: ResourceWrites = {
   async create({ db, baseUrl, caller }: ScimContext, body: unknown): Promise<WriteResult> {
     assertCoreSchema(body, groupSchema);
     const input = fromScimGroup(body);
-    const entry = await inTransaction(db, async (tx) => {
-      const group = await createGroup(tx, caller.actor, caller.organizationId, { ...input, managedBy: 'scim' });
-      return getGroupEntry(tx, caller.organizationId, group.id, true);
-    });
+    // One statement: the group, its members and its event (see createGroup).
+    const entry = await inOneStatement(db, (tx) => createGroup(tx, caller.actor, caller.organizationId, { ...input, managedBy: 'scim' }));
     return { status: 201, resource: toScimGroup(entry, baseUrl), id: entry.id, version: entry.version };
   },
 

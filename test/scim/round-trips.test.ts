@@ -231,6 +231,49 @@ describe('SCIM writes: the statements each sends', () => {
     });
   });
 
+  describe('POST /Groups', () => {
+    it('creates the group, its members and its event in one statement, and answers it with its members', async () => {
+      const idp = await idpClient();
+      const [ada, bob] = [await makeMember(idp.org.id), await makeMember(idp.org.id)];
+      const displayName = unique('Engineering');
+      let created: Record<string, any> = {};
+      const sent = await sentDuring(async () => {
+        created = (
+          await idp.post('/Groups', { schemas: [groupSchema], displayName, members: [{ value: bob.id }, { value: ada.id }, { value: bob.id }] }).expect(201)
+        ).body as Record<string, any>;
+      });
+      assert.equal(sent.length, 1, sent.map((statement) => statement.sql).join('\n'));
+      assert.deepEqual(transactionControl(sent), []);
+      const expected = [ada, bob].sort((a, b) => (a.id < b.id ? -1 : 1)).map((member) => member.id);
+      assert.deepEqual(
+        created.members.map((member: { value: string }) => member.value),
+        expected,
+      );
+      assert.equal(created.meta.version, 'W/"1"');
+      assert.deepEqual(
+        (await db()('group_members').where({ group_id: created.id }).orderBy('member_id')).map((row: { member_id: string }) => row.member_id),
+        expected,
+      );
+      const events = await db()('audit_events').where({ target_id: created.id });
+      assert.deepEqual(
+        events.map((event: { action: string; data: unknown }) => [event.action, event.data]),
+        [['group.created', { displayName, managedBy: 'scim', memberIds: [bob.id, ada.id] }]],
+      );
+    });
+
+    it('creates nothing when a member named is not the Organization’s: 400 naming it', async () => {
+      const [idp, other] = [await idpClient(), await idpClient()];
+      const [mine, theirs] = [await makeMember(idp.org.id), await makeMember(other.org.id)];
+      const displayName = unique('Mixed');
+      for (const id of [theirs.id, '00000000-0000-7000-8000-000000000000', 'nope']) {
+        const refused = await idp.post('/Groups', { schemas: [groupSchema], displayName, members: [{ value: mine.id }, { value: id }] }).expect(400);
+        assert.match(refused.body.detail, new RegExp(id));
+      }
+      assert.equal(await countRows('groups', { organization_id: idp.org.id, display_name: displayName }), 0);
+      assert.equal(await countRows('group_members', { member_id: mine.id }), 0);
+    });
+  });
+
   describe('PATCH /Groups/{id} with one member in or out', () => {
     const addOne = (memberId: string) => patchOp({ op: 'add', path: 'members', value: [{ value: memberId }] });
     const removeOne = (memberId: string) => patchOp({ op: 'remove', path: `members[value eq "${memberId}"]` });

@@ -6,7 +6,7 @@ import type { Actor } from '../organizations/types.js';
 import { requireWorkspaceRole } from '../organizations/validation.js';
 import type { WorkspaceRole } from '../workspaces/types.js';
 import { getWorkspace } from '../workspaces/workspaces.service.js';
-import { deleteGroupGrant, selectGroupGrants, upsertGroupGrant } from './groups.repo.js';
+import { deleteGroupGrant, selectGroupGrants, upsertGroupGrant } from './group-grants.repo.js';
 import { getGroup, lockExistingGroup } from './groups.service.js';
 import type { GroupGrant } from './types.js';
 

@@ -1,9 +1,9 @@
+import { isForeignKeyViolation } from '../../db/pg-errors.js';
 import type { Tx } from '../../db/transaction.js';
 import { insertAuditEventPer, type NewAuditEvent } from '../audit/audit.repo.js';
 import type { Keyset, KeysetRow } from '../lists/keyset.js';
-import type { Group, GroupGrant } from './types.js';
+import type { Group } from './types.js';
 import type { MemberStatus } from '../members/types.js';
-import type { WorkspaceRole } from '../workspaces/types.js';
 
 export interface GroupRow {
   id: string;
@@ -29,23 +29,6 @@ export function rowToGroup(row: GroupRow): Group {
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
-}
-
-export async function insertGroup(
-  tx: Tx,
-  group: { id: string; organizationId: string; displayName: string; externalId: string | null; managedBy: 'none' | 'scim'; createdByMemberId: string | null },
-): Promise<Group> {
-  const [row] = (await tx('groups')
-    .insert({
-      id: group.id,
-      organization_id: group.organizationId,
-      display_name: group.displayName,
-      external_id: group.externalId,
-      managed_by: group.managedBy,
-      created_by_member_id: group.createdByMemberId,
-    })
-    .returning('*')) as GroupRow[];
-  return rowToGroup(row!);
 }
 
 export async function selectGroup(tx: Tx, organizationId: string, id: string): Promise<Group | undefined> {
@@ -129,6 +112,67 @@ export async function deleteGroupRow(tx: Tx, organizationId: string, id: string)
  * Adds members in one statement; members already in the group are skipped.
  * Time grows with the members in the request, not with the group's size.
  */
+export interface NewGroupRow {
+  id: string;
+  organizationId: string;
+  displayName: string;
+  externalId: string | null;
+  managedBy: 'none' | 'scim';
+  createdByMemberId: string | null;
+}
+
+/**
+ * Creates a group, its first members and its event in one statement. Every one of
+ * `memberIds` must be a member of the group's Organization: if one is not, nothing is
+ * written and `group` is undefined. `members` are those of `memberIds` that are, each
+ * with the name a directory shows, in id order.
+ */
+export async function insertGroupWithMembers(
+  tx: Tx,
+  group: NewGroupRow,
+  memberIds: string[],
+  event: NewAuditEvent,
+): Promise<{ group: Group | undefined; members: Array<{ id: string; display: string }> }> {
+  const rows = (await tx
+    .with(
+      'found',
+      tx.raw('SELECT m.id, COALESCE(m.display_name, m.user_name) AS display FROM members m WHERE m.organization_id = ? AND m.id = ANY(?::uuid[])', [
+        group.organizationId,
+        memberIds,
+      ]),
+    )
+    .with(
+      'created',
+      tx.raw(
+        `INSERT INTO groups (id, organization_id, display_name, external_id, managed_by, created_by_member_id)
+         SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM found) = ? RETURNING *`,
+        [group.id, group.organizationId, group.displayName, group.externalId, group.managedBy, group.createdByMemberId, memberIds.length],
+      ),
+    )
+    .with(
+      'added',
+      tx.raw(
+        'INSERT INTO group_members (group_id, member_id, organization_id) SELECT created.id, found.id, created.organization_id FROM created CROSS JOIN found',
+      ),
+    )
+    .with('logged', insertAuditEventPer(tx, 'created', event))
+    .select(
+      'created.*',
+      tx.raw(
+        `COALESCE((SELECT jsonb_agg(jsonb_build_object('id', found.id, 'display', found.display) ORDER BY found.id) FROM found), '[]'::jsonb) AS found_members`,
+      ),
+    )
+    .from(tx.raw('(SELECT 1) AS one'))
+    .joinRaw('LEFT JOIN created ON TRUE')) as Array<GroupRow & { found_members: Array<{ id: string; display: string }> }>;
+  const row = rows[0]!;
+  return { group: row.id ? rowToGroup(row) : undefined, members: row.found_members };
+}
+
+/** Whether a group's insert failed because its Organization does not exist. */
+export function isUnknownOrganizationViolation(error: unknown): boolean {
+  return isForeignKeyViolation(error, 'groups_organization_id_foreign');
+}
+
 export async function insertGroupMembers(tx: Tx, organizationId: string, groupId: string, memberIds: string[]): Promise<string[]> {
   if (memberIds.length === 0) return [];
   // One array parameter, whatever the number of members: no statement grows past the protocol's bind limit.
@@ -243,28 +287,4 @@ export async function selectGroupMemberIds(tx: Tx, groupId: string): Promise<str
 export async function selectGroupIdsOfMember(tx: Tx, memberId: string): Promise<string[]> {
   const rows = (await tx('group_members').where('member_id', memberId).orderBy('group_id').select('group_id')) as Array<{ group_id: string }>;
   return rows.map((row) => row.group_id);
-}
-
-/** Adds or changes a grant; returns the previous role (null when new). */
-export async function upsertGroupGrant(tx: Tx, organizationId: string, grant: GroupGrant): Promise<WorkspaceRole | null> {
-  const previous = (await tx('group_workspace_grants').where({ group_id: grant.groupId, workspace_id: grant.workspaceId }).forUpdate().first('role')) as
-    { role: WorkspaceRole } | undefined;
-  await tx('group_workspace_grants')
-    .insert({ group_id: grant.groupId, workspace_id: grant.workspaceId, organization_id: organizationId, role: grant.role })
-    .onConflict(['group_id', 'workspace_id'])
-    .merge({ role: grant.role });
-  return previous?.role ?? null;
-}
-
-export async function deleteGroupGrant(tx: Tx, groupId: string, workspaceId: string): Promise<boolean> {
-  return (await tx('group_workspace_grants').where({ group_id: groupId, workspace_id: workspaceId }).delete().returning('group_id')).length > 0;
-}
-
-export async function selectGroupGrants(tx: Tx, groupId: string): Promise<GroupGrant[]> {
-  const rows = (await tx('group_workspace_grants').where('group_id', groupId).orderBy('workspace_id')) as Array<{
-    group_id: string;
-    workspace_id: string;
-    role: WorkspaceRole;
-  }>;
-  return rows.map((row) => ({ groupId: row.group_id, workspaceId: row.workspace_id, role: row.role }));
 }

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
 import { auditEvent, recordEvent } from '../audit/audit.service.js';
 import { requireKeysetQuery, toKeysetPage, type KeysetQuery } from '../lists/keyset.js';
+import type { GroupEntry } from '../lists/group-directory.repo.js';
 import type { Page } from '../lists/page.js';
 import { assertVersion, type ExpectedVersion } from '../organizations/versions.js';
 import {
@@ -11,8 +12,9 @@ import {
   deleteAllGroupMembersExcept,
   deleteGroupMembers,
   deleteGroupRow,
-  insertGroup,
   insertGroupMembers,
+  insertGroupWithMembers,
+  isUnknownOrganizationViolation,
   lockGroup,
   selectGroup,
   selectGroupMemberIds,
@@ -72,19 +74,20 @@ async function requireMembers(tx: Tx, organizationId: string, memberIds: string[
   const malformed = unique.filter((id) => !isId(id));
   const existing = await selectExistingMemberIds(tx, organizationId, unique.filter(isId));
   const missing = [...malformed, ...unique.filter((id) => isId(id) && !existing.has(id))];
-  if (missing.length > 0) {
-    throw new InvalidInputError(
-      'unknown_members',
-      `No member with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} in this Organization`,
-      {
-        memberIds: missing,
-      },
-    );
-  }
+  if (missing.length > 0) throw unknownMembers(missing);
   return unique;
 }
 
-/** A page of the Organization's groups, by displayName. */
+function unknownMembers(missing: string[]): InvalidInputError {
+  return new InvalidInputError(
+    'unknown_members',
+    `No member with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} in this Organization`,
+    {
+      memberIds: missing,
+    },
+  );
+}
+
 export async function pageGroups(tx: Tx, organizationId: string, query: KeysetQuery): Promise<Page<Group>> {
   const { limit, after } = requireKeysetQuery(query);
   return toKeysetPage(await selectGroupPage(tx, organizationId, limit + 1, after), limit);
@@ -97,25 +100,35 @@ export async function pageGroupMembers(tx: Tx, organizationId: string, groupId: 
   return toKeysetPage(await selectGroupMemberPage(tx, organizationId, groupId, limit + 1, after), limit);
 }
 
-export async function createGroup(tx: Tx, actor: Actor, organizationId: string, input: NewGroup): Promise<Group> {
+/**
+ * Creates a group with its first members (all of them the Organization's, or nothing is
+ * created), in one statement with its event. Answers the group with its members.
+ */
+export async function createGroup(tx: Tx, actor: Actor, organizationId: string, input: NewGroup): Promise<GroupEntry> {
   const displayName = requireText('displayName', input.displayName, 256);
-  if (!isId(organizationId) || !(await selectOrganization(tx, organizationId))) throw new NotFoundError('organization', organizationId);
-  const memberIds = await requireMembers(tx, organizationId, input.memberIds ?? []);
-  const group = await insertGroup(tx, {
-    id: newId(),
+  if (!isId(organizationId)) throw new NotFoundError('organization', organizationId);
+  const memberIds = [...new Set(input.memberIds ?? [])];
+  // A malformed id names nobody: refused, with any unknown ones, before anything is written.
+  if (!memberIds.every(isId)) await requireMembers(tx, organizationId, memberIds);
+  const id = newId();
+  const managedBy = input.managedBy ?? (actor.type === 'scim_token' ? 'scim' : 'none');
+  const event = auditEvent(organizationId, actor, { action: 'group.created', target: { type: 'group', id }, data: { displayName, managedBy, memberIds } });
+  const row = {
+    id,
     organizationId,
     displayName,
     externalId: input.externalId ?? null,
-    managedBy: input.managedBy ?? (actor.type === 'scim_token' ? 'scim' : 'none'),
+    managedBy,
     createdByMemberId: actor.type === 'member' ? actor.id : null,
+  };
+  const created = await insertGroupWithMembers(tx, row, memberIds, event).catch((error: unknown) => {
+    throw isUnknownOrganizationViolation(error) ? new NotFoundError('organization', organizationId) : error;
   });
-  await insertGroupMembers(tx, organizationId, group.id, memberIds);
-  await recordEvent(tx, organizationId, actor, {
-    action: 'group.created',
-    target: { type: 'group', id: group.id },
-    data: { displayName, managedBy: group.managedBy, memberIds },
-  });
-  return group;
+  if (created.group) return { ...created.group, members: created.members };
+  // Nothing was written: a member named is not the Organization's (or there is no such Organization).
+  if (!(await selectOrganization(tx, organizationId))) throw new NotFoundError('organization', organizationId);
+  const found = new Set(created.members.map((member) => member.id));
+  throw unknownMembers(memberIds.filter((memberId) => !found.has(memberId)));
 }
 
 export async function updateGroup(
