@@ -108,18 +108,8 @@ export async function deleteGroupRow(tx: Tx, organizationId: string, id: string)
   await tx('groups').where({ organization_id: organizationId, id }).delete();
 }
 
-/**
- * Adds members in one statement; members already in the group are skipped.
- * Time grows with the members in the request, not with the group's size.
- */
-export interface NewGroupRow {
-  id: string;
-  organizationId: string;
-  displayName: string;
-  externalId: string | null;
-  managedBy: 'none' | 'scim';
-  createdByMemberId: string | null;
-}
+/** A new group's own fields; its version and times are the database's. */
+export type NewGroupRow = Pick<Group, 'id' | 'organizationId' | 'displayName' | 'externalId' | 'managedBy' | 'createdByMemberId'>;
 
 /**
  * Creates a group, its first members and its event in one statement. Every one of
@@ -173,6 +163,10 @@ export function isUnknownOrganizationViolation(error: unknown): boolean {
   return isForeignKeyViolation(error, 'groups_organization_id_foreign');
 }
 
+/**
+ * Adds members in one statement; members already in the group are skipped.
+ * Time grows with the members in the request, not with the group's size.
+ */
 export async function insertGroupMembers(tx: Tx, organizationId: string, groupId: string, memberIds: string[]): Promise<string[]> {
   if (memberIds.length === 0) return [];
   // One array parameter, whatever the number of members: no statement grows past the protocol's bind limit.
