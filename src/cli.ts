@@ -37,17 +37,17 @@ Options:
 The database is DATABASE_URL, or the embedded one in EMBEDDED_DB_DIR. While
 \`roster serve\` runs on the embedded database, commands are run by that server.`;
 
-/**
- * Runs an operator command on the configured database. When `roster serve`
- * holds the embedded database, the server runs it instead (same code, same
- * answer), reached through its socket in the data folder.
- */
 /** The package's version: package.json sits two levels above this file, in the source tree and in `dist/` alike. */
 function packageVersion(): string {
   const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
 }
 
+/**
+ * Runs an operator command on the configured database. When `roster serve`
+ * holds the embedded database, the server runs it instead (same code, same
+ * answer), reached through its socket in the data folder.
+ */
 async function runCommand(config: Config, command: string, options: CommandOptions): Promise<unknown> {
   await checkDatabaseReachable(config);
   let database: Database;

@@ -73,16 +73,16 @@ export async function selectVerifiedDomain(tx: Tx, domain: string, organizationI
   return row && rowToDomain(row);
 }
 
-/**
- * Marks a pending claim verified. Undefined when it is no longer pending. The
- * partial unique index `domains_verified_unique` refuses it when another
- * Organization's claim of the same domain is verified, also one not yet committed.
- */
 /** Whether a write failed because another Organization holds the domain verified (the unique index on verified domains). */
 export function isVerifiedElsewhereViolation(error: unknown): boolean {
   return isUniqueViolation(error, 'domains_verified_unique');
 }
 
+/**
+ * Marks a pending claim verified. Undefined when it is no longer pending. The
+ * partial unique index `domains_verified_unique` refuses it when another
+ * Organization's claim of the same domain is verified, also one not yet committed.
+ */
 export async function markDomainVerified(tx: Tx, organizationId: string, id: string): Promise<Domain | undefined> {
   const [row] = (await tx('domains')
     .where({ organization_id: organizationId, id, status: 'pending' })

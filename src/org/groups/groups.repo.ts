@@ -84,7 +84,6 @@ export async function lockGroup(tx: Tx, organizationId: string, id: string): Pro
   return row && rowToGroup(row);
 }
 
-/** Moves the group to its next version (its membership or fields changed). */
 /** A group's own fields a change may set; absent ones stay as they are. */
 export interface GroupFieldChanges {
   displayName?: string;
@@ -92,6 +91,7 @@ export interface GroupFieldChanges {
 }
 
 /** Writes the changed fields and the next version in one update. */
+/** Moves the group to its next version (its membership or fields changed). */
 export async function bumpGroup(tx: Tx, organizationId: string, id: string, changes: GroupFieldChanges = {}): Promise<Group | undefined> {
   const columns = {
     ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),

@@ -27,10 +27,6 @@ export interface InsertOptions {
 }
 
 /**
- * Inserts the member, its emails and its default-Workspace membership (and the
- * event, when given) as one statement; answers the member as stored.
- */
-/**
  * Whether `insertMember` failed because the Organization does not exist: it has no default
  * Workspace to place the member in, or no row for the member to belong to.
  */
@@ -38,6 +34,10 @@ export function isMissingOrganizationViolation(error: unknown): boolean {
   return isNotNullViolation(error, 'workspace_members', 'workspace_id') || isForeignKeyViolation(error, 'members_organization_id_foreign');
 }
 
+/**
+ * Inserts the member, its emails and its default-Workspace membership (and the
+ * event, when given) as one statement; answers the member as stored.
+ */
 export async function insertMember(tx: Tx, member: NewMemberRow, { workspaceRole, event }: InsertOptions): Promise<Member> {
   const emails = (member.profile.emails ?? []).map((email) => ({
     value: email.value,
