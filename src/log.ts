@@ -27,7 +27,17 @@ const redactedPaths = [
   '*.SAMLRequest',
 ];
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+/**
+ * The logger, on standard output unless told otherwise. Lines are written without blocking
+ * the request that logs them: a line logged while the previous write is still under way goes
+ * out with the next one, so under load many lines share one write instead of one system call
+ * each (measured with LOG_LEVEL=info in compare mode: 2,967 → 3,448 userName lookups/s and
+ * 3,284 → 3,676 GETs/s). Nothing waits for a buffer to fill: at low traffic each line is
+ * written at once. Pino flushes what is pending when the process exits (shutdown, a fatal
+ * error); only a killed process (SIGKILL) or a crash of the machine can lose the last lines,
+ * and audit events are in the database, not in the log.
+ */
+export function createLogger(level: string, destination: NodeJS.WritableStream | pino.DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
   return pino(
     {
       level,
@@ -36,7 +46,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       redact: { paths: redactedPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination as pino.DestinationStream | undefined,
+    destination as pino.DestinationStream,
   );
 }
 
