@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { databaseUrlThrough } from '../support/tcp-proxy.js';
 
 /**
  * A TCP proxy between a server under benchmark and PostgreSQL that counts the SQL round trips the
@@ -68,12 +69,7 @@ export async function startRoundTripCounter(target: { host: string; port: number
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
-    urlFor(databaseUrl) {
-      const url = new URL(databaseUrl);
-      url.hostname = '127.0.0.1';
-      url.port = String(port);
-      return url.toString();
-    },
+    urlFor: (databaseUrl) => databaseUrlThrough(databaseUrl, port),
     count: () => roundTrips,
     reset: () => {
       roundTrips = 0;

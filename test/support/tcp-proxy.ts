@@ -22,6 +22,14 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
+/** `databaseUrl` with its host and port replaced by a proxy's on this machine (same user, password, database). */
+export function databaseUrlThrough(databaseUrl: string, port: number): string {
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return url.toString();
+}
+
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let mode: ProxyMode = 'pass';
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
@@ -58,12 +66,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
 
   return {
     port,
-    urlFor(databaseUrl) {
-      const url = new URL(databaseUrl);
-      url.hostname = '127.0.0.1';
-      url.port = String(port);
-      return url.toString();
-    },
+    urlFor: (databaseUrl) => databaseUrlThrough(databaseUrl, port),
     setMode(next) {
       mode = next;
       if (next !== 'reset') return;

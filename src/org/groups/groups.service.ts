@@ -5,7 +5,7 @@ import { auditEvent, recordEvent } from '../audit/audit.service.js';
 import { requireKeysetQuery, toKeysetPage, type KeysetQuery } from '../lists/keyset.js';
 import type { GroupEntry } from '../lists/group-directory.repo.js';
 import type { Page } from '../lists/page.js';
-import { assertVersion, type ExpectedVersion } from '../organizations/versions.js';
+import { acceptedVersions, assertVersion, type ExpectedVersion } from '../organizations/versions.js';
 import {
   bumpGroup,
   changeOneGroupMember,
@@ -58,8 +58,13 @@ export async function lockExistingGroup(tx: Tx, organizationId: string, groupId:
 }
 
 /** A SCIM-pushed group's name and members belong to the IdP; admins may still set its grants. */
+/** Only the IdP, through its SCIM token, changes a SCIM-pushed group's name and members; the groups it creates are SCIM's. */
+function actsForIdp(actor: Actor): boolean {
+  return actor.type === 'scim_token';
+}
+
 function assertMayEdit(group: Group, actor: Actor): void {
-  if (group.managedBy === 'scim' && actor.type !== 'scim_token') {
+  if (group.managedBy === 'scim' && !actsForIdp(actor)) {
     throw new ConflictError(
       'externally_managed',
       `Group "${group.displayName}" is managed by SCIM provisioning from your identity provider; change its name and members there.`,
@@ -111,7 +116,7 @@ export async function createGroup(tx: Tx, actor: Actor, organizationId: string, 
   // A malformed id names nobody: refused, with any unknown ones, before anything is written.
   if (!memberIds.every(isId)) await requireMembers(tx, organizationId, memberIds);
   const id = newId();
-  const managedBy = input.managedBy ?? (actor.type === 'scim_token' ? 'scim' : 'none');
+  const managedBy = input.managedBy ?? (actsForIdp(actor) ? 'scim' : 'none');
   const event = auditEvent(organizationId, actor, { action: 'group.created', target: { type: 'group', id }, data: { displayName, managedBy, memberIds } });
   const row = {
     id,
@@ -233,8 +238,8 @@ export async function changeOneMembership(
     data: change.kind === 'add' ? { membersAdded: [change.memberId] } : { membersRemoved: [change.memberId] },
   });
   const changed = await changeOneGroupMember(tx, organizationId, groupId, change, {
-    ...(ifVersion === undefined ? {} : { versions: typeof ifVersion === 'number' ? [ifVersion] : ifVersion }),
-    unmanagedOnly: actor.type !== 'scim_token',
+    ...(ifVersion === undefined ? {} : { versions: acceptedVersions(ifVersion) }),
+    unmanagedOnly: !actsForIdp(actor),
     event,
   });
   return changed?.group;

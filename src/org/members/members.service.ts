@@ -24,7 +24,7 @@ import type { Actor, OrganizationRole } from '../organizations/types.js';
 import type { ManagedBy, Member, MemberSource, ProfileChanges } from './types.js';
 import { normaliseProfileChanges } from './profile.js';
 import { requireOrganizationRole } from '../organizations/validation.js';
-import { assertVersion, type ExpectedVersion } from '../organizations/versions.js';
+import { acceptedVersions, assertVersion, type ExpectedVersion } from '../organizations/versions.js';
 
 export interface NewMember {
   profile: ProfileChanges & { userName: string };
@@ -163,7 +163,7 @@ export async function removeMemberUnlessActiveAdmin(
     data: { userName: '', groupsLeft: 0, sessionsRevoked: 0, apiKeysRevoked: 0, seatsReleased: [] },
   });
   return deleteMemberUnlessActiveAdmin(tx, organizationId, memberId, {
-    ...(ifVersion === undefined ? {} : { versions: typeof ifVersion === 'number' ? [ifVersion] : ifVersion }),
+    ...(ifVersion === undefined ? {} : { versions: acceptedVersions(ifVersion) }),
     event,
     reason: 'member_removed',
   });

@@ -3,10 +3,15 @@ import { ConflictError } from '../../errors.js';
 /** A precondition on an entity's version (If-Match): one version, or any of several. */
 export type ExpectedVersion = number | readonly number[];
 
+/** The versions a precondition accepts, as a list (what a guarded statement's `version IN (…)` takes). */
+export function acceptedVersions(expected: ExpectedVersion): readonly number[] {
+  return typeof expected === 'number' ? [expected] : expected;
+}
+
 /** Refuses the change unless the entity is at the expected version. */
 export function assertVersion(entity: 'member' | 'group' | 'SSO connection', actual: number, expected: ExpectedVersion | undefined): void {
   if (expected === undefined) return;
-  const accepted = typeof expected === 'number' ? [expected] : expected;
+  const accepted = acceptedVersions(expected);
   if (accepted.includes(actual)) return;
   throw new ConflictError('version_mismatch', `The ${entity} has changed since version ${accepted.join(' or ')} (now ${actual})`, {
     expected: accepted,
